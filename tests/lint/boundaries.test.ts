@@ -1,0 +1,61 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import tseslint from 'typescript-eslint';
+// @ts-expect-error -- plain JS module shared with eslint.config.js
+import { boundaries } from './boundaries.js';
+
+// Runs only the boundary rules (no type information needed) on snippets placed at the paths they would have.
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfigFile: true,
+  overrideConfig: [
+    { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+    ...(boundaries as []),
+  ],
+});
+
+async function problems(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('architecture boundaries', () => {
+  it.each([
+    ['shared/ importing node:crypto', "import { createHash } from 'node:crypto';", 'shared/x.ts'],
+    ['shared/ importing a bare builtin', "import fs from 'fs';", 'shared/identity/x.ts'],
+    ['shared/ importing Koa', "import Koa from 'koa';", 'shared/x.ts'],
+    ['shared/ importing MongoDB', "import { MongoClient } from 'mongodb';", 'shared/x.ts'],
+    ['shared/ importing the extension API', "import { browser } from 'wxt/browser';", 'shared/x.ts'],
+    ['shared/ importing from keyserver/', "import { createApp } from '../keyserver/app';", 'shared/x.ts'],
+    ['shared/ using the browser global', 'export const id = browser.runtime.id;', 'shared/x.ts'],
+    [
+      'extension/ importing keyserver/',
+      "import { createApp } from '../../keyserver/app';",
+      'extension/vault/x.ts',
+    ],
+    ['extension/ importing node:fs', "import { readFileSync } from 'node:fs';", 'extension/x.ts'],
+    ['extension/ importing MongoDB', "import { MongoClient } from 'mongodb';", 'extension/x.ts'],
+    ['keyserver/ importing extension/', "import { x } from '../extension/vault/x';", 'keyserver/x.ts'],
+    ['keyserver/ importing wxt', "import { browser } from 'wxt/browser';", 'keyserver/http/x.ts'],
+  ])('refuses %s', async (_name, code, filePath) => {
+    expect((await problems(code, filePath)).join('\n')).toMatch(/no-restricted-(imports|globals)/);
+  });
+
+  it.each([
+    ['shared/ importing openpgp', "import * as openpgp from 'openpgp';", 'shared/openpgp/x.ts'],
+    ['shared/ importing shared/', "import { Email } from '../identity';", 'shared/openpgp/x.ts'],
+    ['shared/ tests importing node:fs', "import { readFileSync } from 'node:fs';", 'shared/x.test.ts'],
+    [
+      'extension/ importing shared/',
+      "import { Email } from '../../shared/identity';",
+      'extension/vault/x.ts',
+    ],
+    [
+      'keyserver/ importing Koa and node:',
+      "import Koa from 'koa';\nimport fs from 'node:fs';",
+      'keyserver/app.ts',
+    ],
+  ])('allows %s', async (_name, code, filePath) => {
+    expect(await problems(code, filePath)).toEqual([]);
+  });
+});
