@@ -1,0 +1,3 @@
+export { Email } from './email';
+export { Fingerprint } from './fingerprint';
+export { KeyId } from './key-id';
