@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  FIXTURE_FINGERPRINTS as FPR,
+  FIXTURE_PASSPHRASE,
+  makeTestKey,
+  NOW,
+  readFixture,
+  type TestKey,
+} from '../../tests/fixtures/test-keys';
+import { isKeywardError } from '../errors';
+import { readAllBytes } from './byte-streams';
+import { decryptFile } from './decrypt-file';
+import { encryptFile } from './encrypt-file';
+import { inspectMessage } from './inspect-message';
+import { unlockKey, type UnlockedKey } from './lock-key';
+import { AEAD_CHUNK_SIZE_BYTE } from './profile';
+
+let alice: TestKey;
+let bob: TestKey; // v6
+let gnupgUnlocked: UnlockedKey;
+beforeAll(async () => {
+  alice = await makeTestKey();
+  bob = await makeTestKey({ version: 6, name: 'Bob', email: 'bob@example.org' });
+  gnupgUnlocked = await unlockKey(readFixture('gnupg-ed25519.sec'), FIXTURE_PASSPHRASE);
+});
+
+/** Several AEAD chunks plus a partial one, so chunk boundaries are crossed. */
+const PLAINTEXT = randomBytes(3 * 2 ** (AEAD_CHUNK_SIZE_BYTE + 6) + 12345);
+
+function piecewise(bytes: Uint8Array, size = 64 * 1024): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+async function roundTrip(recipients: string[], keys: UnlockedKey[], plaintext: Uint8Array = PLAINTEXT) {
+  const encrypted = await encryptFile({
+    plaintext: piecewise(plaintext),
+    recipients,
+    date: NOW,
+    filename: 'report.pdf',
+  });
+  const ciphertext = await readAllBytes(encrypted.ciphertext);
+  const info = await inspectMessage(ciphertext);
+  const decrypted = await decryptFile({ ciphertext: piecewise(ciphertext), keys, date: NOW });
+  return { encrypted, info, decrypted, output: await readAllBytes(decrypted.plaintext) };
+}
+
+describe('encryptFile', () => {
+  it('uses SEIPDv2 with AES-256-GCM and our chunk size for Keyward keys, and decrypts back', async () => {
+    const { encrypted, info, decrypted, output } = await roundTrip(
+      [alice.publicKeyArmored],
+      [alice.unlocked],
+    );
+    expect(encrypted.encryption).toBe('seipdv2');
+    expect(encrypted.recipients).toEqual([alice.summary.fingerprint]);
+    expect(info).toMatchObject({ encryption: 'seipdv2', aead: 'gcm', chunkSizeByte: AEAD_CHUNK_SIZE_BYTE });
+    expect(info.recipients.map((r) => r.keyId)).toEqual([alice.summary.subkeys[0]!.keyId]);
+    expect(decrypted).toMatchObject({ filename: 'report.pdf', encryption: 'seipdv2' });
+    expect(Buffer.from(output).equals(PLAINTEXT)).toBe(true);
+  });
+
+  it('encrypts for a v6 key (PKESK v6 names the subkey by fingerprint)', async () => {
+    const { info, output } = await roundTrip([bob.publicKeyArmored], [bob.unlocked]);
+    expect(info).toMatchObject({ encryption: 'seipdv2', aead: 'gcm' });
+    expect(info.recipients).toEqual([
+      { keyId: bob.summary.subkeys[0]!.keyId, fingerprint: bob.summary.subkeys[0]!.fingerprint },
+    ]);
+    expect(Buffer.from(output).equals(PLAINTEXT)).toBe(true);
+  });
+
+  it('falls back to SEIPDv1 for a GnuPG-made key, which does not advertise SEIPDv2', async () => {
+    const { encrypted, info, output } = await roundTrip([readFixture('gnupg-ed25519.pub')], [gnupgUnlocked]);
+    expect(encrypted.encryption).toBe('seipdv1');
+    expect(info).toMatchObject({ encryption: 'seipdv1', aead: null });
+    expect(info.recipients.map((r) => r.keyId)).toEqual([FPR['gnupg-ed25519/encryption'].slice(-16)]);
+    expect(Buffer.from(output).equals(PLAINTEXT)).toBe(true);
+  });
+
+  it('uses SEIPDv1 when any one recipient lacks SEIPDv2, and every recipient can decrypt', async () => {
+    const recipients = [alice.publicKeyArmored, bob.publicKeyArmored, readFixture('gnupg-rsa3072.pub')];
+    const encrypted = await encryptFile({ plaintext: PLAINTEXT, recipients, date: NOW });
+    expect(encrypted.encryption).toBe('seipdv1');
+    const ciphertext = await readAllBytes(encrypted.ciphertext);
+    expect((await inspectMessage(ciphertext)).encryption).toBe('seipdv1');
+    for (const key of [alice.unlocked, bob.unlocked]) {
+      const { plaintext } = await decryptFile({ ciphertext, keys: [key], date: NOW });
+      expect(Buffer.from(await readAllBytes(plaintext)).equals(PLAINTEXT)).toBe(true);
+    }
+  });
+
+  it('encrypts an empty file and a Uint8Array input', async () => {
+    const { output } = await roundTrip([alice.publicKeyArmored], [alice.unlocked], new Uint8Array());
+    expect(output).toHaveLength(0);
+    const encrypted = await encryptFile({
+      plaintext: new Uint8Array([1, 2, 3]),
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+    });
+    const { plaintext } = await decryptFile({
+      ciphertext: await readAllBytes(encrypted.ciphertext),
+      keys: [alice.unlocked],
+      date: NOW,
+    });
+    expect([...(await readAllBytes(plaintext))]).toEqual([1, 2, 3]);
+  });
+
+  it('counts a recipient given twice once, and uses the public part of a private key', async () => {
+    const encrypted = await encryptFile({
+      plaintext: new Uint8Array([1]),
+      recipients: [alice.publicKeyArmored, alice.privateKeyArmored],
+      date: NOW,
+    });
+    expect(encrypted.recipients).toEqual([alice.summary.fingerprint]);
+    const info = await inspectMessage(await readAllBytes(encrypted.ciphertext));
+    expect(info.recipients).toHaveLength(1);
+  });
+
+  it.each([
+    ['no recipient', () => [], /At least one recipient/],
+    ['an expired key', () => [readFixture('gnupg-expired.pub')], /expired on 2021-01-01/],
+    ['a revoked key', () => [readFixture('gnupg-revoked.pub')], /is revoked/],
+    [
+      'a key created after the date',
+      () => [alice.publicKeyArmored],
+      /no subkey that can encrypt/,
+      new Date('2024-01-01'),
+    ],
+    ['garbage', () => ['not a key'], /not a readable OpenPGP key/],
+  ])('refuses %s', async (_, recipients, message, date = NOW) => {
+    const error: unknown = await encryptFile({
+      plaintext: new Uint8Array([1]),
+      recipients: recipients(),
+      date,
+    }).catch((e: unknown) => e);
+    expect(isKeywardError(error, 'invalid_input')).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
+});

@@ -1,0 +1,76 @@
+import { createMessage, encrypt, type Key } from 'openpgp';
+import type { Fingerprint } from '../identity';
+import { KeywardError, invalidInput } from '../errors';
+import { toByteStream, type Bytes } from './byte-streams';
+import { PROFILE_CONFIG } from './profile';
+import { parseKey, type KeyInput } from './read-keys';
+import { summarizeParsedKey, type KeySummary } from './summarize-key';
+
+export interface EncryptFileOptions {
+  plaintext: Bytes;
+  /** Recipients' keys, armored or binary, one key each (a private key is used by its public part). */
+  recipients: readonly KeyInput[];
+  /** Key validity is judged at this date; also the literal data packet's date. */
+  date: Date;
+  /** Stored inside the encryption (RFC 9580 §5.9), so decrypt-on-download can restore it. */
+  filename?: string;
+}
+
+export interface EncryptedFile {
+  /** Binary OpenPGP message (`.pgp`): armor would add a third and cost time. */
+  ciphertext: ReadableStream<Uint8Array>;
+  /**
+   * seipdv2 (AEAD, AES-256-GCM when every recipient lists it) when every recipient advertises SEIPDv2, else
+   * seipdv1 (RFC 9580 §5.13.1) so that GnuPG can read it. SEIPDv1 cannot be checked before its end; readers
+   * buffer it whole, which a UI should mention for large files.
+   */
+  encryption: 'seipdv2' | 'seipdv1';
+  recipients: Fingerprint[];
+}
+
+/** Encrypts a file for the recipients, streaming; a recipient that cannot encrypt at `date`: `invalid_input`. */
+export async function encryptFile(options: EncryptFileOptions): Promise<EncryptedFile> {
+  const { date } = options;
+  if (options.recipients.length === 0) {
+    throw invalidInput('At least one recipient is needed to encrypt a file.');
+  }
+  const byFingerprint = new Map<Fingerprint, { key: Key; summary: KeySummary }>();
+  for (const input of options.recipients) {
+    const parsed = await parseKey(input);
+    const key = parsed.isPrivate() ? parsed.toPublic() : parsed;
+    const summary = await summarizeParsedKey(key, date);
+    if (!summary.canEncrypt) throw invalidInput(`The key ${summary.fingerprint} ${whyNotEncrypt(summary)}.`);
+    byFingerprint.set(summary.fingerprint, { key, summary });
+  }
+  const recipients = [...byFingerprint.values()];
+  // openpgp.js picks SEIPDv2 exactly when every recipient's Features advertise it; this mirrors that decision.
+  const encryption = recipients.every((r) => r.summary.supportsSeipdv2) ? 'seipdv2' : 'seipdv1';
+  try {
+    const message = await createMessage({
+      binary: toByteStream(options.plaintext),
+      format: 'binary',
+      date,
+      ...(options.filename === undefined ? {} : { filename: options.filename }),
+    });
+    const ciphertext: unknown = await encrypt({
+      message,
+      encryptionKeys: recipients.map((r) => r.key),
+      format: 'binary',
+      date,
+      config: PROFILE_CONFIG,
+    });
+    return {
+      ciphertext: ciphertext as ReadableStream<Uint8Array>,
+      encryption,
+      recipients: recipients.map((r) => r.summary.fingerprint),
+    };
+  } catch (error) {
+    throw new KeywardError('invalid_input', 'The file could not be encrypted.', {}, { cause: error });
+  }
+}
+
+function whyNotEncrypt(summary: KeySummary): string {
+  if (summary.revoked) return 'is revoked';
+  if (summary.expired) return `expired on ${new Date(summary.expires ?? 0).toISOString().slice(0, 10)}`;
+  return 'has no subkey that can encrypt (or its self-signatures are invalid)';
+}
