@@ -1,0 +1,123 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Browser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing';
+import { KeywardError } from '../../shared/errors';
+import { extensionIdentity, onRuntimeMessage, type RuntimeMessageSender } from '../platform/runtime';
+import { createDispatcher, type DispatcherDeps, type Handlers } from './dispatcher';
+import type { Reply } from './reply';
+
+// Messages go in through the fake browser's onMessage, with the sender a real browser would attach.
+const id = fakeBrowser.runtime.id;
+const popup: RuntimeMessageSender = { id, url: `chrome-extension://${id}/popup.html` };
+const optionsInTab: RuntimeMessageSender = {
+  id,
+  url: `chrome-extension://${id}/options.html`,
+  tab: { id: 7 },
+};
+const status = { version: '1.2.3', keys: 0, locked: true };
+
+let getStatus: ReturnType<typeof vi.fn<Handlers['status.get']>>;
+let unexpected: ReturnType<typeof vi.fn<DispatcherDeps['onUnexpectedError']>>;
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  getStatus = vi.fn<Handlers['status.get']>(() => Promise.resolve(status));
+  unexpected = vi.fn<DispatcherDeps['onUnexpectedError']>();
+  onRuntimeMessage(
+    createDispatcher({
+      handlers: { 'status.get': getStatus },
+      identity: extensionIdentity(),
+      onUnexpectedError: unexpected,
+    }),
+  );
+});
+
+async function deliver(message: unknown, sender: RuntimeMessageSender): Promise<Reply<unknown>> {
+  // Chrome fills in a full Tab where we only name the fields the dispatcher reads.
+  const replies: unknown[] = await fakeBrowser.runtime.onMessage.trigger(
+    message,
+    sender as Browser.runtime.MessageSender,
+  );
+  expect(replies).toHaveLength(1);
+  return replies[0] as Reply<unknown>;
+}
+
+function refusal(code: string, message: RegExp) {
+  return { ok: false, error: { code, message: expect.stringMatching(message) as unknown } };
+}
+
+describe('message dispatcher', () => {
+  it.each([
+    ['the popup', popup],
+    ['the options page in a tab', optionsInTab],
+  ])('answers status.get from %s', async (_name, sender) => {
+    expect(await deliver({ type: 'status.get', payload: {} }, sender)).toEqual({ ok: true, value: status });
+    expect(getStatus).toHaveBeenCalledWith({}, sender);
+  });
+
+  it.each([
+    ['a string', 'status.get'],
+    ['null', null],
+    ['an object without type', { payload: {} }],
+    ['an object without payload', { type: 'status.get' }],
+    ['a numeric type', { type: 1, payload: {} }],
+    ['an envelope with extra fields', { type: 'status.get', payload: {}, reply: 'x' }],
+    ['an overlong type', { type: 'x'.repeat(65), payload: {} }],
+  ])('refuses a malformed message: %s', async (_name, message) => {
+    expect(await deliver(message, popup)).toEqual(refusal('invalid_input', /^Malformed message/));
+    expect(getStatus).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['a payload with unexpected fields', { type: 'status.get', payload: { keys: 5 } }],
+    ['a non-object payload', { type: 'status.get', payload: 'all' }],
+  ])('refuses a malformed request: %s', async (_name, message) => {
+    expect(await deliver(message, popup)).toEqual(
+      refusal('invalid_input', /^Malformed "status.get" request/),
+    );
+    expect(getStatus).not.toHaveBeenCalled();
+  });
+
+  it.each(['vault.export', 'toString', '__proto__', 'constructor'])(
+    'refuses the unknown message type %s',
+    async (type) => {
+      expect(await deliver({ type, payload: {} }, popup)).toEqual(
+        refusal('invalid_input', /^Unknown message type/),
+      );
+    },
+  );
+
+  it.each<[string, RuntimeMessageSender]>([
+    ['no sender id', { url: popup.url }],
+    ['another extension', { id: 'abcdefghijklmnopabcdefghijklmnop', url: popup.url }],
+    ['a content script (our id, a web page URL)', { id, url: 'https://evil.example/upload', tab: { id: 3 } }],
+    [
+      'a page of another extension claiming our id',
+      { id, url: 'chrome-extension://otherextension/popup.html' },
+    ],
+    ['a sender without URL', { id }],
+    ['an unparsable URL', { id, url: 'not a url' }],
+  ])('refuses status.get from %s', async (_name, sender) => {
+    expect(await deliver({ type: 'status.get', payload: {} }, sender)).toEqual(
+      refusal('forbidden', /^Refused/),
+    );
+    expect(getStatus).not.toHaveBeenCalled();
+  });
+
+  it('passes on the code and message of a KeywardError from a handler', async () => {
+    getStatus.mockRejectedValueOnce(new KeywardError('unavailable', 'The vault is busy.'));
+    expect(await deliver({ type: 'status.get', payload: {} }, popup)).toEqual(
+      refusal('unavailable', /^The vault is busy\.$/),
+    );
+    expect(unexpected).not.toHaveBeenCalled();
+  });
+
+  it('hides the details of an unexpected handler failure from the sender and reports it', async () => {
+    const bug = new TypeError('secret internals');
+    getStatus.mockRejectedValueOnce(bug);
+    const reply = await deliver({ type: 'status.get', payload: {} }, popup);
+    expect(reply).toEqual(refusal('unavailable', /^Keyward failed to handle "status.get"/));
+    expect(JSON.stringify(reply)).not.toContain('secret');
+    expect(unexpected).toHaveBeenCalledWith('status.get', bug);
+  });
+});

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { isKeywardError } from '../../shared/errors';
+import type { ExtensionIdentity, RuntimeMessageSender } from '../platform/runtime';
+import {
+  envelopeSchema,
+  isMessageType,
+  protocol,
+  type MessageType,
+  type RequestOf,
+  type ResponseOf,
+  type SenderPolicy,
+} from './protocol';
+import { errorReply, okReply, type Reply } from './reply';
+
+export type Handler<K extends MessageType> = (
+  request: RequestOf<K>,
+  sender: RuntimeMessageSender,
+) => Promise<ResponseOf<K>>;
+
+/** One handler per message of the protocol; the typecheck fails while one is missing. */
+export type Handlers = { readonly [K in MessageType]: Handler<K> };
+
+export interface DispatcherDeps {
+  readonly handlers: Handlers;
+  readonly identity: ExtensionIdentity;
+  /** Told about handler failures that are not a KeywardError (bugs); the sender only learns "failed". */
+  readonly onUnexpectedError: (type: MessageType, error: unknown) => void;
+}
+
+export type Dispatcher = (message: unknown, sender: RuntimeMessageSender) => Promise<Reply<unknown>>;
+
+/**
+ * The background's single entry for runtime messages. Order matters: the sender is checked before anything in
+ * the message is looked at, and a handler only ever sees a request its schema accepted. Never rejects.
+ */
+export function createDispatcher({ handlers, identity, onUnexpectedError }: DispatcherDeps): Dispatcher {
+  return async (message, sender) => {
+    // Other extensions reach us only through onMessageExternal (we declare no externally_connectable), so this
+    // is defence in depth, and it refuses senders the browser could not attribute at all.
+    if (sender.id !== identity.id) {
+      return errorReply('forbidden', 'Refused a message that did not come from Keyward itself.');
+    }
+    const envelope = envelopeSchema.safeParse(message);
+    if (!envelope.success) {
+      return errorReply('invalid_input', 'Malformed message: expected { type: string, payload }.');
+    }
+    const { type, payload } = envelope.data;
+    if (!isMessageType(type)) {
+      return errorReply('invalid_input', `Unknown message type ${JSON.stringify(type)}.`);
+    }
+    const definition = protocol[type];
+    if (!senderAllowed(definition.senders, sender, identity)) {
+      return errorReply('forbidden', `Refused "${type}": it is only accepted from Keyward's own pages.`);
+    }
+    const request = definition.request.safeParse(payload);
+    if (!request.success) {
+      return errorReply('invalid_input', `Malformed "${type}" request: ${z.prettifyError(request.error)}`);
+    }
+    try {
+      return okReply(await handlerFor(handlers, type)(request.data, sender));
+    } catch (error) {
+      if (isKeywardError(error)) return errorReply(error.code, error.message);
+      onUnexpectedError(type, error);
+      return errorReply('unavailable', `Keyward failed to handle "${type}"; see the background console.`);
+    }
+  };
+}
+
+// TypeScript cannot tie `request.data` to `handlers[type]` for a union of types; the schema parsed with
+// `protocol[type]` is what makes the request the right one for this handler.
+function handlerFor<K extends MessageType>(handlers: Handlers, type: K): Handler<K> {
+  return handlers[type];
+}
+
+function senderAllowed(
+  policy: SenderPolicy,
+  sender: RuntimeMessageSender,
+  identity: ExtensionIdentity,
+): boolean {
+  switch (policy) {
+    case 'extension-page':
+      // A content script shares our extension id but its sender URL is the web page's. Extension pages cannot
+      // be framed by web pages either: the manifest lists no web_accessible_resources.
+      return isExtensionPage(sender.url, identity.baseUrl);
+  }
+}
+
+// Scheme and host, not URL.origin: for non-special schemes such as chrome-extension: and moz-extension: some URL
+// implementations (Node's among them) report the origin "null", which would make every such URL look alike.
+function isExtensionPage(url: string | undefined, baseUrl: string): boolean {
+  if (url === undefined || !URL.canParse(url)) return false;
+  const page = new URL(url);
+  const base = new URL(baseUrl);
+  return base.host !== '' && page.protocol === base.protocol && page.host === base.host;
+}

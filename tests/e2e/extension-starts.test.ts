@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { repoRoot } from './harness/paths';
+import { saveScreenshot } from './harness/screenshot';
+
+const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+
+// Only inside serviceWorker.evaluate(): that code runs in the extension's worker, not in Node.
+declare const chrome: { runtime: { getManifest(): { version: string } } };
+
+let ext: LaunchedExtension;
+beforeAll(async () => {
+  ext = await launchExtension();
+});
+afterAll(() => ext?.close());
+
+describe('the built extension in Chromium', () => {
+  it('starts its background service worker', async () => {
+    expect(ext.serviceWorker.url()).toBe(ext.extensionUrl('background.js'));
+    expect(await ext.serviceWorker.evaluate(() => chrome.runtime.getManifest().version)).toBe(version);
+  });
+
+  it('shows the status from the background in the popup', async () => {
+    const popup = await ext.openExtensionPage('popup.html', { viewport: { width: 300, height: 160 } });
+    await expect(popup.title()).resolves.toBe('Keyward');
+    await expect(popup.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Keyward');
+    // "Checking…" is in the HTML; these words only appear once the background answered status.get.
+    const status = popup.getByRole('status');
+    await status.filter({ hasText: 'No key yet' }).waitFor();
+    await expect(status.getAttribute('aria-busy')).resolves.toBeNull();
+    await expect(popup.locator('#status-detail').textContent()).resolves.toMatch(/needs your key/);
+    await expect(popup.getByRole('alert').isHidden()).resolves.toBe(true);
+    await saveScreenshot(popup, 'popup');
+    expect(ext.errors()).toEqual([]);
+  });
+
+  it('opens the options page from the popup', async () => {
+    const popup = await ext.openExtensionPage('popup.html');
+    const button = popup.getByRole('button', { name: 'Set up your key' });
+    const [options] = await Promise.all([ext.context.waitForEvent('page'), button.click()]);
+    await options.waitForLoadState();
+    expect(options.url()).toBe(ext.extensionUrl('options.html'));
+    expect(ext.errors()).toEqual([]);
+  });
+
+  it('shows the key placeholder and the version from the background in the options page', async () => {
+    const options = await ext.openExtensionPage('options.html', { viewport: { width: 900, height: 600 } });
+    await expect(options.title()).resolves.toBe('Keyward settings');
+    await expect(options.getByRole('heading', { level: 2 }).allTextContents()).resolves.toEqual([
+      'Set up your key',
+      'Settings',
+    ]);
+    await options.getByRole('status').filter({ hasText: 'No key yet' }).waitFor();
+    await expect(options.getByText(/keys arrive with the key vault/).isVisible()).resolves.toBe(true);
+    await expect(options.locator('#version').textContent()).resolves.toBe(version);
+    await saveScreenshot(options, 'options');
+    expect(ext.errors()).toEqual([]);
+  });
+});
