@@ -1,0 +1,109 @@
+import type { Email, Fingerprint, KeyId } from '../../shared/identity';
+
+/**
+ * What the keyserver keeps, as ports every store adapter (SQLite, MongoDB) implements to the same contract
+ * (store-contract.ts). Everything that must hold across several keyserver processes lives here: keys, published
+ * bindings, tokens and rate-limit counters. Nothing here is HTTP- or protocol-specific.
+ */
+
+/** A purified public key as stored. `emails` are all addresses in its user ids, verified or not. */
+export interface StoredKey {
+  fingerprint: Fingerprint;
+  version: 4 | 6;
+  /** The primary key id and every legitimately bound subkey id, for by-keyid lookups. */
+  keyIds: KeyId[];
+  emails: Email[];
+  /** The purified key, binary (OpenPGP packets). Served filtered to published addresses only. */
+  packets: Uint8Array;
+  createdAt: number;
+  updatedAt: number;
+  /** When an upload with no published address is forgotten (epoch ms); null once any address is published. */
+  expiresAt: number | null;
+}
+
+export interface KeyStore {
+  /** Inserts or replaces the key with this fingerprint. */
+  putKey(key: StoredKey): Promise<void>;
+  getKey(fingerprint: Fingerprint): Promise<StoredKey | null>;
+  /** Keys whose primary or a bound subkey has this id; more than one only on a collision. */
+  findByKeyId(keyId: KeyId): Promise<StoredKey[]>;
+  /** Removes the key and its key ids; its bindings stay (they are a separate store: unpublish them first). */
+  deleteKey(fingerprint: Fingerprint): Promise<boolean>;
+  /** Removes unverified uploads whose expiresAt is <= now; returns how many. */
+  deleteExpiredKeys(now: number): Promise<number>;
+  /** Every stored fingerprint, in pages, for the admin CLI's re-purify run: ascending, strictly after `after`. */
+  listFingerprints(after: Fingerprint | null, limit: number): Promise<Fingerprint[]>;
+  countKeys(): Promise<number>;
+}
+
+export interface Binding {
+  email: Email;
+  fingerprint: Fingerprint;
+  publishedAt: number;
+}
+
+export interface BindingStore {
+  /**
+   * Publishes `email` -> `fingerprint` atomically: at most one published key per address, enforced by a unique
+   * index, never by delete-then-insert in code. Returns the fingerprint it replaced: null when the address had no
+   * binding or was already bound to this key (then only publishedAt is updated).
+   */
+  publish(binding: Binding): Promise<{ replaced: Fingerprint | null }>;
+  /** Removes the binding if it points at `fingerprint` (or any binding of `email` when omitted). */
+  unpublish(email: Email, fingerprint?: Fingerprint): Promise<boolean>;
+  byEmail(email: Email): Promise<Binding | null>;
+  /** Every address published for this key, ordered by address. */
+  byFingerprint(fingerprint: Fingerprint): Promise<Binding[]>;
+}
+
+export type TokenPurpose = 'verify' | 'unpublish';
+
+export interface TokenRecord {
+  /** SHA-256 of the token, hex; the token itself is never stored. */
+  hash: string;
+  purpose: TokenPurpose;
+  fingerprint: Fingerprint;
+  email: Email;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface TokenStore {
+  /**
+   * Stores a token and supersedes (deletes) every older token with the same purpose and email, atomically: at most
+   * one live token per purpose and address, whatever key it was issued for.
+   */
+  issue(token: TokenRecord): Promise<void>;
+  /** Atomically takes the token: returns it and deletes it, or null if unknown, used or expired (expiresAt <= now). */
+  consume(hash: string, now: number): Promise<TokenRecord | null>;
+  /** Whether an unexpired token of this purpose is outstanding for (email, fingerprint): "pending" in VKS. */
+  hasActive(purpose: TokenPurpose, email: Email, fingerprint: Fingerprint, now: number): Promise<boolean>;
+  deleteExpiredTokens(now: number): Promise<number>;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** Seconds until the window resets; 0 when allowed. */
+  retryAfterSeconds: number;
+}
+
+export interface RateLimitStore {
+  /**
+   * Counts one hit for `key` in a fixed window of `windowMs` starting at a multiple of windowMs (denied hits count
+   * too). Use one windowMs per key: the counter is kept per key and window start, so two window lengths would share
+   * it at common boundaries. Ended windows are removed by the adapter.
+   */
+  hit(key: string, limit: number, windowMs: number, now: number): Promise<RateDecision>;
+}
+
+export interface Store {
+  keys: KeyStore;
+  bindings: BindingStore;
+  tokens: TokenStore;
+  rateLimits: RateLimitStore;
+  /** For /healthz: throws when the store does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,102 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Opens the embedded store's SQLite file. WAL lets readers run beside the one writer, and a busy timeout lets
+ * several keyserver processes share one file (they queue on the write lock instead of failing).
+ */
+export function openSqliteDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode; see docs/deploy.md
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+/**
+ * Schema versions, applied in order inside one transaction each. Never edit a shipped entry: append.
+ * Times are epoch ms. Fingerprints, key ids and addresses are stored in their canonical forms (shared/identity).
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  `
+  CREATE TABLE keys (
+    fingerprint TEXT PRIMARY KEY,
+    version INTEGER NOT NULL CHECK (version IN (4, 6)),
+    emails TEXT NOT NULL, -- JSON array; no port looks keys up by address (bindings do that)
+    packets BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    expires_at INTEGER -- null once any address is published
+  ) WITHOUT ROWID;
+  CREATE INDEX keys_expires_at ON keys (expires_at) WHERE expires_at IS NOT NULL;
+
+  -- The primary key id first, then bound subkey ids, in the order given; a key id may repeat (collisions).
+  CREATE TABLE key_ids (
+    fingerprint TEXT NOT NULL REFERENCES keys (fingerprint) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    key_id TEXT NOT NULL,
+    PRIMARY KEY (fingerprint, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX key_ids_key_id ON key_ids (key_id);
+
+  -- One published key per address: the primary key is the unique index that makes publish race-free.
+  CREATE TABLE bindings (
+    email TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    published_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX bindings_fingerprint ON bindings (fingerprint);
+
+  -- At most one live token per purpose and address: a newer request supersedes the older one.
+  CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY,
+    purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'unpublish')),
+    email TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX tokens_purpose_email ON tokens (purpose, email);
+  CREATE INDEX tokens_expires_at ON tokens (expires_at);
+
+  CREATE TABLE rate_limits (
+    key TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (key, window_start)
+  ) WITHOUT ROWID;
+  CREATE INDEX rate_limits_expires_at ON rate_limits (expires_at);
+  `,
+];
+
+function migrate(db: Database.Database): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  while (version() < MIGRATIONS.length) {
+    // Several processes may start on one new file at once: read the version again under the write lock so each
+    // migration runs exactly once.
+    db.transaction(() => {
+      const v = version();
+      if (v >= MIGRATIONS.length) return;
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
+
+/**
+ * better-sqlite3 answers synchronously; the ports are asynchronous. Runs `work` now and hands its result, or its
+ * error, back as a settled promise so callers' `.catch` and `await` see failures the same way for every adapter.
+ */
+export function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}

@@ -1,0 +1,46 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeStoreContract } from '../store-contract';
+import { openSqliteStore } from './sqlite-store';
+
+const root = mkdtempSync(join(tmpdir(), 'keyward-sqlite-store-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const freshDir = () => join(root, String(++n));
+
+describeStoreContract('SQLite file store', () => Promise.resolve(openSqliteStore(freshDir())));
+describeStoreContract('SQLite in-memory store', () => Promise.resolve(openSqliteStore(':memory:')));
+
+describe('SQLite store', () => {
+  it('keeps its data across reopening the file', async () => {
+    const dir = freshDir();
+    const first = openSqliteStore(dir);
+    await first.rateLimits.hit('k', 5, 60_000, 0);
+    await first.close();
+    const second = openSqliteStore(dir);
+    expect((await second.rateLimits.hit('k', 5, 60_000, 1)).count).toBe(2);
+    await second.close();
+  });
+
+  it('sweeps ended rate-limit windows', async () => {
+    const dir = freshDir();
+    const store = openSqliteStore(dir);
+    const rows = () => {
+      const db = new Database(join(dir, 'keyward.sqlite'), { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM rate_limits').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    await store.rateLimits.hit('a', 5, 60_000, 0);
+    await store.rateLimits.hit('b', 5, 60_000, 0);
+    expect(rows()).toBe(2);
+    await store.rateLimits.hit('c', 5, 60_000, 3_600_000);
+    expect(rows()).toBe(1);
+    await store.close();
+  });
+});

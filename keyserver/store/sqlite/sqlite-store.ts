@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import type { Store } from '../ports';
+import { createSqliteBindingStore } from './sqlite-binding-store';
+import { openSqliteDatabase, settled } from './sqlite-database';
+import { createSqliteKeyStore } from './sqlite-key-store';
+import { createSqliteRateLimitStore } from './sqlite-rate-limit-store';
+import { createSqliteTokenStore } from './sqlite-token-store';
+
+/**
+ * The embedded default store: one SQLite file in DATA_DIR (or ':memory:'). Several keyserver processes may share
+ * the file: every write is one statement or one BEGIN IMMEDIATE transaction, so they serialise on SQLite's lock.
+ */
+export function openSqliteStore(dataDir: string): Store {
+  const db = openSqliteDatabase(dataDir === ':memory:' ? ':memory:' : join(dataDir, 'keyward.sqlite'));
+  return {
+    keys: createSqliteKeyStore(db),
+    bindings: createSqliteBindingStore(db),
+    tokens: createSqliteTokenStore(db),
+    rateLimits: createSqliteRateLimitStore(db),
+    ping: () => settled(() => void db.prepare('SELECT 1').get()),
+    close: () => settled(() => void db.close()),
+  };
+}
