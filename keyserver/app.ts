@@ -1,0 +1,82 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Clock } from '../shared/clock';
+import type { Config } from './config';
+import { createDirectory } from './directory/directory';
+import { type BackgroundWork, createBackgroundWork } from './directory/directory-deps';
+import { hkpRoutes } from './directory/hkp-routes';
+import { pageRoutes } from './directory/page-routes';
+import { restRoutes } from './directory/rest-routes';
+import { createUploadTokens } from './directory/upload-token';
+import { vksRoutes } from './directory/vks-routes';
+import { wkdRoutes } from './directory/wkd-routes';
+import { publicCors } from './http/cors';
+import { errorMapper } from './http/error-mapper';
+import { createMetrics } from './http/metrics';
+import { createRateLimiter } from './http/rate-limiter';
+import { securityHeaders } from './http/security-headers';
+import { keyLimitsFrom } from './keys';
+import type { Mailer } from './mail/mailer';
+import type { Store } from './store/ports';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  /** 32 bytes; authenticates upload tokens (secrets/server-secret.ts). */
+  serverSecret: Uint8Array;
+  /** Mails sent after responses; the caller keeps it to wait for them (shutdown, tests). */
+  background?: BackgroundWork;
+}
+
+/** Builds the keyserver's Koa app. It never listens: main.ts does, tests use `app.callback()`. */
+export function createApp(deps: AppDeps): Koa {
+  const { config, store, log } = deps;
+  const app = new Koa({ proxy: config.TRUST_PROXY === 'true' });
+  const directory = createDirectory({
+    ...deps,
+    limiter: createRateLimiter(store.rateLimits, deps.clock),
+    uploadTokens: createUploadTokens(deps.serverSecret, config.TOKEN_TTL_HOURS * 3_600_000),
+    keyLimits: keyLimitsFrom(config),
+    background: deps.background ?? createBackgroundWork(log),
+  });
+  const metrics = createMetrics();
+  const ops = new Router();
+  ops.get('/healthz', async (ctx) => {
+    await store.ping();
+    ctx.body = { status: 'ok' };
+  });
+  ops.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+
+  const limit = config.MAX_BODY_BYTES;
+  const lookups = [
+    vksRoutes(directory, limit),
+    hkpRoutes(directory, limit),
+    wkdRoutes(directory, config.WKD_DOMAINS),
+    restRoutes(directory, limit),
+  ];
+
+  app.use(metrics.middleware);
+  app.use(errorMapper(log));
+  app.use(securityHeaders());
+  const cors = publicCors();
+  app.use(async (ctx, next) => {
+    if (isPublicApi(ctx.path)) await cors(ctx, next);
+    else await next();
+  });
+  for (const router of [ops, ...lookups, pageRoutes(directory, limit)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}
+
+function isPublicApi(path: string): boolean {
+  return /^\/(vks|pks|api)\/|^\/\.well-known\/openpgpkey\//.test(path);
+}

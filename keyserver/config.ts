@@ -1,0 +1,88 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The keyserver's whole configuration, read once from the environment (documented in .env.example) and frozen.
+ * Every problem is reported at once so an operator fixes them in one go, not one restart at a time.
+ */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z.string().min(1).default('keyward'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Keyward <keyserver@localhost>'),
+  MAIL_ENCRYPT: z.enum(['never', 'when-possible']).default('when-possible'),
+  WKD_DOMAINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  KEYSERVER_SECRET: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (32 random bytes, e.g. `openssl rand -hex 32`)')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  // Abuse limits (../shared/design/keyserver.md, "Key policy" and "Rate limits").
+  MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  MAX_KEY_BYTES: positiveInt(32 * 1024),
+  MAX_USER_IDS: positiveInt(20),
+  MAX_SUBKEYS: positiveInt(20),
+  TOKEN_TTL_HOURS: positiveInt(24),
+  UNVERIFIED_TTL_DAYS: positiveInt(14),
+  RATE_LOOKUPS_PER_MINUTE: positiveInt(60),
+  RATE_UPLOADS_PER_HOUR: positiveInt(60),
+  RATE_VERIFY_MAILS_PER_ADDRESS_HOUR: positiveInt(1),
+  RATE_UNPUBLISH_MAILS_PER_ADDRESS_HOUR: positiveInt(1),
+});
+
+export type Config = Readonly<
+  Omit<z.output<typeof schema>, 'BASE_URL' | 'DATA_DIR'> & {
+    /** Origin + path prefix every link is built from, without a trailing slash. Never taken from a request. */
+    BASE_URL: string;
+    /** Absolute. */
+    DATA_DIR: string;
+  }
+>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid keyserver configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  // Empty strings count as unset: `FOO=` in an .env file means "use the default".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const baseUrl = (c.BASE_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(
+    /\/+$/,
+    '',
+  );
+  return Object.freeze({
+    ...c,
+    WKD_DOMAINS: Object.freeze([...c.WKD_DOMAINS]) as string[],
+    BASE_URL: baseUrl,
+    DATA_DIR: isAbsolute(c.DATA_DIR) ? c.DATA_DIR : resolve(cwd, c.DATA_DIR),
+  });
+}

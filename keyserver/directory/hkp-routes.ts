@@ -1,0 +1,59 @@
+import Router from '@koa/router';
+import { invalidInput } from '../../shared/errors';
+import { readForm } from '../http/read-body';
+import type { Directory } from './directory';
+import { humanIndex, machineReadableIndex } from './hkp-index';
+import { parseSearch } from './query-parsing';
+import { sendKeyArmored } from './send-key';
+
+/** HKP (draft-shaw-openpgp-hkp): GnuPG's --send-keys, --recv-keys, --search-keys; `sq`; Thunderbird's fallback. */
+export function hkpRoutes(directory: Directory, bodyLimit: number): Router {
+  const router = new Router({ prefix: '/pks' });
+
+  router.get('/lookup', async (ctx) => {
+    const op = String(ctx.query.op ?? 'get');
+    const search = ctx.query.search;
+    if (!['get', 'index', 'vindex'].includes(op)) {
+      // draft-shaw-openpgp-hkp §3.1.3: an unknown operation is 501 Not Implemented.
+      ctx.status = 501;
+      ctx.body = {
+        error: `Operation ${JSON.stringify(op.slice(0, 20))} is not supported.`,
+        code: 'not_implemented',
+      };
+      return;
+    }
+    if (typeof search !== 'string' || search.length === 0)
+      throw invalidInput('The search parameter is required.');
+    const query = parseSearch(search);
+    const machineReadable = String(ctx.query.options ?? '')
+      .split(',')
+      .includes('mr');
+    if (op === 'get') {
+      sendKeyArmored(ctx, await directory.lookup.find(query, ctx));
+      return;
+    }
+    const entry = await directory.lookup.index(query, ctx);
+    ctx.type = 'text/plain';
+    ctx.body = machineReadable ? machineReadableIndex([entry]) : humanIndex([entry]);
+  });
+
+  // GnuPG counts only 200 as success; mailvelope/keyserver's 201 made `gpg --send-keys` fail with "No data".
+  router.post('/add', async (ctx) => {
+    const keytext = (await readForm(ctx, bodyLimit)).get('keytext');
+    if (!keytext) throw invalidInput('The keytext form field is required.');
+    const results = await directory.publishing.upload(keytext, ctx);
+    // HKP clients have no request-verify step: a key seen for the first time gets its verification mails now.
+    for (const r of results) {
+      if (!r.isNew) continue;
+      const unpublished = Object.entries(r.status)
+        .filter(([, s]) => s === 'unpublished')
+        .map(([email]) => email as keyof typeof r.status);
+      await directory.publishing.requestVerify(r.token, unpublished);
+    }
+    ctx.status = 200;
+    ctx.type = 'text/plain';
+    ctx.body = `Uploaded ${results.map((r) => r.fingerprint).join(', ')}. New addresses receive a verification mail.\n`;
+  });
+
+  return router;
+}

@@ -1,0 +1,98 @@
+import { KeywardError } from '../../shared/errors';
+import { Email, type Fingerprint, type KeyId } from '../../shared/identity';
+import { wkdHash } from '../../shared/wkd';
+import { keyIndexEntry, servableKey } from '../keys';
+import type { StoredKey } from '../store/ports';
+import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
+
+export interface FoundKey {
+  fingerprint: Fingerprint;
+  /** The key as served: only published user ids (none at all when no address is published). */
+  packets: Uint8Array;
+  publishedEmails: Email[];
+}
+
+export type KeyQuery =
+  | { kind: 'fingerprint'; fingerprint: Fingerprint }
+  | { kind: 'keyid'; keyId: KeyId }
+  | { kind: 'email'; email: Email };
+
+const notFound = () => new KeywardError('not_found', 'No key found.');
+
+/**
+ * Lookups for every protocol. Only verified (published) addresses ever leave the server. A key with no published
+ * address is still served by fingerprint or key id, without user ids, so revocations and new subkeys reach
+ * clients that already hold it (GnuPG refuses such a key as new, "no user ID", but merges it as an update).
+ */
+export function createLookup(deps: DirectoryDeps) {
+  const rules = rateRules(deps.config);
+  const now = () => deps.clock.now();
+
+  async function serve(key: StoredKey, only?: Email): Promise<FoundKey> {
+    const published = (await deps.store.bindings.byFingerprint(key.fingerprint)).map((b) => b.email);
+    const emails = only ? published.filter((e) => e === only) : published;
+    return {
+      fingerprint: key.fingerprint,
+      packets: await servableKey(key.packets, emails, now()),
+      publishedEmails: emails,
+    };
+  }
+
+  async function byEmail(email: Email, client: Client, only?: Email): Promise<FoundKey> {
+    // Lookups by address enumerate addresses; they are rate-limited per client, hits or misses alike.
+    await deps.limiter.enforce(rules.lookup, client.ip);
+    const binding = await deps.store.bindings.byEmail(email);
+    const key = binding && (await deps.store.keys.getKey(binding.fingerprint));
+    if (!key) throw notFound();
+    return serve(key, only);
+  }
+
+  async function find(query: KeyQuery, client: Client): Promise<FoundKey> {
+    switch (query.kind) {
+      case 'email':
+        return byEmail(query.email, client);
+      case 'fingerprint': {
+        const key = await deps.store.keys.getKey(query.fingerprint);
+        if (!key) throw notFound();
+        return serve(key);
+      }
+      case 'keyid': {
+        const [key] = await deps.store.keys.findByKeyId(query.keyId);
+        if (!key) throw notFound();
+        return serve(key);
+      }
+    }
+  }
+
+  return {
+    find,
+
+    /** WKD (draft-koch-openpgp-webkey-service §3.1): the key with only the requested address's user id. */
+    async wkd(
+      domain: string,
+      hash: string,
+      localPart: string | undefined,
+      client: Client,
+    ): Promise<FoundKey> {
+      if (!deps.config.WKD_DOMAINS.includes(domain.toLowerCase())) throw notFound();
+      // The hash alone names no address; clients send the local part as ?l= (GnuPG 2.1.23+ and every current client).
+      if (localPart === undefined || wkdHash(localPart) !== hash.toLowerCase()) {
+        await deps.limiter.enforce(rules.lookup, client.ip);
+        throw notFound();
+      }
+      const email = Email.tryParse(`${localPart}@${domain}`);
+      if (!email) throw notFound();
+      return byEmail(email, client, email);
+    },
+
+    /** HKP index/vindex: machine-readable summaries of the matching keys (at most one here: searches are exact). */
+    async index(query: KeyQuery, client: Client) {
+      const found = await find(query, client);
+      const key = await deps.store.keys.getKey(found.fingerprint);
+      if (!key) throw notFound();
+      return keyIndexEntry(key.packets, found.publishedEmails, now());
+    },
+  };
+}
+
+export type Lookup = ReturnType<typeof createLookup>;

@@ -1,0 +1,177 @@
+import { isKeywardError, KeywardError } from '../../shared/errors';
+import type { Email, Fingerprint } from '../../shared/identity';
+import { mergeKeys, purifyUpload, type PurifiedKey } from '../keys';
+import { keyReplacedMail, verificationMail } from '../mail/mail-texts';
+import type { StoredKey } from '../store/ports';
+import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
+import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from './secret-token';
+
+export type AddressStatus = 'unpublished' | 'pending' | 'published';
+
+export interface UploadResult {
+  fingerprint: Fingerprint;
+  token: string;
+  status: Partial<Record<Email, AddressStatus>>;
+  /** True when the key was not stored before this upload. */
+  isNew: boolean;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Upload, request-verify and confirm: the three steps from an uploaded public key to published addresses.
+ * Every upload and merge goes through the key policy; an address is published only by its mailed token.
+ */
+export function createPublishing(deps: DirectoryDeps) {
+  const rules = rateRules(deps.config);
+  const now = () => deps.clock.now();
+
+  async function status(key: StoredKey | PurifiedKey): Promise<UploadResult['status']> {
+    const out: UploadResult['status'] = {};
+    for (const email of key.emails) {
+      const binding = await deps.store.bindings.byEmail(email);
+      if (binding?.fingerprint === key.fingerprint) out[email] = 'published';
+      else
+        out[email] = (await deps.store.tokens.hasActive('verify', email, key.fingerprint, now().getTime()))
+          ? 'pending'
+          : 'unpublished';
+    }
+    return out;
+  }
+
+  /** Refuses a key whose primary or subkey id is already used by a different stored key (key-id collision). */
+  async function assertNoKeyIdCollision(key: PurifiedKey): Promise<void> {
+    for (const keyId of key.keyIds) {
+      const holders = await deps.store.keys.findByKeyId(keyId);
+      if (holders.some((k) => k.fingerprint !== key.fingerprint)) {
+        throw new KeywardError(
+          'conflict',
+          `Key id ${keyId} is already used by a different key on this server. Key id collisions are refused.`,
+        );
+      }
+    }
+  }
+
+  async function storeOne(uploaded: PurifiedKey): Promise<UploadResult> {
+    const t = now();
+    const existing = await deps.store.keys.getKey(uploaded.fingerprint);
+    const key = existing ? await mergeKeys(existing.packets, uploaded.packets, deps.keyLimits, t) : uploaded;
+    await assertNoKeyIdCollision(key);
+    // A published address whose user id was revoked (or dropped) in the update stops being served at once.
+    for (const b of await deps.store.bindings.byFingerprint(key.fingerprint)) {
+      if (!key.emails.includes(b.email)) await deps.store.bindings.unpublish(b.email, key.fingerprint);
+    }
+    const published = (await deps.store.bindings.byFingerprint(key.fingerprint)).length > 0;
+    await deps.store.keys.putKey({
+      fingerprint: key.fingerprint,
+      version: key.version,
+      keyIds: key.keyIds,
+      emails: key.emails,
+      packets: key.packets,
+      createdAt: existing?.createdAt ?? t.getTime(),
+      updatedAt: t.getTime(),
+      expiresAt: published ? null : t.getTime() + deps.config.UNVERIFIED_TTL_DAYS * DAY,
+    });
+    return {
+      fingerprint: key.fingerprint,
+      token: deps.uploadTokens.issue(key.fingerprint, t.getTime()),
+      status: await status(key),
+      isNew: existing === null,
+    };
+  }
+
+  return {
+    async upload(input: string | Uint8Array, client: Client): Promise<UploadResult[]> {
+      await deps.limiter.enforce(rules.upload, client.ip);
+      // A key we already hold may come back without user ids (our own uid-less copy plus a revocation): merge it.
+      const keys = await purifyUpload(input, deps.keyLimits, now(), {
+        isKnown: async (fpr) => (await deps.store.keys.getKey(fpr)) !== null,
+      });
+      const results: UploadResult[] = [];
+      for (const key of keys) results.push(await storeOne(key));
+      deps.log.info({ fingerprints: results.map((r) => r.fingerprint), ip: client.ip }, 'keys uploaded');
+      return results;
+    },
+
+    /**
+     * Mails a verification link to each requested address of the uploaded key (one mail per address per hour;
+     * past that the address simply stays pending). Addresses not on the key are ignored.
+     */
+    async requestVerify(uploadToken: string, addresses: Email[]): Promise<UploadResult> {
+      const t = now().getTime();
+      const fingerprint = deps.uploadTokens.check(uploadToken, t);
+      const key = await deps.store.keys.getKey(fingerprint);
+      if (!key) throw new KeywardError('not_found', 'This key is no longer stored here; upload it again.');
+      const current = await status(key);
+      for (const email of addresses) {
+        if (current[email] === undefined || current[email] === 'published') continue;
+        if (!(await deps.limiter.allow(rules.verifyMail, email))) continue;
+        const { token, hash } = newSecretToken();
+        const ttlMs = deps.config.TOKEN_TTL_HOURS * 3_600_000;
+        await deps.store.tokens.issue({
+          hash,
+          purpose: 'verify',
+          fingerprint,
+          email,
+          createdAt: t,
+          expiresAt: t + ttlMs,
+        });
+        const mail = verificationMail({
+          baseUrl: deps.config.BASE_URL,
+          email,
+          fingerprint,
+          link: `${deps.config.BASE_URL}/verify/${token}`,
+          expiresHours: deps.config.TOKEN_TTL_HOURS,
+        });
+        const encryptTo = deps.config.MAIL_ENCRYPT === 'when-possible' ? key.packets : undefined;
+        await deps.mailer.send({ to: email, ...mail, encryptTo }).catch(async (e: unknown) => {
+          // The key may have no usable encryption subkey (refused before sending): the link still proves
+          // control of the address, so it goes out unencrypted. A mail server failure is not retried.
+          if (!encryptTo || !isKeywardError(e, 'invalid_input')) throw e;
+          deps.log.warn(
+            { fingerprint, err: e },
+            'encrypted verification mail failed; sending it unencrypted',
+          );
+          await deps.mailer.send({ to: email, ...mail });
+        });
+        deps.log.info({ fingerprint, email }, 'verification mail sent');
+      }
+      return { fingerprint, token: uploadToken, status: await status(key), isNew: false };
+    },
+
+    /** Publishes the address the mailed token was issued for; single use, bound to (fingerprint, address). */
+    async confirm(token: string): Promise<{ email: Email; fingerprint: Fingerprint }> {
+      const invalid = new KeywardError(
+        'forbidden',
+        'This verification link is invalid, was already used, has expired or was replaced by a newer one.',
+      );
+      if (!isWellFormedSecretToken(token)) throw invalid;
+      const t = now().getTime();
+      const record = await deps.store.tokens.consume(hashSecretToken(token), t);
+      if (!record || record.purpose !== 'verify') throw invalid;
+      const key = await deps.store.keys.getKey(record.fingerprint);
+      if (!key?.emails.includes(record.email)) {
+        throw new KeywardError('not_found', 'The key no longer carries this address; upload it again.');
+      }
+      const { replaced } = await deps.store.bindings.publish({
+        email: record.email,
+        fingerprint: record.fingerprint,
+        publishedAt: t,
+      });
+      await deps.store.keys.putKey({ ...key, expiresAt: null, updatedAt: t });
+      deps.log.info({ fingerprint: record.fingerprint, email: record.email, replaced }, 'address published');
+      if (replaced !== null && replaced !== record.fingerprint) {
+        const mail = keyReplacedMail({
+          email: record.email,
+          oldFingerprint: replaced,
+          newFingerprint: record.fingerprint,
+          baseUrl: deps.config.BASE_URL,
+        });
+        deps.background.run('key-replaced-mail', () => deps.mailer.send({ to: record.email, ...mail }));
+      }
+      return { email: record.email, fingerprint: record.fingerprint };
+    },
+  };
+}
+
+export type Publishing = ReturnType<typeof createPublishing>;

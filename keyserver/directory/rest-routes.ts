@@ -1,0 +1,66 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { invalidInput } from '../../shared/errors';
+import { Email, Fingerprint, KeyId } from '../../shared/identity';
+import { armorKey, keyIndexEntry } from '../keys';
+import { readJson } from '../http/read-body';
+import type { Directory } from './directory';
+import type { KeyQuery } from './lookup';
+
+const uploadSchema = z.object({
+  publicKeyArmored: z.string().min(1),
+  emails: z.array(z.string()).max(100).optional(),
+});
+
+function queryFrom(q: Record<string, unknown>): KeyQuery {
+  if (typeof q.email === 'string') return { kind: 'email', email: Email.parse(q.email) };
+  if (typeof q.fingerprint === 'string')
+    return { kind: 'fingerprint', fingerprint: Fingerprint.parse(q.fingerprint) };
+  if (typeof q.keyId === 'string') return { kind: 'keyid', keyId: KeyId.parse(q.keyId) };
+  throw invalidInput('Give one of email, fingerprint or keyId.');
+}
+
+/** Mailvelope's REST API (mailvelope/keyserver), so Mailvelope-style clients can use this server too. */
+export function restRoutes(directory: Directory, bodyLimit: number): Router {
+  const router = new Router({ prefix: '/api/v1' });
+
+  router.get('/key', async (ctx) => {
+    const found = await directory.lookup.find(queryFrom(ctx.query), ctx);
+    const entry = await keyIndexEntry(found.packets, found.publishedEmails, directory.clock.now());
+    ctx.body = {
+      keyId: Fingerprint.keyId(found.fingerprint),
+      fingerprint: found.fingerprint.toLowerCase(),
+      userIds: entry.userIds.map((u) => ({
+        name: u.userId.replace(/\s*<[^<>]*>\s*$/, ''),
+        email: Email.fromUserId(u.userId),
+        verified: true,
+      })),
+      created: new Date(entry.created).toISOString(),
+      algorithm: entry.algorithm,
+      keySize: entry.bits,
+      publicKeyArmored: armorKey(found.packets),
+    };
+  });
+
+  router.post('/key', async (ctx) => {
+    const body = uploadSchema.safeParse(await readJson(ctx, bodyLimit));
+    if (!body.success) throw invalidInput('Send {"publicKeyArmored": "...", "emails": ["..."]}.');
+    const [result, ...more] = await directory.publishing.upload(body.data.publicKeyArmored, ctx);
+    if (!result || more.length > 0) throw invalidInput('Upload one key at a time here.');
+    const wanted = body.data.emails?.map((e) => Email.parse(e)) ?? (Object.keys(result.status) as Email[]);
+    await directory.publishing.requestVerify(result.token, wanted);
+    ctx.status = 201;
+  });
+
+  router.delete('/key', async (ctx) => {
+    const q = queryFrom(ctx.query);
+    if (q.kind === 'keyid') throw invalidInput('Give the e-mail address or the full fingerprint.');
+    await directory.unpublishing.request(
+      q.kind === 'email' ? { email: q.email } : { fingerprint: q.fingerprint },
+      ctx,
+    );
+    ctx.status = 202;
+  });
+
+  return router;
+}

@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as openpgp from 'openpgp';
+import { linkIn } from '../test-support/mail-catcher';
+import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
+import { addUserId, makeTestKey, revokeKey, userIdsOf } from '../test-support/test-keys';
+import { confirmLink, publishKey, vksRequestVerify, vksUpload } from '../test-support/vks-client';
+
+let ks: TestKeyserver;
+beforeEach(async () => {
+  ks = await startTestKeyserver();
+});
+afterEach(async () => {
+  await ks.close();
+});
+
+const get = (path: string) => fetch(`${ks.url}${path}`);
+
+describe('VKS: upload, verify, look up', () => {
+  it('publishes an address only after its mailed link is confirmed with POST', async () => {
+    const alice = await makeTestKey([{ name: 'Alice', email: 'alice@example.org' }]);
+    const up = await vksUpload(ks, alice.publicArmored);
+    expect(up.status).toBe(200);
+    expect(up.body.key_fpr).toBe(alice.fingerprint);
+    expect(up.body.status).toEqual({ 'alice@example.org': 'unpublished' });
+
+    expect((await get('/vks/v1/by-email/alice@example.org')).status).toBe(404);
+
+    const rv = await vksRequestVerify(ks, up.body.token, ['alice@example.org']);
+    expect(rv.body.status).toEqual({ 'alice@example.org': 'pending' });
+    const link = linkIn(await ks.mail.next('alice@example.org'), '/verify/');
+    expect(link.startsWith(`${ks.url}/verify/`)).toBe(true);
+
+    // A GET (a mail scanner following the link) shows a button and publishes nothing.
+    const page = await fetch(link);
+    expect(await page.text()).toContain('<form method="post"');
+    expect((await get('/vks/v1/by-email/alice@example.org')).status).toBe(404);
+
+    const confirmed = await confirmLink(link);
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('alice@example.org is now published');
+
+    const res = await get('/vks/v1/by-email/Alice@Example.org');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/pgp-keys/);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const served = await res.text();
+    expect(await userIdsOf(served)).toEqual(['Alice <alice@example.org>']);
+
+    const up2 = await vksUpload(ks, alice.publicArmored);
+    expect(up2.body.status).toEqual({ 'alice@example.org': 'published' });
+  });
+
+  it('looks up by fingerprint (any form) and by 16-digit key id; v6 keys too', async () => {
+    const v6 = await makeTestKey([{ email: 'six@example.org' }], 6);
+    await publishKey(ks, v6.publicArmored, ['six@example.org']);
+    expect(v6.fingerprint).toHaveLength(64);
+    for (const path of [
+      `/vks/v1/by-fingerprint/${v6.fingerprint}`,
+      `/vks/v1/by-fingerprint/${v6.fingerprint.toLowerCase()}`,
+      `/vks/v1/by-keyid/${v6.fingerprint.slice(0, 16)}`,
+      `/vks/v1/by-email/six@example.org`,
+    ]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      const key = await openpgp.readKey({ armoredKey: await res.text() });
+      expect(key.getFingerprint().toUpperCase()).toBe(v6.fingerprint);
+    }
+    expect((await get('/vks/v1/by-fingerprint/0123')).status).toBe(400);
+    expect((await get(`/vks/v1/by-fingerprint/${'A'.repeat(40)}`)).status).toBe(404);
+  });
+
+  it('serves a key with no published address by fingerprint, without any user id', async () => {
+    const bob = await makeTestKey([{ email: 'bob@example.org' }]);
+    await vksUpload(ks, bob.publicArmored);
+    const res = await get(`/vks/v1/by-fingerprint/${bob.fingerprint}`);
+    expect(res.status).toBe(200);
+    expect(await userIdsOf(await res.text())).toEqual([]);
+  });
+
+  it('merges an update: a new address needs its own verification, the old one stays published', async () => {
+    const carol = await makeTestKey([{ email: 'carol@example.org' }]);
+    await publishKey(ks, carol.publicArmored, ['carol@example.org']);
+    const updated = await addUserId(carol.privateArmored, { email: 'carol@work.example' });
+    const up = await vksUpload(ks, updated.publicArmored);
+    expect(up.body.status).toEqual({ 'carol@example.org': 'published', 'carol@work.example': 'unpublished' });
+    const served = await (await get(`/vks/v1/by-fingerprint/${carol.fingerprint}`)).text();
+    expect(await userIdsOf(served)).toEqual(['<carol@example.org>']);
+    expect((await get('/vks/v1/by-email/carol@work.example')).status).toBe(404);
+  });
+
+  it('distributes a revocation to everyone who looks the key up', async () => {
+    const dave = await makeTestKey([{ email: 'dave@example.org' }]);
+    await publishKey(ks, dave.publicArmored, ['dave@example.org']);
+    expect((await vksUpload(ks, await revokeKey(dave.privateArmored))).status).toBe(200);
+    const key = await openpgp.readKey({
+      armoredKey: await (await get('/vks/v1/by-email/dave@example.org')).text(),
+    });
+    expect(key.revocationSignatures.length).toBeGreaterThan(0);
+  });
+
+  it('sends a new verification mail at most once per address per hour', async () => {
+    const erin = await makeTestKey([{ email: 'erin@example.org' }]);
+    const up = await vksUpload(ks, erin.publicArmored);
+    await vksRequestVerify(ks, up.body.token, ['erin@example.org']);
+    await vksRequestVerify(ks, up.body.token, ['erin@example.org']);
+    await ks.mail.next('erin@example.org');
+    expect(ks.mail.countTo('erin@example.org')).toBe(1);
+    ks.clock.advance(61 * 60_000);
+    await vksRequestVerify(ks, up.body.token, ['erin@example.org']);
+    await ks.mail.next('erin@example.org', 5000, 1);
+    expect(ks.mail.countTo('erin@example.org')).toBe(2);
+  });
+
+  it('ignores requested addresses that are not on the key', async () => {
+    const frank = await makeTestKey([{ email: 'frank@example.org' }]);
+    const up = await vksUpload(ks, frank.publicArmored);
+    const rv = await vksRequestVerify(ks, up.body.token, ['victim@example.org']);
+    expect(rv.status).toBe(200);
+    expect(rv.body.status).toEqual({ 'frank@example.org': 'unpublished' });
+    await ks.background.drain();
+    expect(ks.mail.countTo('victim@example.org')).toBe(0);
+  });
+
+  it('mails the previous holder when a new key takes an address', async () => {
+    const old = await makeTestKey([{ email: 'gina@example.org' }]);
+    const replacement = await makeTestKey([{ email: 'gina@example.org' }]);
+    await publishKey(ks, old.publicArmored, ['gina@example.org']);
+    ks.clock.advance(61 * 60_000);
+    await publishKey(ks, replacement.publicArmored, ['gina@example.org']);
+    const notice = await ks.mail.next('gina@example.org', 5000, 2);
+    expect(notice.raw).toMatch(/replaced|new key/i);
+    const served = await openpgp.readKey({
+      armoredKey: await (await get('/vks/v1/by-email/gina@example.org')).text(),
+    });
+    expect(served.getFingerprint().toUpperCase()).toBe(replacement.fingerprint);
+  });
+});

@@ -1,0 +1,49 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { type ErrorCode, KeywardError } from '../../shared/errors';
+
+export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/**
+ * The one place where domain errors become HTTP: 4xx carry the domain message (written for people), 5xx carry a
+ * generic text and the details go to the log only. Body shape follows VKS: `{ "error": "..." }`.
+ */
+export function errorMapper(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      let status = 500;
+      let message = 'Internal server error.';
+      let code = 'internal';
+      if (err instanceof KeywardError) {
+        status = STATUS_FOR_CODE[err.code];
+        message = err.message;
+        code = err.code;
+        const retry = err.details.retryAfterSeconds;
+        if (retry !== undefined) ctx.set('Retry-After', String(retry));
+      } else if (isHttpError(err) && err.status < 500) {
+        // Koa's own and body-parsing errors (e.g. 413 from the body limit) that are safe to show.
+        status = err.status;
+        message = err.expose ? err.message : 'Bad request.';
+        code = status === 413 ? 'too_large' : 'invalid_input';
+      }
+      if (status >= 500) log.error({ err, path: ctx.path }, 'request failed');
+      ctx.status = status;
+      ctx.type = 'application/json';
+      ctx.body = { error: message, code };
+    }
+  };
+}
+
+function isHttpError(e: unknown): e is { status: number; expose?: boolean; message: string } {
+  return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number';
+}

@@ -1,0 +1,78 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock } from '../shared/clock';
+import { createApp } from './app';
+import { type Config, ConfigError, loadConfig } from './config';
+import { createBackgroundWork } from './directory/directory-deps';
+import { startSweeper } from './directory/sweeper';
+import { createLogger } from './logger';
+import { createMailer } from './mail/create-mailer';
+import { loadServerSecret } from './secrets/server-secret';
+import { openStore } from './store/open-store';
+
+/** The keyserver's composition root: config -> store, mailer, secrets -> app -> listen; graceful shutdown. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const store = await openStore(config);
+  const mailer = createMailer(config, log);
+  const serverSecret = loadServerSecret(config.KEYSERVER_SECRET, config.DATA_DIR);
+  const background = createBackgroundWork(log);
+  const server = createServer();
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  if (config.PORT === 0 && process.env.BASE_URL === undefined) {
+    // An ephemeral port (tests, several local instances): links must carry the port actually bound.
+    config = Object.freeze({ ...config, BASE_URL: config.BASE_URL.replace(/:0$/, `:${port}`) });
+  }
+  const app = createApp({ config, store, mailer, clock: systemClock, log, serverSecret, background });
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
+  server.on('request', app.callback());
+  const stopSweeper = startSweeper(store, systemClock, log);
+  const storeName = config.MONGODB_URI ? 'mongodb' : 'sqlite';
+  log.info({ url: config.BASE_URL, port, store: storeName, dataDir: config.DATA_DIR }, 'keyserver listening');
+  // One plain line for people and for scripts that wait for readiness (scripts/start.ts, tests).
+  process.stdout.write(
+    `Keyward keyserver listening on http://${config.HOST}:${port} (BASE_URL ${config.BASE_URL})\n`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stopSweeper();
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    server.close(() => {
+      // In-flight requests are done; let mails they queued go out, then close the store.
+      void background
+        .drain()
+        .then(() => Promise.all([mailer.close(), store.close()]))
+        .then(() => {
+          clearTimeout(force);
+          log.info('stopped');
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();

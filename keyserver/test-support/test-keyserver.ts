@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { manualClock } from '../../shared/clock';
+import { createApp } from '../app';
+import { type Config, loadConfig } from '../config';
+import { createBackgroundWork } from '../directory/directory-deps';
+import { createSmtpMailer } from '../mail/smtp-mailer';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import { startMailCatcher } from './mail-catcher';
+
+/**
+ * A whole keyserver for integration tests: the real app (app.callback() on an ephemeral port), a real SQLite file
+ * store in a temp folder, real SMTP delivery to a mail catcher, and a manual clock. Every test gets its own.
+ */
+export async function startTestKeyserver(env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyward-ks-'));
+  const mail = await startMailCatcher();
+  const clock = manualClock(Date.now());
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config: Config = loadConfig({
+    BASE_URL: url,
+    DATA_DIR: dataDir,
+    SMTP_URL: mail.url,
+    MAIL_ENCRYPT: 'never',
+    WKD_DOMAINS: 'example.org',
+    ...env,
+  });
+  const store = openSqliteStore(dataDir);
+  const mailer = createSmtpMailer({ url: mail.url, from: config.MAIL_FROM, log });
+  const background = createBackgroundWork(log);
+  const app = createApp({
+    config,
+    store,
+    mailer,
+    clock,
+    log,
+    serverSecret: new Uint8Array(32).fill(7),
+    background,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
+  server.on('request', app.callback());
+
+  return {
+    url,
+    config,
+    store,
+    clock,
+    mail,
+    background,
+    dataDir,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await background.drain();
+      await mailer.close();
+      await store.close();
+      await mail.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestKeyserver = Awaited<ReturnType<typeof startTestKeyserver>>;

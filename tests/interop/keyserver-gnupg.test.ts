@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkIn } from '../../keyserver/test-support/mail-catcher';
+import { startTestKeyserver, type TestKeyserver } from '../../keyserver/test-support/test-keyserver';
+import { confirmLink } from '../../keyserver/test-support/vks-client';
+
+const run = promisify(execFile);
+
+/** A throwaway GnuPG home whose dirmngr talks to our keyserver over HKP on 127.0.0.1. */
+function gnupgHome(keyserverUrl: string) {
+  const home = mkdtempSync(join(tmpdir(), 'keyward-gpg-'));
+  writeFileSync(join(home, 'dirmngr.conf'), `keyserver ${keyserverUrl.replace(/^http:/, 'hkp:')}\n`);
+  const gpg = async (...args: string[]) => {
+    try {
+      return await run('gpg', ['--homedir', home, '--batch', '--no-tty', ...args], { timeout: 30_000 });
+    } catch (e) {
+      const { stdout, stderr } = e as { stdout: string; stderr: string };
+      throw new Error(`gpg ${args.join(' ')} failed:\n${stdout}\n${stderr}`);
+    }
+  };
+  const close = async () => {
+    await run('gpgconf', ['--homedir', home, '--kill', 'all']).catch(() => undefined);
+    rmSync(home, { recursive: true, force: true });
+  };
+  return { home, gpg, close };
+}
+
+describe('GnuPG 2.2 against the keyserver (HKP)', () => {
+  let ks: TestKeyserver;
+  let alice: ReturnType<typeof gnupgHome>;
+  let bob: ReturnType<typeof gnupgHome>;
+  let fingerprint: string;
+
+  beforeAll(async () => {
+    ks = await startTestKeyserver();
+    alice = gnupgHome(ks.url);
+    bob = gnupgHome(ks.url);
+    await alice.gpg(
+      '--passphrase',
+      '',
+      '--pinentry-mode',
+      'loopback',
+      '--quick-gen-key',
+      'Alice <alice@example.org>',
+      'ed25519',
+      'default',
+      'never',
+    );
+    const { stdout } = await alice.gpg('--with-colons', '--list-keys', 'alice@example.org');
+    fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(stdout)![1]!;
+  });
+
+  afterAll(async () => {
+    await alice?.close();
+    await bob?.close();
+    await ks?.close();
+  });
+
+  it('gpg --send-keys succeeds and the address gets a verification mail', async () => {
+    const { stderr } = await alice.gpg('--send-keys', fingerprint);
+    expect(stderr).toMatch(/sending key/);
+    const link = linkIn(await ks.mail.next('alice@example.org'), '/verify/');
+    expect((await confirmLink(link)).status).toBe(200);
+  });
+
+  it('gpg --recv-keys by fingerprint imports the key with its verified user id', async () => {
+    const { stderr } = await bob.gpg('--recv-keys', fingerprint);
+    expect(stderr).toMatch(/imported: 1/);
+    const { stdout } = await bob.gpg('--with-colons', '--list-keys', fingerprint);
+    expect(stdout).toMatch(/^uid:.*Alice <alice@example\.org>/m);
+  });
+
+  it('gpg --locate-keys by address finds it through the keyserver', async () => {
+    const carol = gnupgHome(ks.url);
+    try {
+      const { stdout } = await carol.gpg(
+        '--auto-key-locate',
+        'clear,keyserver',
+        '--locate-keys',
+        'alice@example.org',
+      );
+      expect(stdout.replace(/\s/g, '')).toContain(fingerprint);
+    } finally {
+      await carol.close();
+    }
+  });
+
+  it('gpg --search-keys lists the key from the machine-readable index', async () => {
+    const { stdout } = await bob
+      .gpg('--search-keys', 'alice@example.org')
+      .catch((e: Error) => ({ stdout: e.message }));
+    expect(stdout).toContain('Alice <alice@example.org>');
+    expect(stdout).toContain(fingerprint.slice(-16));
+  });
+
+  it('gpg cannot import a new key whose address is unverified (no user ID is served), but takes updates', async () => {
+    const dave = gnupgHome(ks.url);
+    try {
+      await dave.gpg(
+        '--passphrase',
+        '',
+        '--pinentry-mode',
+        'loopback',
+        '--quick-gen-key',
+        'dave@example.org',
+        'ed25519',
+        'default',
+        'never',
+      );
+      const { stdout } = await dave.gpg('--with-colons', '--list-keys', 'dave@example.org');
+      const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(stdout)![1]!;
+      await dave.gpg('--send-keys', fpr);
+      const erin = gnupgHome(ks.url);
+      try {
+        // GnuPG skips a new key without user ids ("contains no user ID - skipped") and imports nothing.
+        const { stderr } = await erin.gpg('--recv-keys', fpr);
+        expect(stderr).toMatch(/no user ID/);
+        await expect(erin.gpg('--list-keys', fpr)).rejects.toThrow();
+      } finally {
+        await erin.close();
+      }
+    } finally {
+      await dave.close();
+    }
+  });
+});
