@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as openpgp from 'openpgp';
+import pino from 'pino';
+import { sweepExpired } from './sweeper';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
 import { addUserId, makeTestKey, revokeKey, userIdsOf } from '../test-support/test-keys';
@@ -98,6 +100,20 @@ describe('VKS: upload, verify, look up', () => {
     expect(key.revocationSignatures.length).toBeGreaterThan(0);
   });
 
+  it('forgets an upload whose addresses were never verified, and keeps published keys', async () => {
+    const unverified = await makeTestKey([{ email: 'never@example.org' }]);
+    const verified = await makeTestKey([{ email: 'kept@example.org' }]);
+    await vksUpload(ks, unverified.publicArmored);
+    await publishKey(ks, verified.publicArmored, ['kept@example.org']);
+    const log = pino({ level: 'silent' });
+    ks.clock.advance((ks.config.UNVERIFIED_TTL_DAYS - 1) * 86_400_000);
+    expect((await sweepExpired(ks.store, ks.clock, log)).keys).toBe(0);
+    ks.clock.advance(2 * 86_400_000);
+    expect((await sweepExpired(ks.store, ks.clock, log)).keys).toBe(1);
+    expect((await get(`/vks/v1/by-fingerprint/${unverified.fingerprint}`)).status).toBe(404);
+    expect((await get('/vks/v1/by-email/kept@example.org')).status).toBe(200);
+  });
+
   it('sends a new verification mail at most once per address per hour', async () => {
     const erin = await makeTestKey([{ email: 'erin@example.org' }]);
     const up = await vksUpload(ks, erin.publicArmored);
@@ -133,5 +149,26 @@ describe('VKS: upload, verify, look up', () => {
       armoredKey: await (await get('/vks/v1/by-email/gina@example.org')).text(),
     });
     expect(served.getFingerprint().toUpperCase()).toBe(replacement.fingerprint);
+  });
+});
+
+describe('encrypted verification mail', () => {
+  it('is PGP/MIME to the uploaded key, so the link also proves the private key', async () => {
+    await ks.close();
+    ks = await startTestKeyserver({ MAIL_ENCRYPT: 'when-possible' });
+    const kim = await makeTestKey([{ email: 'kim@example.org' }]);
+    const up = await vksUpload(ks, kim.publicArmored);
+    await vksRequestVerify(ks, up.body.token, ['kim@example.org']);
+    const mail = await ks.mail.next('kim@example.org');
+    expect(mail.raw).toContain('multipart/encrypted');
+    expect(mail.raw).not.toMatch(/\/verify\//);
+    const armored = /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(mail.raw)![0];
+    const { data } = await openpgp.decrypt({
+      message: await openpgp.readMessage({ armoredMessage: armored }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: kim.privateArmored }),
+    });
+    const link = linkIn({ to: [], raw: String(data) }, '/verify/');
+    expect((await confirmLink(link)).status).toBe(200);
+    expect((await get('/vks/v1/by-email/kim@example.org')).status).toBe(200);
   });
 });
