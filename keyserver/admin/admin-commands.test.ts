@@ -41,13 +41,15 @@ describe('admin commands', () => {
     // Plant the flooded fixture as raw bytes, as an older server version might have stored it.
     const flooded = armoredKeyFixture('flooded-certifications');
     const [purified] = await purifyUpload(flooded, DEFAULT_KEY_LIMITS, FIXTURE_NOW);
-    const { data } = await openpgp.unarmor(flooded);
+    // openpgp's declared return types do not resolve under typed linting; the value is { data: Uint8Array }.
+    const unarmored: unknown = await openpgp.unarmor(flooded);
+    const { data } = unarmored as { data: Uint8Array };
     await ks.store.keys.putKey({
       fingerprint: purified!.fingerprint,
       version: 4,
       keyIds: purified!.keyIds,
       emails: purified!.emails,
-      packets: data as Uint8Array,
+      packets: data,
       createdAt: 0,
       updatedAt: 0,
       expiresAt: null,

@@ -163,11 +163,11 @@ describe('encrypted verification mail', () => {
     expect(mail.raw).toContain('multipart/encrypted');
     expect(mail.raw).not.toMatch(/\/verify\//);
     const armored = /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(mail.raw)![0];
-    const { data } = await openpgp.decrypt({
+    const decrypted: unknown = await openpgp.decrypt({
       message: await openpgp.readMessage({ armoredMessage: armored }),
       decryptionKeys: await openpgp.readPrivateKey({ armoredKey: kim.privateArmored }),
     });
-    const link = linkIn({ to: [], raw: String(data) }, '/verify/');
+    const link = linkIn({ to: [], raw: (decrypted as { data: string }).data }, '/verify/');
     expect((await confirmLink(link)).status).toBe(200);
     expect((await get('/vks/v1/by-email/kim@example.org')).status).toBe(200);
   });
