@@ -1,14 +1,16 @@
 import { KeywardError } from '../../shared/errors';
 import { Email, type Fingerprint, type KeyId } from '../../shared/identity';
 import { wkdHash } from '../../shared/wkd';
-import { keyIndexEntry, servableKey } from '../keys';
+import { keyIndexEntry } from '../keys';
 import type { StoredKey } from '../store/ports';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
+import { createServedKeyCache } from './served-key-cache';
 
 export interface FoundKey {
   fingerprint: Fingerprint;
   /** The key as served: only published user ids (none at all when no address is published). */
   packets: Uint8Array;
+  armored: string;
   publishedEmails: Email[];
 }
 
@@ -27,15 +29,13 @@ const notFound = () => new KeywardError('not_found', 'No key found.');
 export function createLookup(deps: DirectoryDeps) {
   const rules = rateRules(deps.config);
   const now = () => deps.clock.now();
+  const served = createServedKeyCache();
 
   async function serve(key: StoredKey, only?: Email): Promise<FoundKey> {
     const published = (await deps.store.bindings.byFingerprint(key.fingerprint)).map((b) => b.email);
     const emails = only ? published.filter((e) => e === only) : published;
-    return {
-      fingerprint: key.fingerprint,
-      packets: await servableKey(key.packets, emails, now()),
-      publishedEmails: emails,
-    };
+    const { packets, armored } = await served(key.packets, emails, now());
+    return { fingerprint: key.fingerprint, packets, armored, publishedEmails: emails };
   }
 
   async function byEmail(email: Email, client: Client, only?: Email): Promise<FoundKey> {

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { invalidInput } from '../../shared/errors';
 import { Email, Fingerprint, KeyId } from '../../shared/identity';
-import { armorKey, keyIndexEntry } from '../keys';
+import { keyIndexEntry } from '../keys';
 import { readJson } from '../http/read-body';
 import type { Directory } from './directory';
 import type { KeyQuery } from './lookup';
@@ -38,7 +38,7 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
       created: new Date(entry.created).toISOString(),
       algorithm: entry.algorithm,
       keySize: entry.bits,
-      publicKeyArmored: armorKey(found.packets),
+      publicKeyArmored: found.armored,
     };
   });
 

@@ -1,11 +1,10 @@
 import type { Context } from 'koa';
-import { armorKey } from '../keys';
 import type { FoundKey } from './lookup';
 
 export function sendKeyArmored(ctx: Context, key: FoundKey): void {
   ctx.type = 'application/pgp-keys';
   ctx.set('Content-Disposition', `attachment; filename="${key.fingerprint}.asc"`);
-  ctx.body = armorKey(key.packets);
+  ctx.body = key.armored;
 }
 
 /** WKD wants the binary key (draft-koch-openpgp-webkey-service §3.1). */

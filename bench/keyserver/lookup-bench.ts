@@ -1,0 +1,115 @@
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startKeyserverProcess } from '../../keyserver/test-support/keyserver-process';
+import { openSqliteStore } from '../../keyserver/store/sqlite/sqlite-store';
+import { seedFiller, seedRealKeys } from './seed-store';
+
+const CONNECTIONS = 64;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const REAL_KEYS = 200;
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon on loopback, bounded in time, cycling through the given paths. */
+async function load(origin: string, paths: string[]): Promise<LoadResult> {
+  let i = 0;
+  const result = await autocannon({
+    url: origin,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function startCeiling(bodies: Record<string, string>, dir: string) {
+  const file = join(dir, 'ceiling-bodies.json');
+  writeFileSync(file, JSON.stringify(bodies));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, 'ceiling-server.ts'), file],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((ok) =>
+    child.stdout.on('data', (c: Buffer) => {
+      const m = /listening on (\S+)/.exec(c.toString());
+      if (m) ok(m[1]!);
+    }),
+  );
+  return { url, stop: () => new Promise<void>((ok) => child.once('exit', () => ok()).kill('SIGTERM')) };
+}
+
+/**
+ * Lookups by fingerprint (VKS) and by address (VKS, HKP) against a real keyserver process on SQLite with 10k and
+ * then 100k stored keys, each next to a bare node:http server answering the same bytes (the ceiling).
+ */
+export async function benchKeyserverLookups(sizes = [10_000, 100_000]) {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
+  const rows: Record<string, string | number>[] = [];
+  try {
+    const store = openSqliteStore(dir);
+    const real = await seedRealKeys(store, REAL_KEYS);
+    const filler = (await store.keys.getKey(real[0]!.fingerprint))!.packets;
+    let seeded = REAL_KEYS;
+    const paths = {
+      'VKS by-fingerprint': real.map((k) => `/vks/v1/by-fingerprint/${k.fingerprint}`),
+      'VKS by-email': real.map((k) => `/vks/v1/by-email/${encodeURIComponent(k.email)}`),
+      'HKP get by address': real.map(
+        (k) => `/pks/lookup?op=get&options=mr&search=${encodeURIComponent(k.email)}`,
+      ),
+    };
+    for (const size of sizes) {
+      const t0 = performance.now();
+      await seedFiller(store, seeded, size, filler);
+      seeded = size;
+      console.log(`  seeded ${size} keys (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      const ks = await startKeyserverProcess({
+        DATA_DIR: dir,
+        LOG_LEVEL: 'error',
+        RATE_LOOKUPS_PER_MINUTE: '1000000000',
+      });
+      try {
+        for (const [name, list] of Object.entries(paths)) {
+          const bodies: Record<string, string> = {};
+          for (const p of list)
+            bodies[p] = Buffer.from(await (await fetch(`${ks.url}${p}`)).arrayBuffer()).toString('base64');
+          const ceiling = await startCeiling(bodies, dir);
+          const reference = await load(ceiling.url, list);
+          await ceiling.stop();
+          const measured = await load(ks.url, list);
+          rows.push({
+            lookup: name,
+            keys: size,
+            'req/s': Math.round(measured.requestsPerSecond),
+            'ceiling req/s': Math.round(reference.requestsPerSecond),
+            'ratio req/s': +(measured.requestsPerSecond / reference.requestsPerSecond).toFixed(2),
+            'p99 ms': measured.p99Ms,
+            'ceiling p99 ms': reference.p99Ms,
+            'errors/non-2xx': measured.errors + measured.non2xx,
+          });
+        }
+      } finally {
+        await ks.stop();
+      }
+    }
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: performance figures, each next to a reference measured in the same run (../docs/benchmarks.md
+ * says what each measures). Machines here are shared and noisy, so the ratios are what to read, not absolutes.
+ * BENCH_SECONDS sets the length of each load run (default 5).
+ */
+import { benchKeyserverLookups } from './keyserver/lookup-bench';
+
+const TARGET_RATIO = 0.5;
+
+console.log('Keyserver lookups: 64 connections on loopback, SQLite store, vs a bare node:http ceiling');
+const rows = await benchKeyserverLookups();
+console.table(rows);
+const worst = Math.min(...rows.map((r) => Number(r['ratio req/s'])));
+const bySize = (n: number) => rows.filter((r) => r.keys === n).map((r) => Number(r['req/s']));
+const flatness = Math.min(...bySize(100_000).map((v, i) => v / bySize(10_000)[i]!));
+console.log(
+  `lowest ratio to the ceiling: ${worst.toFixed(2)} (target >= ${TARGET_RATIO}); ` +
+    `100k vs 10k keys: ${flatness.toFixed(2)} of the 10k rate (flat is ~1.0)`,
+);
+const errors = rows.reduce((n, r) => n + Number(r['errors/non-2xx']), 0);
+if (errors > 0) {
+  console.error(`${errors} failed or non-2xx responses during the load: see the table`);
+  process.exitCode = 1;
+}
