@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import type { DirectoryDeps } from './directory-deps';
-import { createLookup, type Lookup } from './lookup';
+import { createLookup, type FoundKey, type Lookup } from './lookup';
+import { createLookupCache, notifyingStore } from './lookup-cache';
 import { createPublishing, type Publishing } from './publish';
 import { createUnpublishing, type Unpublishing } from './unpublish';
 
@@ -12,10 +13,13 @@ export interface Directory {
   clock: Clock;
 }
 
-export function createDirectory(deps: DirectoryDeps): Directory {
+export function createDirectory(rawDeps: DirectoryDeps): Directory {
+  const cache = createLookupCache<FoundKey>();
+  // Every write through this directory clears the lookup cache before the write's caller sees it done.
+  const deps = { ...rawDeps, store: notifyingStore(rawDeps.store, () => cache.invalidate()) };
   return {
     publishing: createPublishing(deps),
-    lookup: createLookup(deps),
+    lookup: createLookup(deps, cache),
     unpublishing: createUnpublishing(deps),
     clock: deps.clock,
   };

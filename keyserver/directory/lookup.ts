@@ -4,6 +4,7 @@ import { wkdHash } from '../../shared/wkd';
 import { keyIndexEntry } from '../keys';
 import type { StoredKey } from '../store/ports';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
+import type { LookupCache } from './lookup-cache';
 import { createServedKeyCache } from './served-key-cache';
 
 export interface FoundKey {
@@ -26,7 +27,7 @@ const notFound = () => new KeywardError('not_found', 'No key found.');
  * address is still served by fingerprint or key id, without user ids, so revocations and new subkeys reach
  * clients that already hold it (GnuPG refuses such a key as new, "no user ID", but merges it as an update).
  */
-export function createLookup(deps: DirectoryDeps) {
+export function createLookup(deps: DirectoryDeps, cache: LookupCache<FoundKey>) {
   const rules = rateRules(deps.config);
   const now = () => deps.clock.now();
   const served = createServedKeyCache();
@@ -41,26 +42,30 @@ export function createLookup(deps: DirectoryDeps) {
   async function byEmail(email: Email, client: Client, only?: Email): Promise<FoundKey> {
     // Lookups by address enumerate addresses; they are rate-limited per client, hits or misses alike.
     await deps.limiter.enforce(rules.lookup, client.ip);
-    const binding = await deps.store.bindings.byEmail(email);
-    const key = binding && (await deps.store.keys.getKey(binding.fingerprint));
-    if (!key) throw notFound();
-    return serve(key, only);
+    return cache.get(`email:${email}:${only ?? ''}`, async () => {
+      const binding = await deps.store.bindings.byEmail(email);
+      const key = binding && (await deps.store.keys.getKey(binding.fingerprint));
+      if (!key) throw notFound();
+      return serve(key, only);
+    });
   }
 
   async function find(query: KeyQuery, client: Client): Promise<FoundKey> {
     switch (query.kind) {
       case 'email':
         return byEmail(query.email, client);
-      case 'fingerprint': {
-        const key = await deps.store.keys.getKey(query.fingerprint);
-        if (!key) throw notFound();
-        return serve(key);
-      }
-      case 'keyid': {
-        const [key] = await deps.store.keys.findByKeyId(query.keyId);
-        if (!key) throw notFound();
-        return serve(key);
-      }
+      case 'fingerprint':
+        return cache.get(`fpr:${query.fingerprint}`, async () => {
+          const key = await deps.store.keys.getKey(query.fingerprint);
+          if (!key) throw notFound();
+          return serve(key);
+        });
+      case 'keyid':
+        return cache.get(`keyid:${query.keyId}`, async () => {
+          const [key] = await deps.store.keys.findByKeyId(query.keyId);
+          if (!key) throw notFound();
+          return serve(key);
+        });
     }
   }
 
