@@ -1,3 +1,4 @@
+import { concatBytes } from '../../shared/bytes';
 import type { PublicKeyPacket, PublicSubkeyPacket, SignaturePacket, UserIDPacket } from 'openpgp';
 import type { Email, Fingerprint } from '../../shared/identity';
 import type { RawPacket } from './scan-packets';
@@ -54,11 +55,5 @@ export function writeCertificate(cert: Certificate): Uint8Array {
     sigs(s.bindings);
     sigs(s.revocations);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -1,3 +1,4 @@
+import { concatBytes } from '../../shared/bytes';
 import { unarmor } from 'openpgp';
 import { invalidInput } from '../../shared/errors';
 import { keyRefusals } from './key-refusals';
@@ -35,7 +36,7 @@ export async function decodeKeyInput(input: string | Uint8Array): Promise<Uint8A
     }
     parts.push(await dearmor(block));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 async function dearmor(block: string): Promise<Uint8Array> {
@@ -56,15 +57,4 @@ async function dearmor(block: string): Promise<Uint8Array> {
 function looksArmored(bytes: Uint8Array): boolean {
   const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   return head.startsWith('-----BEGIN');
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

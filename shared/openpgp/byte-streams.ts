@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes';
 /** Web byte streams as openpgp.js and both platforms (browser File.stream(), Node's web streams) use them. */
 export type Bytes = ReadableStream<Uint8Array> | Uint8Array;
 
@@ -81,19 +82,11 @@ export function mapStreamErrors(
 /** Collects a whole stream; for tests and small inputs only (files must stay streamed). */
 export async function readAllBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const pieces: Uint8Array[] = [];
-  let length = 0;
   const reader = stream.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     pieces.push(value);
-    length += value.length;
   }
-  const all = new Uint8Array(length);
-  let offset = 0;
-  for (const piece of pieces) {
-    all.set(piece, offset);
-    offset += piece.length;
-  }
-  return all;
+  return pieces.length === 0 ? new Uint8Array(0) : concatBytes(pieces);
 }
