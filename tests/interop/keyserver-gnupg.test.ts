@@ -1,44 +1,33 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn } from '../../keyserver/test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../../keyserver/test-support/test-keyserver';
 import { confirmLink } from '../../keyserver/test-support/vks-client';
+import { createGnuPGHome } from './gnupg';
 
-const run = promisify(execFile);
-
-/** A throwaway GnuPG home whose dirmngr talks to our keyserver over HKP on 127.0.0.1. */
-function gnupgHome(keyserverUrl: string) {
-  const home = mkdtempSync(join(tmpdir(), 'keyward-gpg-'));
-  writeFileSync(join(home, 'dirmngr.conf'), `keyserver ${keyserverUrl.replace(/^http:/, 'hkp:')}\n`);
+/** A throwaway GnuPG home (tests/interop/gnupg.ts) whose dirmngr talks to our keyserver over HKP on 127.0.0.1. */
+async function gnupgHome(keyserverUrl: string) {
+  const home = await createGnuPGHome();
+  writeFileSync(join(home.dir, 'dirmngr.conf'), `keyserver ${keyserverUrl.replace(/^http:/, 'hkp:')}\n`);
   const gpg = async (...args: string[]) => {
-    try {
-      return await run('gpg', ['--homedir', home, '--batch', '--no-tty', ...args], { timeout: 30_000 });
-    } catch (e) {
-      const { stdout, stderr } = e as { stdout: string; stderr: string };
-      throw new Error(`gpg ${args.join(' ')} failed:\n${stdout}\n${stderr}`);
-    }
+    // --search-keys in batch mode lists the matches, then exits non-zero because nothing was chosen.
+    const r = await home.gpg(args, { passphrase: '', allowFailure: args[0] === '--search-keys' });
+    return { stdout: r.stdout.toString(), stderr: r.stderr };
   };
-  const close = async () => {
-    await run('gpgconf', ['--homedir', home, '--kill', 'all']).catch(() => undefined);
-    rmSync(home, { recursive: true, force: true });
-  };
-  return { home, gpg, close };
+  return { gpg, close: () => home.dispose() };
 }
 
 describe('GnuPG 2.2 against the keyserver (HKP)', () => {
   let ks: TestKeyserver;
-  let alice: ReturnType<typeof gnupgHome>;
-  let bob: ReturnType<typeof gnupgHome>;
+  let alice: Awaited<ReturnType<typeof gnupgHome>>;
+  let bob: Awaited<ReturnType<typeof gnupgHome>>;
   let fingerprint: string;
 
   beforeAll(async () => {
     ks = await startTestKeyserver();
-    alice = gnupgHome(ks.url);
-    bob = gnupgHome(ks.url);
+    alice = await gnupgHome(ks.url);
+    bob = await gnupgHome(ks.url);
     await alice.gpg(
       '--passphrase',
       '',
@@ -75,7 +64,7 @@ describe('GnuPG 2.2 against the keyserver (HKP)', () => {
   });
 
   it('gpg --locate-keys by address finds it through the keyserver', async () => {
-    const carol = gnupgHome(ks.url);
+    const carol = await gnupgHome(ks.url);
     try {
       const { stdout } = await carol.gpg(
         '--auto-key-locate',
@@ -90,15 +79,13 @@ describe('GnuPG 2.2 against the keyserver (HKP)', () => {
   });
 
   it('gpg --search-keys lists the key from the machine-readable index', async () => {
-    const { stdout } = await bob
-      .gpg('--search-keys', 'alice@example.org')
-      .catch((e: Error) => ({ stdout: e.message }));
+    const { stdout } = await bob.gpg('--search-keys', 'alice@example.org');
     expect(stdout).toContain('Alice <alice@example.org>');
     expect(stdout).toContain(fingerprint.slice(-16));
   });
 
   it('gpg cannot import a new key whose address is unverified (no user ID is served), but takes updates', async () => {
-    const dave = gnupgHome(ks.url);
+    const dave = await gnupgHome(ks.url);
     try {
       await dave.gpg(
         '--passphrase',
@@ -114,7 +101,7 @@ describe('GnuPG 2.2 against the keyserver (HKP)', () => {
       const { stdout } = await dave.gpg('--with-colons', '--list-keys', 'dave@example.org');
       const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(stdout)![1]!;
       await dave.gpg('--send-keys', fpr);
-      const erin = gnupgHome(ks.url);
+      const erin = await gnupgHome(ks.url);
       try {
         // GnuPG skips a new key without user ids ("contains no user ID - skipped") and imports nothing.
         const { stderr } = await erin.gpg('--recv-keys', fpr);
