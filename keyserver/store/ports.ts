@@ -91,11 +91,12 @@ export interface RateDecision {
 
 export interface RateLimitStore {
   /**
-   * Counts one hit for `key` in a fixed window of `windowMs` starting at a multiple of windowMs (denied hits count
-   * too). Use one windowMs per key: the counter is kept per key and window start, so two window lengths would share
-   * it at common boundaries. Ended windows are removed by the adapter.
+   * Counts `hits` (default 1) for `key` in a fixed window of `windowMs` starting at a multiple of windowMs (denied
+   * hits count too) and decides on the last of them: allowed while the window's total is at most `limit`. Use one
+   * windowMs per key: the counter is kept per key and window start, so two window lengths would share it at common
+   * boundaries. Ended windows are removed by the adapter.
    */
-  hit(key: string, limit: number, windowMs: number, now: number): Promise<RateDecision>;
+  hit(key: string, limit: number, windowMs: number, now: number, hits?: number): Promise<RateDecision>;
 }
 
 export interface Store {

@@ -281,6 +281,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('rate limits', () => {
+      it('counts several hits at once and decides on the last of them', async () => {
+        const now = T0 + 15_000;
+        expect(await store.rateLimits.hit('ip:9', 10, MINUTE, now, 4)).toMatchObject({
+          allowed: true,
+          count: 4,
+        });
+        expect(await store.rateLimits.hit('ip:9', 10, MINUTE, now, 6)).toMatchObject({
+          allowed: true,
+          count: 10,
+        });
+        expect(await store.rateLimits.hit('ip:9', 10, MINUTE, now)).toMatchObject({
+          allowed: false,
+          count: 11,
+        });
+      });
+
       it('counts hits and denies past the limit until the window ends', async () => {
         const now = T0 + 15_000;
         for (let i = 1; i <= 3; i++) {

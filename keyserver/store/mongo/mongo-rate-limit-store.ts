@@ -14,17 +14,17 @@ export async function createMongoRateLimitStore(db: Db): Promise<RateLimitStore>
   await rateLimits.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 });
 
   return {
-    async hit(key, limit, windowMs, now) {
+    async hit(key, limit, windowMs, now, hits = 1) {
       const window = fixedWindow(now, windowMs);
       // One atomic increment-and-read, shared by every keyserver process.
       const doc = await retryOnDuplicateKey(() =>
         rateLimits.findOneAndUpdate(
           { _id: `${key}@${window.start}` },
-          { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(window.end) } },
+          { $inc: { count: hits }, $setOnInsert: { expiresAt: new Date(window.end) } },
           { upsert: true, returnDocument: 'after' },
         ),
       );
-      return rateDecision(doc?.count ?? 1, limit, window.end, now);
+      return rateDecision(doc?.count ?? hits, limit, window.end, now);
     },
   };
 }
