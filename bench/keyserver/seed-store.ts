@@ -16,7 +16,13 @@ export async function seedRealKeys(store: Store, count: number) {
     const email = Email.parse(`bench-${i}@example.org`);
     const key = await makeTestKey([{ name: `Bench ${i}`, email }]);
     const [p] = await purifyUpload(key.publicArmored, DEFAULT_KEY_LIMITS, now);
-    await store.keys.putKey({ ...p!, createdAt: now.getTime(), updatedAt: now.getTime(), expiresAt: null });
+    await store.keys.putKey({
+      ...p!,
+      createdAt: now.getTime(),
+      updatedAt: now.getTime(),
+      expiresAt: null,
+      revision: 0,
+    });
     await store.bindings.publish({ email, fingerprint: p!.fingerprint, publishedAt: now.getTime() });
     real.push({ fingerprint: p!.fingerprint, email });
   }
@@ -37,6 +43,7 @@ export async function seedFiller(store: Store, from: number, to: number, packets
       createdAt: now,
       updatedAt: now,
       expiresAt: null,
+      revision: 0,
     });
     await store.bindings.publish({ email, fingerprint, publishedAt: now });
   }

@@ -53,6 +53,7 @@ describe('admin commands', () => {
       createdAt: 0,
       updatedAt: 0,
       expiresAt: null,
+      revision: 0,
     });
     const before = (await ks.store.keys.getKey(purified!.fingerprint))!.packets.length;
     const totals = await admin().repurifyAll(2);

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
-import type { Fingerprint } from '../../shared/identity';
+import type { Email, Fingerprint } from '../../shared/identity';
 import { type KeyLimits, purifyUpload } from '../keys';
 import type { Store } from '../store/ports';
+import { updateKey } from '../store/update-key';
 
 /**
  * What an operator can do from the shell (keyserver/admin/cli.ts): remove a key outright (abuse, legal request),
@@ -31,34 +32,44 @@ export function createAdminCommands(deps: { store: Store; clock: Clock; log: Log
       if (page.length === 0) return totals;
       for (const fingerprint of page) {
         totals.checked++;
-        const stored = await store.keys.getKey(fingerprint);
-        if (!stored) continue;
-        const now = deps.clock.now();
-        let purified;
-        try {
-          [purified] = await purifyUpload(stored.packets, deps.keyLimits, now, { isKnown: () => true });
-        } catch (e) {
-          if (!isKeywardError(e)) throw e;
-          log.warn({ fingerprint, reason: e.message }, 'admin: stored key no longer passes the key policy');
-          totals.unpublished += (await deleteKey(fingerprint)).unpublished.length;
-          totals.deleted++;
-          continue;
-        }
-        if (!purified || purified.fingerprint !== fingerprint) continue;
-        for (const b of await store.bindings.byFingerprint(fingerprint)) {
-          if (!purified.emails.includes(b.email) && (await store.bindings.unpublish(b.email, fingerprint))) {
-            totals.unpublished++;
+        let refused: string | null = null;
+        let changed = false;
+        let emails: Email[] | null = null;
+        await updateKey(store.keys, fingerprint, async (stored) => {
+          if (!stored) return null;
+          const now = deps.clock.now();
+          let purified;
+          try {
+            [purified] = await purifyUpload(stored.packets, deps.keyLimits, now, { isKnown: () => true });
+          } catch (e) {
+            if (!isKeywardError(e)) throw e;
+            refused = e.message;
+            return null;
           }
-        }
-        if (Buffer.compare(Buffer.from(purified.packets), Buffer.from(stored.packets)) !== 0) {
-          totals.changed++;
-          await store.keys.putKey({
+          if (!purified || purified.fingerprint !== fingerprint) return null;
+          emails = purified.emails;
+          changed = Buffer.compare(Buffer.from(purified.packets), Buffer.from(stored.packets)) !== 0;
+          if (!changed) return null;
+          return {
             ...stored,
             packets: purified.packets,
             keyIds: purified.keyIds,
             emails: purified.emails,
             updatedAt: now.getTime(),
-          });
+          };
+        });
+        if (refused !== null) {
+          log.warn({ fingerprint, reason: refused }, 'admin: stored key no longer passes the key policy');
+          totals.unpublished += (await deleteKey(fingerprint)).unpublished.length;
+          totals.deleted++;
+          continue;
+        }
+        if (changed) totals.changed++;
+        const kept = emails as Email[] | null;
+        if (kept === null) continue;
+        for (const b of await store.bindings.byFingerprint(fingerprint)) {
+          if (!kept.includes(b.email) && (await store.bindings.unpublish(b.email, fingerprint)))
+            totals.unpublished++;
         }
       }
       after = page[page.length - 1]!;

@@ -3,6 +3,7 @@ import type { Email, Fingerprint } from '../../shared/identity';
 import { mergeKeys, purifyUpload, type PurifiedKey } from '../keys';
 import { keyReplacedMail, verificationMail } from '../mail/mail-texts';
 import type { StoredKey } from '../store/ports';
+import { updateKey } from '../store/update-key';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from './secret-token';
 
@@ -54,29 +55,34 @@ export function createPublishing(deps: DirectoryDeps) {
 
   async function storeOne(uploaded: PurifiedKey): Promise<UploadResult> {
     const t = now();
-    const existing = await deps.store.keys.getKey(uploaded.fingerprint);
-    const key = existing ? await mergeKeys(existing.packets, uploaded.packets, deps.keyLimits, t) : uploaded;
-    await assertNoKeyIdCollision(key);
+    let merged: PurifiedKey = uploaded;
+    const { before } = await updateKey(deps.store.keys, uploaded.fingerprint, async (existing) => {
+      merged = existing ? await mergeKeys(existing.packets, uploaded.packets, deps.keyLimits, t) : uploaded;
+      await assertNoKeyIdCollision(merged);
+      const published = (await deps.store.bindings.byFingerprint(merged.fingerprint)).some((b) =>
+        merged.emails.includes(b.email),
+      );
+      return {
+        fingerprint: merged.fingerprint,
+        version: merged.version,
+        keyIds: merged.keyIds,
+        emails: merged.emails,
+        packets: merged.packets,
+        createdAt: existing?.createdAt ?? t.getTime(),
+        updatedAt: t.getTime(),
+        expiresAt: published ? null : t.getTime() + deps.config.UNVERIFIED_TTL_DAYS * DAY,
+      };
+    });
+    const key = merged;
     // A published address whose user id was revoked (or dropped) in the update stops being served at once.
     for (const b of await deps.store.bindings.byFingerprint(key.fingerprint)) {
       if (!key.emails.includes(b.email)) await deps.store.bindings.unpublish(b.email, key.fingerprint);
     }
-    const published = (await deps.store.bindings.byFingerprint(key.fingerprint)).length > 0;
-    await deps.store.keys.putKey({
-      fingerprint: key.fingerprint,
-      version: key.version,
-      keyIds: key.keyIds,
-      emails: key.emails,
-      packets: key.packets,
-      createdAt: existing?.createdAt ?? t.getTime(),
-      updatedAt: t.getTime(),
-      expiresAt: published ? null : t.getTime() + deps.config.UNVERIFIED_TTL_DAYS * DAY,
-    });
     return {
       fingerprint: key.fingerprint,
       token: deps.uploadTokens.issue(key.fingerprint, t.getTime()),
       status: await status(key),
-      isNew: existing === null,
+      isNew: before === null,
     };
   }
 
@@ -158,7 +164,10 @@ export function createPublishing(deps: DirectoryDeps) {
         fingerprint: record.fingerprint,
         publishedAt: t,
       });
-      await deps.store.keys.putKey({ ...key, expiresAt: null, updatedAt: t });
+      // A published key is kept (no expiry); re-applied on top of any concurrent merge.
+      await updateKey(deps.store.keys, record.fingerprint, (current) =>
+        Promise.resolve(current && { ...current, expiresAt: null, updatedAt: t }),
+      );
       deps.log.info({ fingerprint: record.fingerprint, email: record.email, replaced }, 'address published');
       if (replaced !== null && replaced !== record.fingerprint) {
         const mail = keyReplacedMail({

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as openpgp from 'openpgp';
 import pino from 'pino';
+import { Fingerprint } from '../../shared/identity';
 import { sweepExpired } from './sweeper';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
@@ -88,6 +89,22 @@ describe('VKS: upload, verify, look up', () => {
     const served = await (await get(`/vks/v1/by-fingerprint/${carol.fingerprint}`)).text();
     expect(await userIdsOf(served)).toEqual(['<carol@example.org>']);
     expect((await get('/vks/v1/by-email/carol@work.example')).status).toBe(404);
+  });
+
+  it('keeps both of two updates that arrive at once (no lost revocation)', async () => {
+    const lee = await makeTestKey([{ email: 'lee@example.org' }]);
+    await publishKey(ks, lee.publicArmored, ['lee@example.org']);
+    const withNewAddress = await addUserId(lee.privateArmored, { email: 'lee@work.example' });
+    const revocation = await revokeKey(lee.privateArmored);
+    const results = await Promise.all([
+      vksUpload(ks, withNewAddress.publicArmored),
+      vksUpload(ks, revocation),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    const stored = (await ks.store.keys.getKey(Fingerprint.parse(lee.fingerprint)))!;
+    expect(stored.emails).toContain('lee@work.example');
+    const key = await openpgp.readKey({ binaryKey: stored.packets });
+    expect(key.revocationSignatures.length).toBeGreaterThan(0);
   });
 
   it('distributes a revocation to everyone who looks the key up', async () => {

@@ -19,11 +19,17 @@ export interface StoredKey {
   updatedAt: number;
   /** When an upload with no published address is forgotten (epoch ms); null once any address is published. */
   expiresAt: number | null;
+  /** The revision this value was read at (0: not stored yet). Every successful putKey adds one. */
+  revision: number;
 }
 
 export interface KeyStore {
-  /** Inserts or replaces the key with this fingerprint. */
-  putKey(key: StoredKey): Promise<void>;
+  /**
+   * Compare-and-swap: stores the key only if the stored revision is still `key.revision` (0: no key stored yet),
+   * and returns whether it did. Callers re-read, re-apply their change and try again on false, so two processes
+   * merging updates into one key (a new subkey here, a revocation there) never lose either.
+   */
+  putKey(key: StoredKey): Promise<boolean>;
   getKey(fingerprint: Fingerprint): Promise<StoredKey | null>;
   /** Keys whose primary or a bound subkey has this id; more than one only on a collision. */
   findByKeyId(keyId: KeyId): Promise<StoredKey[]>;

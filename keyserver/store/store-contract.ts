@@ -21,6 +21,11 @@ const fpr = (n: number, version: 4 | 6 = 4) =>
 const keyId = (n: number) => KeyId.parse(n.toString(16).padStart(16, 'D'));
 const email = (local: string) => Email.parse(`${local}@example.org`);
 
+/** What a store returns after one successful put of `key`. */
+function asStored(key: StoredKey): StoredKey {
+  return { ...key, revision: key.revision + 1 };
+}
+
 function storedKey(n: number, over: Partial<StoredKey> = {}): StoredKey {
   const fingerprint = over.fingerprint ?? fpr(n, over.version);
   return {
@@ -32,6 +37,7 @@ function storedKey(n: number, over: Partial<StoredKey> = {}): StoredKey {
     createdAt: T0,
     updatedAt: T0,
     expiresAt: null,
+    revision: 0,
     ...over,
   };
 }
@@ -68,8 +74,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const v6 = storedKey(2, { version: 6, emails: [email('a'), email('b')] });
         await store.keys.putKey(v4);
         await store.keys.putKey(v6);
-        expect(await store.keys.getKey(v4.fingerprint)).toEqual(v4);
-        expect(await store.keys.getKey(v6.fingerprint)).toEqual(v6);
+        expect(await store.keys.getKey(v4.fingerprint)).toEqual(asStored(v4));
+        expect(await store.keys.getKey(v6.fingerprint)).toEqual(asStored(v6));
         expect((await store.keys.getKey(v6.fingerprint))!.packets).toBeInstanceOf(Uint8Array);
         expect(await store.keys.getKey(fpr(3))).toBeNull();
       });
@@ -82,11 +88,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           packets: new Uint8Array([1, 2, 3]),
           updatedAt: T0 + 1,
           expiresAt: T0 + HOUR,
+          revision: 1,
         });
-        await store.keys.putKey(updated);
-        expect(await store.keys.getKey(fpr(1))).toEqual(updated);
+        expect(await store.keys.putKey(updated)).toBe(true);
+        expect(await store.keys.getKey(fpr(1))).toEqual(asStored(updated));
         expect(await store.keys.findByKeyId(keyId(1))).toEqual([]);
-        expect(await store.keys.findByKeyId(keyId(99))).toEqual([updated]);
+        expect(await store.keys.findByKeyId(keyId(99))).toEqual([asStored(updated)]);
         expect(await store.keys.countKeys()).toBe(1);
       });
 
@@ -94,8 +101,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const key = storedKey(1);
         await store.keys.putKey(key);
         await store.keys.putKey(storedKey(2));
-        expect(await store.keys.findByKeyId(Fingerprint.keyId(key.fingerprint))).toEqual([key]);
-        expect(await store.keys.findByKeyId(keyId(1))).toEqual([key]);
+        expect(await store.keys.findByKeyId(Fingerprint.keyId(key.fingerprint))).toEqual([asStored(key)]);
+        expect(await store.keys.findByKeyId(keyId(1))).toEqual([asStored(key)]);
         expect(await store.keys.findByKeyId(keyId(3))).toEqual([]);
       });
 
@@ -104,7 +111,28 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const b = storedKey(2, { keyIds: [Fingerprint.keyId(fpr(2)), keyId(7)] });
         await store.keys.putKey(b);
         await store.keys.putKey(a);
-        expect(await store.keys.findByKeyId(keyId(7))).toEqual([a, b]);
+        expect(await store.keys.findByKeyId(keyId(7))).toEqual([asStored(a), asStored(b)]);
+      });
+
+      it('writes a key only at the revision it was read at (compare-and-swap)', async () => {
+        expect(await store.keys.putKey(storedKey(1))).toBe(true);
+        expect(await store.keys.putKey(storedKey(1))).toBe(false); // "new" again, but it exists
+        const read = (await store.keys.getKey(fpr(1)))!;
+        expect(read.revision).toBe(1);
+        expect(await store.keys.putKey({ ...read, emails: [email('first')] })).toBe(true);
+        // A second writer that read the same revision loses and must re-read.
+        expect(await store.keys.putKey({ ...read, emails: [email('second')] })).toBe(false);
+        expect((await store.keys.getKey(fpr(1)))!).toMatchObject({ emails: [email('first')], revision: 2 });
+      });
+
+      it('lets exactly one of many concurrent writers of one revision win', async () => {
+        await store.keys.putKey(storedKey(1));
+        const read = (await store.keys.getKey(fpr(1)))!;
+        const wins = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.keys.putKey({ ...read, emails: [email(`w${i}`)] })),
+        );
+        expect(wins.filter(Boolean)).toHaveLength(1);
+        expect((await store.keys.getKey(fpr(1)))!.revision).toBe(2);
       });
 
       it('deletes a key and its key ids, once', async () => {

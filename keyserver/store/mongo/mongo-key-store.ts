@@ -1,7 +1,6 @@
 import { Binary, type Db } from 'mongodb';
 import { Email, Fingerprint, KeyId } from '../../../shared/identity';
 import type { KeyStore, StoredKey } from '../ports';
-import { retryOnDuplicateKey } from './retry-on-duplicate-key';
 
 interface KeyDoc {
   _id: string; // the fingerprint
@@ -12,6 +11,7 @@ interface KeyDoc {
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date | null; // a Date only while no address is published: the TTL index forgets the upload then
+  revision?: number; // absent on documents written before compare-and-swap: read as 0
 }
 
 export async function createMongoKeyStore(db: Db): Promise<KeyStore> {
@@ -37,8 +37,19 @@ export async function createMongoKeyStore(db: Db): Promise<KeyStore> {
         createdAt: new Date(key.createdAt),
         updatedAt: new Date(key.updatedAt),
         expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt),
+        revision: key.revision + 1,
       };
-      await retryOnDuplicateKey(() => keys.replaceOne({ _id: doc._id }, doc, { upsert: true }));
+      if (key.revision === 0) {
+        // Not stored yet: a concurrent insert of the same fingerprint loses on the _id index.
+        try {
+          await keys.insertOne(doc);
+          return true;
+        } catch (e) {
+          if ((e as { code?: number }).code === 11000) return false;
+          throw e;
+        }
+      }
+      return (await keys.replaceOne({ _id: doc._id, revision: key.revision }, doc)).matchedCount === 1;
     },
     async getKey(fingerprint) {
       const doc = await keys.findOne({ _id: fingerprint });
@@ -78,5 +89,6 @@ function toStoredKey(doc: KeyDoc): StoredKey {
     createdAt: doc.createdAt.getTime(),
     updatedAt: doc.updatedAt.getTime(),
     expiresAt: doc.expiresAt?.getTime() ?? null,
+    revision: doc.revision ?? 0,
   };
 }

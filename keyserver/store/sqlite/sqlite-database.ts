@@ -73,6 +73,7 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_expires_at ON rate_limits (expires_at);
   `,
+  `ALTER TABLE keys ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 function migrate(db: Database.Database): void {

@@ -11,6 +11,7 @@ interface KeyRow {
   created_at: number;
   updated_at: number;
   expires_at: number | null;
+  revision: number;
   key_ids: string;
 }
 
@@ -22,11 +23,14 @@ const SELECT_KEY = `
 
 export function createSqliteKeyStore(db: Database.Database): KeyStore {
   const upsertKey = db.prepare(`
-    INSERT INTO keys (fingerprint, version, emails, packets, created_at, updated_at, expires_at)
-    VALUES (@fingerprint, @version, @emails, @packets, @createdAt, @updatedAt, @expiresAt)
+    INSERT INTO keys (fingerprint, version, emails, packets, created_at, updated_at, expires_at, revision)
+    VALUES (@fingerprint, @version, @emails, @packets, @createdAt, @updatedAt, @expiresAt, @revision + 1)
     ON CONFLICT (fingerprint) DO UPDATE SET version = excluded.version, emails = excluded.emails,
       packets = excluded.packets, created_at = excluded.created_at, updated_at = excluded.updated_at,
-      expires_at = excluded.expires_at`);
+      expires_at = excluded.expires_at, revision = excluded.revision`);
+  const currentRevision = db.prepare<[string], { revision: number }>(
+    'SELECT revision FROM keys WHERE fingerprint = ?',
+  );
   const deleteKeyIds = db.prepare('DELETE FROM key_ids WHERE fingerprint = ?');
   const insertKeyId = db.prepare('INSERT INTO key_ids (fingerprint, position, key_id) VALUES (?, ?, ?)');
   const getKey = db.prepare<[string], KeyRow>(`${SELECT_KEY} WHERE k.fingerprint = ?`);
@@ -40,10 +44,12 @@ export function createSqliteKeyStore(db: Database.Database): KeyStore {
   );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM keys');
 
-  const put = db.transaction((key: StoredKey) => {
+  const put = db.transaction((key: StoredKey): boolean => {
+    if ((currentRevision.get(key.fingerprint)?.revision ?? 0) !== key.revision) return false;
     upsertKey.run({ ...key, emails: JSON.stringify(key.emails), packets: Buffer.from(key.packets) });
     deleteKeyIds.run(key.fingerprint);
     key.keyIds.forEach((id, i) => insertKeyId.run(key.fingerprint, i, id));
+    return true;
   });
 
   return {
@@ -75,5 +81,6 @@ function toStoredKey(row: KeyRow): StoredKey {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
+    revision: row.revision,
   };
 }
