@@ -11,8 +11,10 @@ export function hkpRoutes(directory: Directory, bodyLimit: number): Router {
   const router = new Router({ prefix: '/pks' });
 
   router.get('/lookup', async (ctx) => {
-    const op = String(ctx.query.op ?? 'get');
-    const search = ctx.query.search;
+    // Plain URLSearchParams: the hot lookup path, and HKP parameters are never repeated or nested.
+    const params = new URLSearchParams(ctx.querystring);
+    const op = params.get('op') ?? 'get';
+    const search = params.get('search');
     if (!['get', 'index', 'vindex'].includes(op)) {
       // draft-shaw-openpgp-hkp §3.1.3: an unknown operation is 501 Not Implemented.
       ctx.status = 501;
@@ -22,12 +24,9 @@ export function hkpRoutes(directory: Directory, bodyLimit: number): Router {
       };
       return;
     }
-    if (typeof search !== 'string' || search.length === 0)
-      throw invalidInput('The search parameter is required.');
+    if (!search) throw invalidInput('The search parameter is required.');
     const query = parseSearch(search);
-    const machineReadable = String(ctx.query.options ?? '')
-      .split(',')
-      .includes('mr');
+    const machineReadable = (params.get('options') ?? '').split(',').includes('mr');
     if (op === 'get') {
       sendKeyArmored(ctx, await directory.lookup.find(query, ctx));
       return;
