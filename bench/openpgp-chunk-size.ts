@@ -11,22 +11,12 @@
 import { createCipheriv, randomBytes, randomFillSync } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { PROFILE_CONFIG } from '../shared/openpgp/profile';
+import { piecewise } from '../tests/fixtures/piecewise-stream';
 
 const SIZE = 64 * 1024 * 1024;
 const PIECE = 64 * 1024;
 const RUNS = 3;
 const CHUNK_SIZE_BYTES = [8, 10, 12, 14, 16];
-
-function piecewise(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(offset, offset + PIECE));
-      offset += PIECE;
-    },
-  });
-}
 
 async function drain(stream: ReadableStream<Uint8Array>, keep: boolean): Promise<Uint8Array | number> {
   const pieces: Uint8Array[] = [];
@@ -90,7 +80,7 @@ async function main(): Promise<void> {
     const decryptRates: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       let started = performance.now();
-      const message = await openpgp.createMessage({ binary: piecewise(data), format: 'binary' });
+      const message = await openpgp.createMessage({ binary: piecewise(data, PIECE), format: 'binary' });
       const encrypted: unknown = await openpgp.encrypt({
         message,
         encryptionKeys: publicKey,

@@ -15,6 +15,7 @@ import { encryptFile } from './encrypt-file';
 import { inspectMessage } from './inspect-message';
 import { unlockKey, type UnlockedKey } from './lock-key';
 import { AEAD_CHUNK_SIZE_BYTE, PROFILE_CONFIG } from './profile';
+import { piecewise } from '../../tests/fixtures/piecewise-stream';
 
 const CHUNK = 2 ** (AEAD_CHUNK_SIZE_BYTE + 6);
 const TAG = 16; // GCM tag, RFC 9580 §5.13.2
@@ -36,17 +37,6 @@ beforeAll(async () => {
   seipdv2 = await encryptFor(alice.publicKeyArmored);
   seipdv1 = await encryptFor(readFixture('gnupg-ed25519.pub'));
 });
-
-function piecewise(bytes: Uint8Array, size = 64 * 1024): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + size));
-      offset += size;
-    },
-  });
-}
 
 /** Decrypts as a consumer would: everything the stream hands out, and the error that ends it, if any. */
 async function decryptToEnd(ciphertext: Uint8Array | string, keys: UnlockedKey[]) {

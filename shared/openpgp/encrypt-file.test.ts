@@ -15,6 +15,7 @@ import { encryptFile } from './encrypt-file';
 import { inspectMessage } from './inspect-message';
 import { unlockKey, type UnlockedKey } from './lock-key';
 import { AEAD_CHUNK_SIZE_BYTE } from './profile';
+import { piecewise } from '../../tests/fixtures/piecewise-stream';
 
 let alice: TestKey;
 let bob: TestKey; // v6
@@ -27,17 +28,6 @@ beforeAll(async () => {
 
 /** Several AEAD chunks plus a partial one, so chunk boundaries are crossed. */
 const PLAINTEXT = randomBytes(3 * 2 ** (AEAD_CHUNK_SIZE_BYTE + 6) + 12345);
-
-function piecewise(bytes: Uint8Array, size = 64 * 1024): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + size));
-      offset += size;
-    },
-  });
-}
 
 async function roundTrip(recipients: string[], keys: UnlockedKey[], plaintext: Uint8Array = PLAINTEXT) {
   const encrypted = await encryptFile({
