@@ -32,6 +32,19 @@ describe('attacks on the key directory', () => {
     expect(ks.mail.mails.every((m) => m.to.every((to) => to === 'alice@example.org'))).toBe(true);
   });
 
+  it('user-id spoofing: a user id with a second address (GnuPG reads the first) is never published', async () => {
+    const mallory = await makeTestKey([
+      { name: 'Victim <victim@bank.example>', email: 'attacker@evil.example' },
+      { email: 'mallory@evil.example' },
+    ]);
+    const up = await vksUpload(ks, mallory.publicArmored);
+    expect(up.status).toBe(200);
+    expect(up.body.status).toEqual({ 'mallory@evil.example': 'unpublished' });
+    await publishKey(ks, mallory.publicArmored, ['mallory@evil.example']);
+    const served = await (await get('/vks/v1/by-email/mallory@evil.example')).text();
+    expect((await userIdsOf(served)).join('\n')).not.toContain('victim@bank.example');
+  });
+
   it('token replay: a verification link works once', async () => {
     const key = await makeTestKey([{ email: 'replay@example.org' }]);
     const up = await vksUpload(ks, key.publicArmored);

@@ -43,6 +43,13 @@ describe('Email.fromUserId', () => {
     ['bare address', 'carol@example.net', 'carol@example.net'],
     ['name only', 'Dave', null],
     ['broken brackets', 'Eve <eve@example.org', null],
+    [
+      'user-id spoofing: a second address GnuPG would read first',
+      'Victim <victim@bank.example> <me@evil.example>',
+      null,
+    ],
+    ['user-id spoofing: an address in the name part', 'victim@bank.example <me@evil.example>', null],
+    ['a stray bracket', 'Mallory > <me@evil.example>', null],
     ['empty', '', null],
   ])('%s', (_name, userId, expected) => {
     expect(Email.fromUserId(userId)).toBe(expected);

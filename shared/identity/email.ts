@@ -43,10 +43,15 @@ export const Email = {
     }
   },
 
-  /** The address in an OpenPGP user id (`Name (comment) <addr>` or a bare `addr`), or null when it has none. */
+  /**
+   * The address in an OpenPGP user id (`Name (comment) <addr>` or a bare `addr`), or null when it has none.
+   * Anything ambiguous is null: a second `<...>` (GnuPG reads the *first*, so `Victim <victim@x> <me@y>` would show
+   * as the victim's address once `me@y` was verified) or an `@` in the name part (`gpg -r` matches substrings).
+   */
   fromUserId(userId: string): Email | null {
-    const bracketed = /<([^<>]*)>\s*$/.exec(userId);
-    return Email.tryParse(bracketed ? bracketed[1]! : userId);
+    const bracketed = /^([^<>@]*)<([^<>]*)>\s*$/.exec(userId);
+    if (bracketed) return Email.tryParse(bracketed[2]!);
+    return /[<>]/.test(userId) ? null : Email.tryParse(userId);
   },
 
   localPart(email: Email): string {
