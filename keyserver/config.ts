@@ -48,6 +48,7 @@ const schema = z.object({
   RATE_LOOKUPS_PER_MINUTE: positiveInt(60),
   RATE_UPLOADS_PER_HOUR: positiveInt(60),
   RATE_VERIFY_MAILS_PER_ADDRESS_HOUR: positiveInt(1),
+  RATE_VERIFY_MAILS_PER_IP_HOUR: positiveInt(20),
   RATE_UNPUBLISH_MAILS_PER_ADDRESS_HOUR: positiveInt(1),
 });
 

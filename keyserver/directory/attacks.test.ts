@@ -45,6 +45,39 @@ describe('attacks on the key directory', () => {
     expect((await userIdsOf(served)).join('\n')).not.toContain('victim@bank.example');
   });
 
+  it('mail amplification: a keyring of many keys is refused before anything is stored or mailed', async () => {
+    const keys = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((i) => makeTestKey([{ email: `amp${i}@example.org` }])),
+    );
+    const res = await post(
+      '/pks/add',
+      new URLSearchParams({ keytext: keys.map((k) => k.publicArmored).join('\n') }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/at most 5 keys/);
+    expect(await ks.store.keys.countKeys()).toBe(0);
+    const two = await vksUpload(ks, keys[0]!.publicArmored + keys[1]!.publicArmored);
+    expect(two.status).toBe(400);
+    await ks.background.drain();
+    expect(ks.mail.mails).toHaveLength(0);
+  });
+
+  it('mail amplification: one client can cause only a bounded number of verification mails', async () => {
+    await ks.close();
+    ks = await startTestKeyserver({ RATE_VERIFY_MAILS_PER_IP_HOUR: '3' });
+    const addresses = [1, 2, 3, 4, 5].map((i) => `many${i}@example.org`);
+    const key = await makeTestKey(addresses.map((email) => ({ email })));
+    const res = await post(
+      '/pks/add',
+      `keytext=${encodeURIComponent(key.publicArmored)}`,
+      'application/x-www-form-urlencoded',
+    );
+    expect(res.status).toBe(200);
+    await ks.background.drain();
+    expect(ks.mail.mails).toHaveLength(3);
+  });
+
   it('token replay: a verification link works once', async () => {
     const key = await makeTestKey([{ email: 'replay@example.org' }]);
     const up = await vksUpload(ks, key.publicArmored);

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { invalidInput } from '../../shared/errors';
 import { readForm } from '../http/read-body';
 import type { Directory } from './directory';
+import { MAX_KEYS_PER_KEYRING } from './publish';
 import { humanIndex, machineReadableIndex } from './hkp-index';
 import { parseSearch } from './query-parsing';
 import { sendKeyArmored } from './send-key';
@@ -40,14 +41,14 @@ export function hkpRoutes(directory: Directory, bodyLimit: number): Router {
   router.post('/add', async (ctx) => {
     const keytext = (await readForm(ctx, bodyLimit)).get('keytext');
     if (!keytext) throw invalidInput('The keytext form field is required.');
-    const results = await directory.publishing.upload(keytext, ctx);
+    const results = await directory.publishing.upload(keytext, ctx, MAX_KEYS_PER_KEYRING);
     // HKP clients have no request-verify step: a key seen for the first time gets its verification mails now.
     for (const r of results) {
       if (!r.isNew) continue;
       const unpublished = Object.entries(r.status)
         .filter(([, s]) => s === 'unpublished')
         .map(([email]) => email as keyof typeof r.status);
-      await directory.publishing.requestVerify(r.token, unpublished);
+      await directory.publishing.requestVerify(r.token, unpublished, ctx);
     }
     ctx.status = 200;
     ctx.type = 'text/plain';

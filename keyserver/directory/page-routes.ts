@@ -5,6 +5,7 @@ import { Email, Fingerprint } from '../../shared/identity';
 import { STATUS_FOR_CODE } from '../http/error-mapper';
 import { readForm } from '../http/read-body';
 import type { Directory } from './directory';
+import { MAX_KEYS_PER_KEYRING } from './publish';
 import { html, type Html, page } from './html-page';
 import { parseSearch } from './query-parsing';
 
@@ -86,12 +87,12 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
 
   router.post('/upload', async (ctx) => {
     const keytext = (await readForm(ctx, bodyLimit)).get('keytext') ?? '';
-    const results = await directory.publishing.upload(keytext, ctx);
+    const results = await directory.publishing.upload(keytext, ctx, MAX_KEYS_PER_KEYRING);
     for (const r of results) {
       const wanted = Object.entries(r.status)
         .filter(([, s]) => s === 'unpublished')
         .map(([e]) => e as Email);
-      await directory.publishing.requestVerify(r.token, wanted);
+      await directory.publishing.requestVerify(r.token, wanted, ctx);
     }
     const addresses = results.flatMap((r) => Object.keys(r.status));
     render(

@@ -19,6 +19,9 @@ export interface UploadResult {
 
 const DAY = 86_400_000;
 
+/** Keys one HKP or form upload may carry (GnuPG sends one key per request; small keyrings are fine). */
+export const MAX_KEYS_PER_KEYRING = 5;
+
 /**
  * Upload, request-verify and confirm: the three steps from an uploaded public key to published addresses.
  * Every upload and merge goes through the key policy; an address is published only by its mailed token.
@@ -87,12 +90,20 @@ export function createPublishing(deps: DirectoryDeps) {
   }
 
   return {
-    async upload(input: string | Uint8Array, client: Client): Promise<UploadResult[]> {
+    /** `maxKeys`: how many keys one request may carry (1 for VKS and REST; a small keyring for HKP). */
+    async upload(input: string | Uint8Array, client: Client, maxKeys = 1): Promise<UploadResult[]> {
       await deps.limiter.enforce(rules.upload, client.ip);
       // A key we already hold may come back without user ids (our own uid-less copy plus a revocation): merge it.
       const keys = await purifyUpload(input, deps.keyLimits, now(), {
         isKnown: async (fpr) => (await deps.store.keys.getKey(fpr)) !== null,
       });
+      // Counted before anything is stored: each key may bring 20 addresses to mail (mail amplification).
+      if (keys.length > maxKeys) {
+        throw new KeywardError(
+          'invalid_input',
+          `Upload at most ${maxKeys} key${maxKeys === 1 ? '' : 's'} at a time.`,
+        );
+      }
       const results: UploadResult[] = [];
       for (const key of keys) results.push(await storeOne(key));
       deps.log.info({ fingerprints: results.map((r) => r.fingerprint), ip: client.ip }, 'keys uploaded');
@@ -103,7 +114,7 @@ export function createPublishing(deps: DirectoryDeps) {
      * Mails a verification link to each requested address of the uploaded key (one mail per address per hour;
      * past that the address simply stays pending). Addresses not on the key are ignored.
      */
-    async requestVerify(uploadToken: string, addresses: Email[]): Promise<UploadResult> {
+    async requestVerify(uploadToken: string, addresses: Email[], client: Client): Promise<UploadResult> {
       const t = now().getTime();
       const fingerprint = deps.uploadTokens.check(uploadToken, t);
       const key = await deps.store.keys.getKey(fingerprint);
@@ -112,6 +123,10 @@ export function createPublishing(deps: DirectoryDeps) {
       for (const email of addresses) {
         if (current[email] === undefined || current[email] === 'published') continue;
         if (!(await deps.limiter.allow(rules.verifyMail, email))) continue;
+        if (!(await deps.limiter.allow(rules.verifyMailIp, client.ip))) {
+          deps.log.warn({ fingerprint, ip: client.ip }, 'verification mail budget of this client used up');
+          break;
+        }
         const { token, hash } = newSecretToken();
         const ttlMs = deps.config.TOKEN_TTL_HOURS * 3_600_000;
         await deps.store.tokens.issue({

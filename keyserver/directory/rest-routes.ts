@@ -46,9 +46,9 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
     const body = uploadSchema.safeParse(await readJson(ctx, bodyLimit));
     if (!body.success) throw invalidInput('Send {"publicKeyArmored": "...", "emails": ["..."]}.');
     const [result, ...more] = await directory.publishing.upload(body.data.publicKeyArmored, ctx);
-    if (!result || more.length > 0) throw invalidInput('Upload one key at a time here.');
+    if (!result || more.length > 0) throw invalidInput('Upload one key at a time.');
     const wanted = body.data.emails?.map((e) => Email.parse(e)) ?? (Object.keys(result.status) as Email[]);
-    await directory.publishing.requestVerify(result.token, wanted);
+    await directory.publishing.requestVerify(result.token, wanted, ctx);
     ctx.status = 201;
   });
 

@@ -37,7 +37,6 @@ export function vksRoutes(directory: Directory, bodyLimit: number): Router {
     const body = uploadSchema.safeParse(await readJson(ctx, bodyLimit));
     if (!body.success) throw invalidInput('Send {"keytext": "<armored public key>"}.');
     const results = await directory.publishing.upload(body.data.keytext, ctx);
-    if (results.length !== 1) throw invalidInput('Upload one key at a time here.');
     const [r] = results;
     ctx.body = { key_fpr: r!.fingerprint, token: r!.token, status: r!.status };
   });
@@ -46,7 +45,7 @@ export function vksRoutes(directory: Directory, bodyLimit: number): Router {
     const body = verifySchema.safeParse(await readJson(ctx, bodyLimit));
     if (!body.success) throw invalidInput('Send {"token": "...", "addresses": ["..."]}.');
     const addresses = body.data.addresses.map((a) => Email.parse(a));
-    const r = await directory.publishing.requestVerify(body.data.token, addresses);
+    const r = await directory.publishing.requestVerify(body.data.token, addresses, ctx);
     ctx.body = { key_fpr: r.fingerprint, token: r.token, status: r.status };
   });
 
