@@ -35,7 +35,8 @@ export interface AppDeps {
 /** Builds the keyserver's Koa app. It never listens: main.ts does, tests use `app.callback()`. */
 export function createApp(deps: AppDeps): Koa {
   const { config, store, log } = deps;
-  const app = new Koa({ proxy: config.TRUST_PROXY === 'true' });
+  // Behind a proxy, trust only the address the last hop added: leftmost X-Forwarded-For entries are client-chosen.
+  const app = new Koa({ proxy: config.TRUST_PROXY === 'true', maxIpsCount: 1 });
   const directory = createDirectory({
     ...deps,
     limiter: createRateLimiter(store.rateLimits, deps.clock),
@@ -63,8 +64,8 @@ export function createApp(deps: AppDeps): Koa {
   ];
 
   app.use(metrics.middleware);
-  app.use(errorMapper(log));
   app.use(securityHeaders());
+  app.use(errorMapper(log));
   const cors = publicCors();
   app.use(async (ctx, next) => {
     if (isPublicApi(ctx.path)) await cors(ctx, next);

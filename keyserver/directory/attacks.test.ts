@@ -216,11 +216,46 @@ describe('attacks on the key directory', () => {
     ],
     ['a malformed verify token', () => post('/verify/not-a-token', ''), 403],
     ['a bad address in by-email', () => get('/vks/v1/by-email/%00%0d%0a'), 400],
+    ['a broken percent-escape in by-email', () => get('/vks/v1/by-email/%25'), 400],
+    ['a lone percent sign in by-email', () => get('/vks/v1/by-email/%'), 400],
+    ['a truncated UTF-8 escape in by-email', () => get('/vks/v1/by-email/%E0%A4%A'), 400],
   ])('oversized and malformed bodies: %s gives a clear 4xx, never a 500', async (_name, send, status) => {
     const res = await send();
     expect(res.status).toBe(status);
     expect((await res.text()).length).toBeGreaterThan(0);
     expect((await get('/healthz')).status).toBe(200);
+  });
+
+  it('error responses carry the security headers too (clickjacking and sniffing of error pages)', async () => {
+    for (const res of [
+      await get('/nowhere'),
+      await get('/vks/v1/by-fingerprint/00'),
+      await post('/verify/x', ''),
+    ]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    }
+  });
+
+  it('rate-limit evasion: a client-chosen X-Forwarded-For is not trusted', async () => {
+    // TRUST_PROXY is false here: the header is ignored altogether.
+    let last: Response | undefined;
+    for (let i = 0; i <= ks.config.RATE_LOOKUPS_PER_MINUTE; i++) {
+      last = await fetch(`${ks.url}/vks/v1/by-email/x${i}@example.org`, {
+        headers: { 'x-forwarded-for': `198.51.100.${i}` },
+      });
+    }
+    expect(last!.status).toBe(429);
+    // Behind a proxy, only the hop the proxy added counts, not what the client put in front of it.
+    await ks.close();
+    ks = await startTestKeyserver({ TRUST_PROXY: 'true' });
+    for (let i = 0; i <= ks.config.RATE_LOOKUPS_PER_MINUTE; i++) {
+      last = await fetch(`${ks.url}/vks/v1/by-email/y${i}@example.org`, {
+        headers: { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` },
+      });
+    }
+    expect(last!.status).toBe(429);
   });
 
   it('rate limits lookups by address per client and says when to retry', async () => {

@@ -54,7 +54,9 @@ export function createBackgroundWork(log: Logger): BackgroundWork {
   const running = new Set<Promise<unknown>>();
   return {
     run(name, task) {
-      const p = task()
+      // Start only after the current request has answered: the work must not show in its timing.
+      const p = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(task)
         .catch((err: unknown) => log.error({ err, task: name }, 'background task failed'))
         .finally(() => running.delete(p));
       running.add(p);

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { invalidInput } from '../../shared/errors';
 import { readForm } from '../http/read-body';
+import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
 import { MAX_KEYS_PER_KEYRING } from './publish';
 import { humanIndex, machineReadableIndex } from './hkp-index';
@@ -29,10 +30,10 @@ export function hkpRoutes(directory: Directory, bodyLimit: number): Router {
     const query = parseSearch(search);
     const machineReadable = (params.get('options') ?? '').split(',').includes('mr');
     if (op === 'get') {
-      sendKeyArmored(ctx, await directory.lookup.find(query, ctx));
+      sendKeyArmored(ctx, await directory.lookup.find(query, clientOf(ctx)));
       return;
     }
-    const entry = await directory.lookup.index(query, ctx);
+    const entry = await directory.lookup.index(query, clientOf(ctx));
     ctx.type = 'text/plain';
     ctx.body = machineReadable ? machineReadableIndex([entry]) : humanIndex([entry]);
   });
@@ -41,14 +42,14 @@ export function hkpRoutes(directory: Directory, bodyLimit: number): Router {
   router.post('/add', async (ctx) => {
     const keytext = (await readForm(ctx, bodyLimit)).get('keytext');
     if (!keytext) throw invalidInput('The keytext form field is required.');
-    const results = await directory.publishing.upload(keytext, ctx, MAX_KEYS_PER_KEYRING);
+    const results = await directory.publishing.upload(keytext, clientOf(ctx), MAX_KEYS_PER_KEYRING);
     // HKP clients have no request-verify step: a key seen for the first time gets its verification mails now.
     for (const r of results) {
       if (!r.isNew) continue;
       const unpublished = Object.entries(r.status)
         .filter(([, s]) => s === 'unpublished')
         .map(([email]) => email as keyof typeof r.status);
-      await directory.publishing.requestVerify(r.token, unpublished, ctx);
+      await directory.publishing.requestVerify(r.token, unpublished, clientOf(ctx));
     }
     ctx.status = 200;
     ctx.type = 'text/plain';

@@ -4,6 +4,7 @@ import { isKeywardError } from '../../shared/errors';
 import { Email, Fingerprint } from '../../shared/identity';
 import { STATUS_FOR_CODE } from '../http/error-mapper';
 import { readForm } from '../http/read-body';
+import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
 import { MAX_KEYS_PER_KEYRING } from './publish';
 import { html, type Html, page } from './html-page';
@@ -65,7 +66,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
   router.get('/search', async (ctx) => {
     const q = typeof ctx.query.q === 'string' ? ctx.query.q : '';
     try {
-      const found = await directory.lookup.find(parseSearch(q), ctx);
+      const found = await directory.lookup.find(parseSearch(q), clientOf(ctx));
       const fpr = found.fingerprint;
       render(
         ctx,
@@ -87,12 +88,12 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
 
   router.post('/upload', async (ctx) => {
     const keytext = (await readForm(ctx, bodyLimit)).get('keytext') ?? '';
-    const results = await directory.publishing.upload(keytext, ctx, MAX_KEYS_PER_KEYRING);
+    const results = await directory.publishing.upload(keytext, clientOf(ctx), MAX_KEYS_PER_KEYRING);
     for (const r of results) {
       const wanted = Object.entries(r.status)
         .filter(([, s]) => s === 'unpublished')
         .map(([e]) => e as Email);
-      await directory.publishing.requestVerify(r.token, wanted, ctx);
+      await directory.publishing.requestVerify(r.token, wanted, clientOf(ctx));
     }
     const addresses = results.flatMap((r) => Object.keys(r.status));
     render(
@@ -144,7 +145,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
 
   router.post('/manage', async (ctx) => {
     const raw = (await readForm(ctx, bodyLimit)).get('email') ?? '';
-    await directory.unpublishing.request({ email: Email.parse(raw) }, ctx);
+    await directory.unpublishing.request({ email: Email.parse(raw) }, clientOf(ctx));
     // The same answer whether or not the address is known (no enumeration).
     render(
       ctx,

@@ -73,7 +73,11 @@ export function createPublishing(deps: DirectoryDeps) {
         packets: merged.packets,
         createdAt: existing?.createdAt ?? t.getTime(),
         updatedAt: t.getTime(),
-        expiresAt: published ? null : t.getTime() + deps.config.UNVERIFIED_TTL_DAYS * DAY,
+        // Kept for good once published or revoked: the revocation must stay served after addresses are removed.
+        expiresAt:
+          published || merged.revoked || existing?.expiresAt === null
+            ? null
+            : t.getTime() + deps.config.UNVERIFIED_TTL_DAYS * DAY,
       };
     });
     const key = merged;

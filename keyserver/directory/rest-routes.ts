@@ -4,6 +4,7 @@ import { invalidInput } from '../../shared/errors';
 import { Email, Fingerprint, KeyId } from '../../shared/identity';
 import { keyIndexEntry } from '../keys';
 import { readJson } from '../http/read-body';
+import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
 import type { KeyQuery } from './lookup';
 
@@ -25,7 +26,7 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
   const router = new Router({ prefix: '/api/v1' });
 
   router.get('/key', async (ctx) => {
-    const found = await directory.lookup.find(queryFrom(ctx.query), ctx);
+    const found = await directory.lookup.find(queryFrom(ctx.query), clientOf(ctx));
     const entry = await keyIndexEntry(found.packets, found.publishedEmails, directory.clock.now());
     ctx.body = {
       keyId: Fingerprint.keyId(found.fingerprint),
@@ -45,10 +46,10 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
   router.post('/key', async (ctx) => {
     const body = uploadSchema.safeParse(await readJson(ctx, bodyLimit));
     if (!body.success) throw invalidInput('Send {"publicKeyArmored": "...", "emails": ["..."]}.');
-    const [result, ...more] = await directory.publishing.upload(body.data.publicKeyArmored, ctx);
+    const [result, ...more] = await directory.publishing.upload(body.data.publicKeyArmored, clientOf(ctx));
     if (!result || more.length > 0) throw invalidInput('Upload one key at a time.');
     const wanted = body.data.emails?.map((e) => Email.parse(e)) ?? (Object.keys(result.status) as Email[]);
-    await directory.publishing.requestVerify(result.token, wanted, ctx);
+    await directory.publishing.requestVerify(result.token, wanted, clientOf(ctx));
     ctx.status = 201;
   });
 
@@ -57,7 +58,7 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
     if (q.kind === 'keyid') throw invalidInput('Give the e-mail address or the full fingerprint.');
     await directory.unpublishing.request(
       q.kind === 'email' ? { email: q.email } : { fingerprint: q.fingerprint },
-      ctx,
+      clientOf(ctx),
     );
     ctx.status = 202;
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { invalidInput } from '../../shared/errors';
 import { Email, Fingerprint, KeyId } from '../../shared/identity';
 import { readJson } from '../http/read-body';
+import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
 import { sendKeyArmored } from './send-key';
 
@@ -20,23 +21,23 @@ export function vksRoutes(directory: Directory, bodyLimit: number): Router {
   router.get('/by-fingerprint/:fpr', async (ctx) => {
     // VKS wants upper-case hex without 0x; we accept any form but say when it is not a fingerprint.
     const fingerprint = Fingerprint.parse(ctx.params.fpr ?? '');
-    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'fingerprint', fingerprint }, ctx));
+    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'fingerprint', fingerprint }, clientOf(ctx)));
   });
 
   router.get('/by-keyid/:keyid', async (ctx) => {
     const keyId = KeyId.parse(ctx.params.keyid ?? '');
-    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'keyid', keyId }, ctx));
+    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'keyid', keyId }, clientOf(ctx)));
   });
 
   router.get('/by-email/:email', async (ctx) => {
-    const email = Email.parse(decodeURIComponent(ctx.params.email ?? ''));
-    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'email', email }, ctx));
+    const email = Email.parse(ctx.params.email ?? ''); // the router already percent-decoded it
+    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'email', email }, clientOf(ctx)));
   });
 
   router.post('/upload', async (ctx) => {
     const body = uploadSchema.safeParse(await readJson(ctx, bodyLimit));
     if (!body.success) throw invalidInput('Send {"keytext": "<armored public key>"}.');
-    const results = await directory.publishing.upload(body.data.keytext, ctx);
+    const results = await directory.publishing.upload(body.data.keytext, clientOf(ctx));
     const [r] = results;
     ctx.body = { key_fpr: r!.fingerprint, token: r!.token, status: r!.status };
   });
@@ -45,7 +46,7 @@ export function vksRoutes(directory: Directory, bodyLimit: number): Router {
     const body = verifySchema.safeParse(await readJson(ctx, bodyLimit));
     if (!body.success) throw invalidInput('Send {"token": "...", "addresses": ["..."]}.');
     const addresses = body.data.addresses.map((a) => Email.parse(a));
-    const r = await directory.publishing.requestVerify(body.data.token, addresses, ctx);
+    const r = await directory.publishing.requestVerify(body.data.token, addresses, clientOf(ctx));
     ctx.body = { key_fpr: r.fingerprint, token: r.token, status: r.status };
   });
 

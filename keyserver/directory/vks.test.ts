@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as openpgp from 'openpgp';
 import pino from 'pino';
-import { Fingerprint } from '../../shared/identity';
+import { Email, Fingerprint } from '../../shared/identity';
 import { sweepExpired } from './sweeper';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
@@ -105,6 +105,20 @@ describe('VKS: upload, verify, look up', () => {
     expect(stored.emails).toContain('lee@work.example');
     const key = await openpgp.readKey({ binaryKey: stored.packets });
     expect(key.revocationSignatures.length).toBeGreaterThan(0);
+  });
+
+  it('keeps serving a revocation after the addresses were removed and the unverified-upload lifetime passed', async () => {
+    const max = await makeTestKey([{ email: 'max@example.org' }]);
+    await publishKey(ks, max.publicArmored, ['max@example.org']);
+    await ks.store.bindings.unpublish(Email.parse('max@example.org'));
+    await vksUpload(ks, await revokeKey(max.privateArmored));
+    ks.clock.advance((ks.config.UNVERIFIED_TTL_DAYS + 1) * 86_400_000);
+    await sweepExpired(ks.store, ks.clock, pino({ level: 'silent' }));
+    const res = await get(`/vks/v1/by-fingerprint/${max.fingerprint}`);
+    expect(res.status).toBe(200);
+    expect(
+      (await openpgp.readKey({ armoredKey: await res.text() })).revocationSignatures.length,
+    ).toBeGreaterThan(0);
   });
 
   it('distributes a revocation to everyone who looks the key up', async () => {

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
 import { sendKeyBinary } from './send-key';
 
@@ -18,7 +19,7 @@ export function wkdRoutes(directory: Directory, domains: readonly string[]): Rou
 
   const lookup = async (ctx: Context, domain: string, hash: string) => {
     const l = typeof ctx.query.l === 'string' ? ctx.query.l : undefined;
-    sendKeyBinary(ctx, await directory.lookup.wkd(domain, hash, l, ctx));
+    sendKeyBinary(ctx, await directory.lookup.wkd(domain, hash, l, clientOf(ctx)));
   };
 
   const policy = (ctx: Context, domain: string) => {

@@ -36,7 +36,9 @@ export function errorMapper(log: Logger): Middleware {
         message = err.expose ? err.message : 'Bad request.';
         code = status === 413 ? 'too_large' : 'invalid_input';
       }
-      if (status >= 500) log.error({ err, path: ctx.path }, 'request failed');
+      // The route pattern, never the path: paths like /verify/<token> carry live tokens.
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      if (status >= 500) log.error({ err, route, method: ctx.method }, 'request failed');
       ctx.status = status;
       ctx.type = 'application/json';
       ctx.body = { error: message, code };
