@@ -1,3 +1,4 @@
+import * as openpgp from 'openpgp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fingerprint, KeyId } from '../../shared/identity';
 import { linkIn } from '../test-support/mail-catcher';
@@ -76,6 +77,21 @@ describe('attacks on the key directory', () => {
     expect(res.status).toBe(200);
     await ks.background.drain();
     expect(ks.mail.mails).toHaveLength(3);
+  });
+
+  it("verification denial of service: another key's request for an address neither cancels nor blocks the owner's", async () => {
+    const owner = await makeTestKey([{ email: 'owner@example.org' }]);
+    const attacker = await makeTestKey([{ email: 'owner@example.org' }]);
+    const up = await vksUpload(ks, owner.publicArmored);
+    await vksRequestVerify(ks, up.body.token, ['owner@example.org']);
+    const link = linkIn(await ks.mail.next('owner@example.org'), '/verify/');
+    const upA = await vksUpload(ks, attacker.publicArmored);
+    await vksRequestVerify(ks, upA.body.token, ['owner@example.org']);
+    expect((await confirmLink(link)).status).toBe(200);
+    const served = await openpgp.readKey({
+      armoredKey: await (await get('/vks/v1/by-email/owner@example.org')).text(),
+    });
+    expect(served.getFingerprint().toUpperCase()).toBe(owner.fingerprint);
   });
 
   it('token replay: a verification link works once', async () => {

@@ -34,6 +34,7 @@ export function rateRules(config: Config) {
     lookup: { bucket: 'lookup-ip', limit: config.RATE_LOOKUPS_PER_MINUTE, windowMs: MINUTE },
     upload: { bucket: 'upload-ip', limit: config.RATE_UPLOADS_PER_HOUR, windowMs: HOUR },
     verifyMail: { bucket: 'verify-mail', limit: config.RATE_VERIFY_MAILS_PER_ADDRESS_HOUR, windowMs: HOUR },
+    verifyMailAddress: { bucket: 'verify-mail-address', limit: 5, windowMs: HOUR },
     verifyMailIp: { bucket: 'verify-mail-ip', limit: config.RATE_VERIFY_MAILS_PER_IP_HOUR, windowMs: HOUR },
     unpublishRequest: { bucket: 'unpublish-ip', limit: config.RATE_UPLOADS_PER_HOUR, windowMs: HOUR },
     unpublishMail: {

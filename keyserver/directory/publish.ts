@@ -126,7 +126,10 @@ export function createPublishing(deps: DirectoryDeps) {
       const current = await status(key);
       for (const email of addresses) {
         if (current[email] === undefined || current[email] === 'published') continue;
-        if (!(await deps.limiter.allow(rules.verifyMail, email))) continue;
+        // One mail an hour per (address, key), so another key's requests cannot use up this key's mails, and a
+        // looser cap per address against flooding one mailbox through many keys.
+        if (!(await deps.limiter.allow(rules.verifyMail, `${email}:${fingerprint}`))) continue;
+        if (!(await deps.limiter.allow(rules.verifyMailAddress, email))) continue;
         if (!(await deps.limiter.allow(rules.verifyMailIp, client.ip))) {
           deps.log.warn({ fingerprint, ip: client.ip }, 'verification mail budget of this client used up');
           break;
@@ -174,6 +177,10 @@ export function createPublishing(deps: DirectoryDeps) {
       const t = now().getTime();
       const record = await deps.store.tokens.consume(hashSecretToken(token), t);
       if (!record || record.purpose !== 'verify') throw invalid;
+      // A link older than the address's current binding to another key is stale: it must not take it back.
+      const current = await deps.store.bindings.byEmail(record.email);
+      if (current && current.fingerprint !== record.fingerprint && current.publishedAt > record.createdAt)
+        throw invalid;
       const key = await deps.store.keys.getKey(record.fingerprint);
       if (!key?.emails.includes(record.email)) {
         throw new KeywardError('not_found', 'The key no longer carries this address; upload it again.');

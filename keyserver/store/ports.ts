@@ -76,8 +76,9 @@ export interface TokenRecord {
 
 export interface TokenStore {
   /**
-   * Stores a token and supersedes (deletes) every older token with the same purpose and email, atomically: at most
-   * one live token per purpose and address, whatever key it was issued for.
+   * Stores a token and supersedes (deletes) every older token with the same purpose, email and fingerprint,
+   * atomically: at most one live token per purpose, address and key. Another key's request for the same address
+   * does not cancel it (the directory refuses a token older than a newer binding of its address instead).
    */
   issue(token: TokenRecord): Promise<void>;
   /** Atomically takes the token: returns it and deletes it, or null if unknown, used or expired (expiresAt <= now). */

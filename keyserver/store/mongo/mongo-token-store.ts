@@ -16,9 +16,9 @@ export async function createMongoTokenStore(db: Db): Promise<TokenStore> {
   const tokens = db.collection<TokenDoc>('tokens');
   await tokens.createIndexes([
     { key: { hash: 1 }, name: 'hash_unique', unique: true },
-    // At most one live token per purpose and address: issuing replaces the older one in one atomic upsert, with
-    // no delete-then-insert window (and no multi-document transaction, which needs a replica set).
-    { key: { purpose: 1, email: 1 }, name: 'purpose_email_unique', unique: true },
+    // At most one live token per purpose, address and key: issuing replaces the older one in one atomic upsert,
+    // with no delete-then-insert window (and no multi-document transaction, which needs a replica set).
+    { key: { purpose: 1, email: 1, fingerprint: 1 }, name: 'purpose_email_fingerprint_unique', unique: true },
     { key: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
   ]);
 
@@ -33,7 +33,13 @@ export async function createMongoTokenStore(db: Db): Promise<TokenStore> {
         expiresAt: new Date(token.expiresAt),
       };
       await retryOnDuplicateKey(() =>
-        tokens.replaceOne({ purpose: token.purpose, email: token.email }, doc, { upsert: true }),
+        tokens.replaceOne(
+          { purpose: token.purpose, email: token.email, fingerprint: token.fingerprint },
+          doc,
+          {
+            upsert: true,
+          },
+        ),
       );
     },
     async consume(hash, now) {

@@ -74,6 +74,9 @@ const MIGRATIONS: string[] = [
   CREATE INDEX rate_limits_expires_at ON rate_limits (expires_at);
   `,
   `ALTER TABLE keys ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`,
+  // A newer token supersedes older ones for the same key only: another key's request must not cancel it.
+  `DROP INDEX tokens_purpose_email;
+  CREATE UNIQUE INDEX tokens_purpose_email_fingerprint ON tokens (purpose, email, fingerprint);`,
 ];
 
 function migrate(db: Database.Database): void {

@@ -13,7 +13,7 @@ interface TokenRow {
 }
 
 export function createSqliteTokenStore(db: Database.Database): TokenStore {
-  const supersede = db.prepare('DELETE FROM tokens WHERE purpose = ? AND email = ?');
+  const supersede = db.prepare('DELETE FROM tokens WHERE purpose = ? AND email = ? AND fingerprint = ?');
   const insert = db.prepare(`
     INSERT INTO tokens (hash, purpose, email, fingerprint, created_at, expires_at)
     VALUES (@hash, @purpose, @email, @fingerprint, @createdAt, @expiresAt)`);
@@ -27,7 +27,7 @@ export function createSqliteTokenStore(db: Database.Database): TokenStore {
   const deleteExpired = db.prepare('DELETE FROM tokens WHERE expires_at <= ?');
 
   const issue = db.transaction((token: TokenRecord) => {
-    supersede.run(token.purpose, token.email);
+    supersede.run(token.purpose, token.email, token.fingerprint);
     insert.run(token);
   });
 
