@@ -8,7 +8,8 @@ import type { Store } from '../store/ports';
  */
 export function createLookupCache<T>(options: { ttlMs?: number; maxEntries?: number } = {}) {
   const ttlMs = options.ttlMs ?? 1000;
-  const maxEntries = options.maxEntries ?? 20_000;
+  // Entries live 1 s: a few thousand cover the hot set, and bound memory even with 32 KiB keys (~150 MiB worst).
+  const maxEntries = options.maxEntries ?? 2_000;
   const entries = new Map<string, { value: Promise<T>; until: number }>();
   let generation = 0;
 

@@ -13,10 +13,19 @@ export interface ServedKey {
  * the time rules at `now`, so it is cached under a hash of the first two for a short time: a key written by any
  * process has new bytes or bindings and so a new cache key; nothing here can serve a stale key.
  */
-export function createServedKeyCache(options: { maxEntries?: number; ttlMs?: number } = {}) {
+export function createServedKeyCache(
+  options: { maxEntries?: number; maxBytes?: number; ttlMs?: number } = {},
+) {
   const maxEntries = options.maxEntries ?? 10_000;
+  // Bounded in bytes too: keys are up to 32 KiB (plus armor), so entries alone could hold far more memory.
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const ttlMs = options.ttlMs ?? 60_000;
-  const entries = new Map<string, { value: ServedKey; until: number }>();
+  const entries = new Map<string, { value: ServedKey; until: number; bytes: number }>();
+  let bytes = 0;
+  const drop = (key: string) => {
+    bytes -= entries.get(key)?.bytes ?? 0;
+    entries.delete(key);
+  };
 
   return async function served(packets: Uint8Array, emails: Email[], now: Date): Promise<ServedKey> {
     const key = createHash('sha256')
@@ -32,8 +41,12 @@ export function createServedKeyCache(options: { maxEntries?: number; ttlMs?: num
     }
     const filtered = await servableKey(packets, emails, now);
     const value = { packets: filtered, armored: armorKey(filtered) };
-    entries.set(key, { value, until: now.getTime() + ttlMs });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    drop(key);
+    const size = filtered.length + value.armored.length;
+    entries.set(key, { value, until: now.getTime() + ttlMs, bytes: size });
+    bytes += size;
+    while (entries.size > maxEntries || (bytes > maxBytes && entries.size > 1))
+      drop(entries.keys().next().value!);
     return value;
   };
 }
