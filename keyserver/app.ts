@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Koa {
     if (isPublicApi(ctx.path)) await cors(ctx, next);
     else await next();
   });
-  for (const router of [ops, ...lookups, pageRoutes(directory, limit)]) {
+  for (const router of [ops, ...lookups, pageRoutes(directory, limit, config.BASE_URL)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

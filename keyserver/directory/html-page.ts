@@ -34,7 +34,7 @@ button{margin-top:.75rem;padding:.55rem 1.1rem;border:0;border-radius:6px;backgr
 .ok{border-color:#7cc49a;background:#effaf3}.err{border-color:#e49b9b;background:#fdf1f1}code{word-break:break-all}
 footer{color:#5a6375;font-size:.85rem}`;
 
-export function page(title: string, body: Html): string {
+export function page(title: string, body: Html, base = ''): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -47,14 +47,14 @@ export function page(title: string, body: Html): string {
       </head>
       <body>
         <header>
-          <h1><a href="/">Keyward keyserver</a></h1>
+          <h1><a href="${base}/">Keyward keyserver</a></h1>
           <p class="lead">Verified OpenPGP keys, looked up by e-mail address.</p>
         </header>
         <main>${body}</main>
         <footer>
           <p>
             Only addresses whose owners confirmed them by mail are published.
-            <a href="/manage">Remove your address</a>.
+            <a href="${base}/manage">Remove your address</a>.
           </p>
         </footer>
       </body>

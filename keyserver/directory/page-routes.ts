@@ -14,12 +14,14 @@ import { parseSearch } from './query-parsing';
  * The few pages people see: home (search, upload), verify (a button that confirms with POST, because mail
  * scanners follow GET links) and manage (remove an address). No scripts; every form posts to this server.
  */
-export function pageRoutes(directory: Directory, bodyLimit: number): Router {
+export function pageRoutes(directory: Directory, bodyLimit: number, baseUrl: string): Router {
   const router = new Router();
+  // Links and form actions carry BASE_URL's path, so the pages work behind a proxy that mounts them under a prefix.
+  const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
   const render = (ctx: Context, title: string, body: Html, status = 200) => {
     ctx.status = status;
     ctx.type = 'text/html';
-    ctx.body = page(title, body);
+    ctx.body = page(title, body, base);
   };
   const message = (kind: 'ok' | 'err', text: string) =>
     html`<section class="${kind}"><p>${text}</p></section>`;
@@ -41,7 +43,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
       ctx,
       'Home',
       html`<section>
-          <form method="get" action="/search">
+          <form method="get" action="${base}/search">
             <label for="q">Find a key</label>
             <input id="q" name="q" placeholder="alice@example.org or fingerprint" required /><button>
               Search
@@ -49,7 +51,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
           </form>
         </section>
         <section>
-          <form method="post" action="/upload">
+          <form method="post" action="${base}/upload">
             <label for="keytext">Publish your public key</label>
             <textarea
               id="keytext"
@@ -77,7 +79,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
               found.publishedEmails.length ? html` for ${found.publishedEmails.join(', ')}` : ''
             }.
           </p>
-          <p><a href="/vks/v1/by-fingerprint/${fpr}">Download it</a></p>
+          <p><a href="${base}/vks/v1/by-fingerprint/${fpr}">Download it</a></p>
         </section>`,
       );
     } catch (e) {
@@ -117,7 +119,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
     render(
       ctx,
       'Confirm',
-      confirmPage(`/verify/${ctx.params.token ?? ''}`, 'Publish your address with this key?'),
+      confirmPage(`${base}/verify/${ctx.params.token ?? ''}`, 'Publish your address with this key?'),
     );
   });
 
@@ -135,7 +137,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
       ctx,
       'Remove an address',
       html`<section>
-        <form method="post" action="/manage">
+        <form method="post" action="${base}/manage">
           <label for="email">Your e-mail address</label>
           <input id="email" name="email" type="email" required /><button>Send me a removal link</button>
         </form>
@@ -158,7 +160,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number): Router {
     render(
       ctx,
       'Confirm',
-      confirmPage(`/manage/${ctx.params.token ?? ''}`, 'Remove your address from this keyserver?'),
+      confirmPage(`${base}/manage/${ctx.params.token ?? ''}`, 'Remove your address from this keyserver?'),
     );
   });
 

@@ -144,6 +144,16 @@ describe('pages and operations', () => {
     expect(bad.headers.get('content-type')).toMatch(/text\/html/);
   });
 
+  it('builds page links under the path of BASE_URL (a keyserver mounted under a prefix)', async () => {
+    await ks.close();
+    ks = await startTestKeyserver({ BASE_URL: 'https://example.org/keys/' });
+    const html = await (await get('/')).text();
+    expect(html).toContain('action="/keys/upload"');
+    expect(html).toContain('href="/keys/manage"');
+    const confirm = await (await get(`/verify/${'A'.repeat(43)}`)).text();
+    expect(confirm).toContain(`action="/keys/verify/${'A'.repeat(43)}"`);
+  });
+
   it('escapes what users typed into pages (stored XSS through the search box)', async () => {
     const res = await get(`/search?q=${encodeURIComponent('<script>alert(1)</script>')}`);
     expect(await res.text()).not.toContain('<script>alert(1)</script>');

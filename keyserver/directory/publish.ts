@@ -190,6 +190,12 @@ export function createPublishing(deps: DirectoryDeps) {
         fingerprint: record.fingerprint,
         publishedAt: t,
       });
+      // A concurrent upload may have revoked this user id between the check above and the publish: undo then.
+      const after = await deps.store.keys.getKey(record.fingerprint);
+      if (!after?.emails.includes(record.email)) {
+        await deps.store.bindings.unpublish(record.email, record.fingerprint);
+        throw new KeywardError('not_found', 'The key no longer carries this address; upload it again.');
+      }
       // A published key is kept (no expiry); re-applied on top of any concurrent merge.
       await updateKey(deps.store.keys, record.fingerprint, (current) =>
         Promise.resolve(current && { ...current, expiresAt: null, updatedAt: t }),
