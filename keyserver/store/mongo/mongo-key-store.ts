@@ -11,7 +11,7 @@ interface KeyDoc {
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date | null; // a Date only while no address is published: the TTL index forgets the upload then
-  revision?: number; // absent on documents written before compare-and-swap: read as 0
+  revision?: number | null; // absent on documents written before compare-and-swap: read as 0
 }
 
 export async function createMongoKeyStore(db: Db): Promise<KeyStore> {
@@ -40,10 +40,13 @@ export async function createMongoKeyStore(db: Db): Promise<KeyStore> {
         revision: key.revision + 1,
       };
       if (key.revision === 0) {
-        // Not stored yet: a concurrent insert of the same fingerprint loses on the _id index.
+        // Not stored yet, or stored before revisions existed (no field; `null` matches a missing field). A
+        // concurrent writer that got there first makes the upsert collide on _id: that writer won.
         try {
-          await keys.insertOne(doc);
-          return true;
+          const r = await keys.replaceOne({ _id: doc._id, revision: { $in: [0, null] } }, doc, {
+            upsert: true,
+          });
+          return r.matchedCount === 1 || r.upsertedCount === 1;
         } catch (e) {
           if ((e as { code?: number }).code === 11000) return false;
           throw e;

@@ -14,6 +14,10 @@ interface TokenDoc {
 
 export async function createMongoTokenStore(db: Db): Promise<TokenStore> {
   const tokens = db.collection<TokenDoc>('tokens');
+  // Before tokens were per (address, key) the unique index was (purpose, email): drop it where it still exists.
+  await tokens.dropIndex('purpose_email_unique').catch((e: { codeName?: string }) => {
+    if (e.codeName !== 'IndexNotFound' && e.codeName !== 'NamespaceNotFound') throw e;
+  });
   await tokens.createIndexes([
     { key: { hash: 1 }, name: 'hash_unique', unique: true },
     // At most one live token per purpose, address and key: issuing replaces the older one in one atomic upsert,
