@@ -3,7 +3,7 @@ import { invalidInput } from '../../shared/errors';
 import { readForm } from '../http/read-body';
 import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
-import { MAX_KEYS_PER_KEYRING } from './publish';
+import { MAX_KEYS_PER_KEYRING, unpublishedAddresses } from './publish';
 import { humanIndex, machineReadableIndex } from './hkp-index';
 import { parseSearch } from './query-parsing';
 import { sendKeyArmored } from './send-key';
@@ -46,10 +46,7 @@ export function hkpRoutes(directory: Directory, bodyLimit: number): Router {
     // HKP clients have no request-verify step: a key seen for the first time gets its verification mails now.
     for (const r of results) {
       if (!r.isNew) continue;
-      const unpublished = Object.entries(r.status)
-        .filter(([, s]) => s === 'unpublished')
-        .map(([email]) => email as keyof typeof r.status);
-      await directory.publishing.requestVerify(r.token, unpublished, clientOf(ctx));
+      await directory.publishing.requestVerify(r.token, unpublishedAddresses(r), clientOf(ctx));
     }
     ctx.status = 200;
     ctx.type = 'text/plain';

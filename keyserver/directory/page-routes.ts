@@ -6,7 +6,7 @@ import { STATUS_FOR_CODE } from '../http/error-mapper';
 import { readForm } from '../http/read-body';
 import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
-import { MAX_KEYS_PER_KEYRING } from './publish';
+import { MAX_KEYS_PER_KEYRING, unpublishedAddresses } from './publish';
 import { html, type Html, page } from './html-page';
 import { parseSearch } from './query-parsing';
 
@@ -92,10 +92,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number, baseUrl: str
     const keytext = (await readForm(ctx, bodyLimit)).get('keytext') ?? '';
     const results = await directory.publishing.upload(keytext, clientOf(ctx), MAX_KEYS_PER_KEYRING);
     for (const r of results) {
-      const wanted = Object.entries(r.status)
-        .filter(([, s]) => s === 'unpublished')
-        .map(([e]) => e as Email);
-      await directory.publishing.requestVerify(r.token, wanted, clientOf(ctx));
+      await directory.publishing.requestVerify(r.token, unpublishedAddresses(r), clientOf(ctx));
     }
     const addresses = results.flatMap((r) => Object.keys(r.status));
     render(

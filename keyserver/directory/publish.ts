@@ -17,6 +17,11 @@ export interface UploadResult {
   isNew: boolean;
 }
 
+/** The addresses of an upload that are neither published nor pending: the ones to mail a verification link. */
+export function unpublishedAddresses(result: UploadResult): Email[] {
+  return (Object.keys(result.status) as Email[]).filter((email) => result.status[email] === 'unpublished');
+}
+
 const DAY = 86_400_000;
 
 /** Keys one HKP or form upload may carry (GnuPG sends one key per request; small keyrings are fine). */
