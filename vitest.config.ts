@@ -15,6 +15,7 @@ export default defineConfig({
             'keyserver/**/*.test.ts',
             'tests/interop/**/*.test.ts',
             'tests/lint/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
           ],
           testTimeout: 30_000,
         },

@@ -11,9 +11,15 @@ export default defineConfig({
     name: 'Keyward',
     description:
       'Encrypts files before they are uploaded to the sites you choose, and decrypts them on download.',
-    permissions: ['storage', 'scripting', 'downloads', 'contextMenus', 'offscreen'].filter(
-      (p) => browser !== 'firefox' || p !== 'offscreen',
-    ),
+    permissions: [
+      'storage',
+      'alarms',
+      'activeTab',
+      'scripting',
+      'downloads',
+      'contextMenus',
+      'offscreen',
+    ].filter((p) => browser !== 'firefox' || p !== 'offscreen'),
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     content_security_policy: {

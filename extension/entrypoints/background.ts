@@ -1,22 +1,69 @@
 import { defineBackground } from 'wxt/utils/define-background';
+import { systemClock } from '../../shared/clock';
+import { createVksClient } from '../directory/vks-client';
 import { createDispatcher } from '../messaging/dispatcher';
-import type { StatusResponse } from '../messaging/protocol';
+import { everyMinutes, onBrowserStartup } from '../platform/alarms';
+import { saveTextFile } from '../platform/downloads';
+import { closeOffscreenDocument, hasOffscreenDocuments, openOffscreenDocument } from '../platform/offscreen';
+import { hasOriginPermission } from '../platform/permissions';
+import { onPortConnect } from '../platform/ports';
 import { extensionIdentity, extensionVersion, onRuntimeMessage } from '../platform/runtime';
-
-// The vault (its own issue) will own stored keys and the lock. Until it lands Keyward stores no key, so there is
-// nothing to count and nothing unlocked.
-const noVaultYet: Pick<StatusResponse, 'keys' | 'locked'> = { keys: 0, locked: true };
+import { localStorageArea, restrictSessionStorage, sessionStorageArea } from '../platform/storage';
+import { createPublisher } from '../publishing/publisher';
+import { createSettingsStore } from '../settings/settings-store';
+import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
+import { KEY_WORK_PORT } from '../vault/key-work-protocol';
+import { createOffscreenKeyWork } from '../vault/offscreen-key-work';
+import { createVault } from '../vault/vault';
+import { createVaultRecords } from '../vault/vault-records';
+import { backgroundHandlers } from '../background/message-handlers';
 
 // Composition root of the background: builds every part and wires it to the browser. Listeners are added
-// synchronously at start-up so a message can wake the service worker.
+// synchronously at start-up so an event can wake the service worker.
 export default defineBackground(() => {
+  const identity = extensionIdentity();
+  const local = localStorageArea();
+  const clock = systemClock;
+  const settings = createSettingsStore({ local, mayReach: hasOriginPermission });
+
+  // Argon2 runs in the offscreen document in Chromium; Firefox's event page can run it itself.
+  let keyWork: KeyWork = createInProcessKeyWork();
+  if (hasOffscreenDocuments()) {
+    const offscreen = createOffscreenKeyWork({
+      open: () => openOffscreenDocument('Argon2 key stretching for unlocking the user’s keys'),
+      close: closeOffscreenDocument,
+    });
+    keyWork = offscreen.keyWork;
+    onPortConnect((port) => {
+      if (port.name === KEY_WORK_PORT && port.sender?.url === identity.baseUrl + 'offscreen.html') {
+        offscreen.attach(port);
+      } else port.disconnect();
+    });
+  }
+
+  const vault = createVault({
+    records: createVaultRecords(local, sessionStorageArea()),
+    keyWork,
+    clock,
+    autoLockMinutes: async () => (await settings.get()).autoLockMinutes,
+  });
+  const publisher = createPublisher({
+    vks: createVksClient({ fetch: (input, init) => fetch(input, init) }),
+    local,
+    clock,
+    keyserverUrl: async () => (await settings.get()).keyserverUrl,
+    publicKey: (fingerprint) => vault.publicKey(fingerprint),
+  });
+
   onRuntimeMessage(
     createDispatcher({
-      identity: extensionIdentity(),
-      handlers: {
-        'status.get': () => Promise.resolve({ version: extensionVersion(), ...noVaultYet }),
-      },
+      identity,
+      handlers: backgroundHandlers({ vault, settings, publisher, version: extensionVersion(), saveTextFile }),
       onUnexpectedError: (type, error) => console.error(`Keyward: handling "${type}" failed`, error),
     }),
   );
+  everyMinutes('keyward-auto-lock', 1, () => void vault.lockIdle());
+  // Session storage is already empty after a browser restart; locking again also covers browsers that keep it.
+  onBrowserStartup(() => void vault.lock());
+  void restrictSessionStorage();
 });

@@ -4,6 +4,7 @@ import { fakeBrowser } from 'wxt/testing';
 import { KeywardError } from '../../shared/errors';
 import { extensionIdentity, onRuntimeMessage, type RuntimeMessageSender } from '../platform/runtime';
 import { createDispatcher, type DispatcherDeps, type Handlers } from './dispatcher';
+import { protocol } from './protocol';
 import type { Reply } from './reply';
 
 // Messages go in through the fake browser's onMessage, with the sender a real browser would attach.
@@ -14,7 +15,12 @@ const optionsInTab: RuntimeMessageSender = {
   url: `chrome-extension://${id}/options.html`,
   tab: { id: 7 },
 };
-const status = { version: '1.2.3', keys: 0, locked: true };
+const status = { version: '1.2.3', keys: 0, locked: true, defaultKey: null };
+
+// Every other message fails the test if it is ever dispatched here: these tests are about status.get.
+const otherHandlers = Object.fromEntries(
+  Object.keys(protocol).map((type) => [type, () => Promise.reject(new Error(`unexpected ${type}`))]),
+) as unknown as Handlers;
 
 let getStatus: ReturnType<typeof vi.fn<Handlers['status.get']>>;
 let unexpected: ReturnType<typeof vi.fn<DispatcherDeps['onUnexpectedError']>>;
@@ -25,7 +31,7 @@ beforeEach(() => {
   unexpected = vi.fn<DispatcherDeps['onUnexpectedError']>();
   onRuntimeMessage(
     createDispatcher({
-      handlers: { 'status.get': getStatus },
+      handlers: { ...otherHandlers, 'status.get': getStatus },
       identity: extensionIdentity(),
       onUnexpectedError: unexpected,
     }),
@@ -78,7 +84,7 @@ describe('message dispatcher', () => {
     expect(getStatus).not.toHaveBeenCalled();
   });
 
-  it.each(['vault.export', 'toString', '__proto__', 'constructor'])(
+  it.each(['vault.exportUnlocked', 'toString', '__proto__', 'constructor'])(
     'refuses the unknown message type %s',
     async (type) => {
       expect(await deliver({ type, payload: {} }, popup)).toEqual(
@@ -102,6 +108,16 @@ describe('message dispatcher', () => {
       refusal('forbidden', /^Refused/),
     );
     expect(getStatus).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['vault.export', { fingerprint: 'A'.repeat(40), part: 'private' }],
+    ['vault.unlock', { passphrase: 'guess' }],
+    ['vault.list', {}],
+    ['settings.update', { keyserverUrl: 'https://evil.example' }],
+  ])('refuses %s from a content script asking for key material or control', async (type, payload) => {
+    const contentScript = { id, url: 'https://evil.example/upload', tab: { id: 3 }, frameId: 0 };
+    expect(await deliver({ type, payload }, contentScript)).toEqual(refusal('forbidden', /^Refused/));
   });
 
   it('passes on the code and message of a KeywardError from a handler', async () => {

@@ -35,10 +35,185 @@ export interface StatusResponse {
   readonly keys: number;
   /** True while no key is unlocked for use (also when there is no key at all). */
   readonly locked: boolean;
+  /** The key uploads are encrypted to and downloads decrypted with by default; null without keys. */
+  readonly defaultKey: VaultKey | null;
 }
+
+/** One of the user's own keys as the vault shows it: public facts only, dates as epoch ms. */
+export interface VaultKey {
+  readonly fingerprint: string;
+  readonly keyId: string;
+  readonly version: 4 | 6;
+  /** Human name of the primary key's algorithm, e.g. "Ed25519", "RSA 3072". */
+  readonly algorithm: string;
+  readonly userIds: readonly string[];
+  readonly emails: readonly string[];
+  readonly created: number;
+  readonly expires: number | null;
+  readonly revoked: boolean;
+  readonly expired: boolean;
+  readonly canEncrypt: boolean;
+  readonly isDefault: boolean;
+  /** Unlocked for use in this browser session. */
+  readonly unlocked: boolean;
+  /** When the idle auto-lock will lock it if it stays unused; null while locked. */
+  readonly autoLockAt: number | null;
+}
+
+/** What a key file holds, before anything is imported (`vault.inspectImport`). */
+export interface ImportCandidate {
+  readonly fingerprint: string;
+  readonly userIds: readonly string[];
+  readonly algorithm: string;
+  readonly version: 4 | 6;
+  /** A private key (only private keys can be imported into the vault). */
+  readonly isPrivate: boolean;
+  /** Its secret parts are passphrase-protected: importing asks for that passphrase. */
+  readonly isLocked: boolean;
+  readonly alreadyInVault: boolean;
+}
+
+export interface Settings {
+  /** The Keyward keyserver keys are published to; default the local one `npm start` runs. */
+  readonly keyserverUrl: string;
+  /** Unlocked keys lock after this many minutes without use. */
+  readonly autoLockMinutes: number;
+  /** Shown in every Keyward dialog inside web pages, so a page cannot fake one (anti-spoofing). */
+  readonly securityPhrase: string;
+}
+
+export type AddressState = 'unpublished' | 'pending' | 'published';
+
+/** A key's publication on the configured keyserver, address by address. */
+export interface Publication {
+  readonly keyserverUrl: string;
+  readonly fingerprint: string;
+  readonly addresses: readonly { readonly email: string; readonly state: AddressState }[];
+  /** When the keyserver last told us these states (epoch ms). */
+  readonly checkedAt: number;
+}
+
+/** Limits on what a page may send; the background re-checks everything that matters in the vault. */
+const MAX_PASSPHRASE_LENGTH = 1024;
+/** A key file larger than this is not a key anyone should import (flooded certificates). */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+const fingerprint = z
+  .string()
+  .regex(/^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/, 'a v4 (40 hex) or v6 (64 hex) fingerprint')
+  .transform((s) => s.toUpperCase());
+const passphrase = z.string().min(1, 'a passphrase is required').max(MAX_PASSPHRASE_LENGTH);
+const keyFile = z.union([
+  z.string().min(1).max(MAX_IMPORT_BYTES),
+  z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength <= MAX_IMPORT_BYTES, {
+    message: `a key file of 1 byte to ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`,
+  }),
+]);
+const settingsSchema = z.strictObject({
+  keyserverUrl: z
+    .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
+    .max(2048)
+    // Plain http only to this machine: keys fetched over a network without TLS could be swapped on the way.
+    .refine((u) => u.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u), {
+      message: 'a keyserver on another machine needs https://',
+    })
+    .transform((u) => u.replace(/\/+$/, '')),
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  securityPhrase: z.string().trim().min(1).max(64),
+});
 
 export const protocol = {
   'status.get': message<StatusResponse>()({ request: z.strictObject({}), senders: 'extension-page' }),
+
+  'vault.list': message<{ keys: VaultKey[] }>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  /** Creates a key in Keyward's profile, locked with `passphrase`; it is unlocked afterwards (the user just typed it). */
+  'vault.create': message<{ key: VaultKey }>()({
+    request: z.strictObject({
+      name: z.string().max(100),
+      email: z.string().min(3).max(254),
+      passphrase,
+      version: z.union([z.literal(4), z.literal(6)]).default(4),
+    }),
+    senders: 'extension-page',
+  }),
+  /** What a key file (armored or binary) holds; imports nothing. */
+  'vault.inspectImport': message<{ keys: ImportCandidate[] }>()({
+    request: z.strictObject({ data: keyFile }),
+    senders: 'extension-page',
+  }),
+  /**
+   * Imports every private key of the file. A locked key needs its `passphrase` and keeps it (re-locked with
+   * Keyward's Argon2id profile); an unprotected one needs `newPassphrase` to be locked with before it is stored.
+   */
+  'vault.import': message<{ keys: VaultKey[] }>()({
+    request: z.strictObject({
+      data: keyFile,
+      passphrase: passphrase.optional(),
+      newPassphrase: passphrase.optional(),
+    }),
+    senders: 'extension-page',
+  }),
+  /** Unlocks one key (default: the default key). Wrong passphrase: `forbidden`; too many: `rate_limited`. */
+  'vault.unlock': message<{ key: VaultKey }>()({
+    request: z.strictObject({ fingerprint: fingerprint.optional(), passphrase }),
+    senders: 'extension-page',
+  }),
+  /** Locks one key, or every key when no fingerprint is given. */
+  'vault.lock': message<Record<string, never>>()({
+    request: z.strictObject({ fingerprint: fingerprint.optional() }),
+    senders: 'extension-page',
+  }),
+  /** Re-locks the stored key under a new passphrase; the old one stops working. */
+  'vault.changePassphrase': message<{ key: VaultKey }>()({
+    request: z.strictObject({ fingerprint, oldPassphrase: passphrase, newPassphrase: passphrase }),
+    senders: 'extension-page',
+  }),
+  'vault.setDefault': message<Record<string, never>>()({
+    request: z.strictObject({ fingerprint }),
+    senders: 'extension-page',
+  }),
+  /** Deletes a key from the vault for good (the page asks for confirmation first). */
+  'vault.delete': message<Record<string, never>>()({
+    request: z.strictObject({ fingerprint }),
+    senders: 'extension-page',
+  }),
+  /**
+   * Saves a key as an armored file download, started by the background so no page holds private material:
+   * `public`; `private` (locked with Keyward's Argon2id profile, for another Keyward or an RFC 9580 client);
+   * `private-gnupg` (re-locked with an S2K GnuPG 2.2 reads, which needs the key's passphrase).
+   */
+  'vault.export': message<{ filename: string }>()({
+    request: z.discriminatedUnion('part', [
+      z.strictObject({ fingerprint, part: z.literal('public') }),
+      z.strictObject({ fingerprint, part: z.literal('private') }),
+      z.strictObject({ fingerprint, part: z.literal('private-gnupg'), passphrase }),
+    ]),
+    senders: 'extension-page',
+  }),
+
+  'settings.get': message<Settings>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  /** Changes some settings; answers all of them. A keyserver on a new host needs its host permission first. */
+  'settings.update': message<Settings>()({ request: settingsSchema.partial(), senders: 'extension-page' }),
+
+  /** Uploads the public key to the keyserver and asks it to mail a verification link to each unpublished address. */
+  'publish.key': message<Publication>()({
+    request: z.strictObject({ fingerprint }),
+    senders: 'extension-page',
+  }),
+  /** The states the keyserver last reported for this key, without asking it again; null if never published. */
+  'publish.last': message<{ publication: Publication | null }>()({
+    request: z.strictObject({ fingerprint }),
+    senders: 'extension-page',
+  }),
+  /** Asks the keyserver for the current state of each address (no mail is sent). */
+  'publish.status': message<Publication>()({
+    request: z.strictObject({ fingerprint }),
+    senders: 'extension-page',
+  }),
 };
 
 export type Protocol = typeof protocol;

@@ -8,7 +8,7 @@ describe('summarizeStatus', () => {
     [{ keys: 1, locked: true }, 'locked', 'Locked', /^1 key, locked/],
     [{ keys: 2, locked: false }, 'unlocked', 'Unlocked', /^2 keys, ready/],
   ])('%o is %s', (status, state, label, detail) => {
-    const summary = summarizeStatus({ version: '1.0.0', ...status });
+    const summary = summarizeStatus({ version: '1.0.0', defaultKey: null, ...status });
     expect(summary).toEqual({ state, label, detail: expect.stringMatching(detail) as unknown });
   });
 });

@@ -18,6 +18,7 @@ export type { KeyInput } from './read-keys';
 export { generateKey, type GenerateKeyOptions, type GeneratedKey } from './generate-key';
 export { changePassphrase, lockKey, unlockKey, type UnlockedKey } from './lock-key';
 export { exportForGnuPG } from './export-for-gnupg';
+export { publicKeyOf, splitKeys } from './split-keys';
 export { summarizeKey, summarizeKeys, type KeySummary, type SubkeySummary } from './summarize-key';
 export { encryptFile, type EncryptFileOptions, type EncryptedFile } from './encrypt-file';
 export { decryptFile, type DecryptFileOptions, type DecryptedFile } from './decrypt-file';

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { KeywardError } from '../../shared/errors';
+import type { Settings } from '../messaging/protocol';
+import type { StorageArea } from '../platform/storage';
+import { randomSecurityPhrase } from './security-phrase';
+
+const KEY = 'settings';
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'securityPhrase'> = {
+  // What `npm start` runs (keyserver/config.ts defaults: HOST 127.0.0.1, PORT 8080).
+  keyserverUrl: 'http://127.0.0.1:8080',
+  autoLockMinutes: 30,
+};
+
+const storedSchema = z.object({
+  keyserverUrl: z.string(),
+  autoLockMinutes: z.number().int().min(1),
+  securityPhrase: z.string().min(1),
+});
+
+export interface SettingsDeps {
+  readonly local: StorageArea;
+  /** Whether the extension may reach a URL's origin (extension/platform/permissions.ts). */
+  readonly mayReach: (url: string) => Promise<boolean>;
+}
+
+/** The user's settings in storage.local; the security phrase is drawn once, on first use, and then kept. */
+export function createSettingsStore({ local, mayReach }: SettingsDeps) {
+  // One at a time: the first read stores fresh defaults, and must not land after (and undo) a concurrent update.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  async function read(): Promise<Settings> {
+    const raw = await local.get(KEY);
+    if (raw === undefined) {
+      const fresh = { ...DEFAULT_SETTINGS, securityPhrase: randomSecurityPhrase() };
+      await local.set({ [KEY]: fresh });
+      return fresh;
+    }
+    const parsed = storedSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new KeywardError(
+        'unavailable',
+        "Keyward's stored settings are damaged; save them again to repair them.",
+      );
+    }
+    return parsed.data;
+  }
+
+  return {
+    get: () => serial(read),
+    update: (changes: Partial<Settings>) => serial(() => write(changes)),
+  };
+
+  async function write(changes: Partial<Settings>): Promise<Settings> {
+    const current = await read().catch(() => ({
+      ...DEFAULT_SETTINGS,
+      securityPhrase: randomSecurityPhrase(),
+    }));
+    if (changes.keyserverUrl !== undefined && !(await mayReach(changes.keyserverUrl))) {
+      throw new KeywardError(
+        'forbidden',
+        `Keyward may not reach ${new URL(changes.keyserverUrl).host} yet. Save again and allow access when asked.`,
+      );
+    }
+    const next = { ...current, ...changes };
+    await local.set({ [KEY]: next });
+    return next;
+  }
+}
+
+export type SettingsStore = ReturnType<typeof createSettingsStore>;

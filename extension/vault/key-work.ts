@@ -1,0 +1,51 @@
+import {
+  exportForGnuPG,
+  generateKey,
+  lockKey,
+  unlockKey,
+  type Argon2Params,
+  type UnlockedKey,
+} from '../../shared/openpgp';
+
+/**
+ * The vault's passphrase work: everything that runs Argon2 (or another S2K). In Chromium it runs in the offscreen
+ * document (offscreen-key-work.ts), not in the service worker, whose WASM memory would stay reserved; elsewhere,
+ * and in unit tests, in process.
+ */
+export interface KeyWork {
+  /** A new key in Keyward's profile, locked with `passphrase`; also unlocked, since the user just typed it. */
+  generate(request: GenerateRequest): Promise<{ locked: string; unlocked: UnlockedKey }>;
+  /** Wrong passphrase: KeywardError 'forbidden'. */
+  unlock(locked: string, passphrase: string): Promise<UnlockedKey>;
+  /** Locks with Keyward's Argon2id profile. */
+  lock(unlocked: UnlockedKey, passphrase: string): Promise<string>;
+  /** Re-locked with an S2K GnuPG 2.2 reads (iterated and salted). */
+  exportForGnuPG(locked: string, passphrase: string): Promise<string>;
+}
+
+export interface GenerateRequest {
+  name: string;
+  email: string;
+  passphrase: string;
+  version: 4 | 6;
+  /** Epoch ms: creation time of the key (the injected clock's). */
+  date: number;
+}
+
+export interface KeyWorkOptions {
+  /** Tests only: a cheaper Argon2 cost. */
+  argon2?: Argon2Params;
+}
+
+export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
+  const argon2 = options.argon2 === undefined ? {} : { argon2: options.argon2 };
+  return {
+    async generate({ name, email, passphrase, version, date }) {
+      const key = await generateKey({ name, email, passphrase, version, date: new Date(date), ...argon2 });
+      return { locked: key.privateKeyArmored, unlocked: await unlockKey(key.privateKeyArmored, passphrase) };
+    },
+    unlock: (locked, passphrase) => unlockKey(locked, passphrase),
+    lock: (unlocked, passphrase) => lockKey(unlocked, passphrase, argon2),
+    exportForGnuPG: (locked, passphrase) => exportForGnuPG(locked, passphrase),
+  };
+}
