@@ -45,15 +45,18 @@ describe('the built extension in Chromium', () => {
     expect(ext.errors()).toEqual([]);
   });
 
-  it('shows the key placeholder and the version from the background in the options page', async () => {
-    const options = await ext.openExtensionPage('options.html', { viewport: { width: 900, height: 600 } });
+  it('welcomes a new user in the options page, with the version from the background', async () => {
+    const options = await ext.openExtensionPage('options.html', { viewport: { width: 900, height: 900 } });
     await expect(options.title()).resolves.toBe('Keyward settings');
+    await options.getByRole('status').filter({ hasText: 'No key yet' }).waitFor();
     await expect(options.getByRole('heading', { level: 2 }).allTextContents()).resolves.toEqual([
+      'Welcome to Keyward',
       'Set up your key',
       'Settings',
     ]);
-    await options.getByRole('status').filter({ hasText: 'No key yet' }).waitFor();
-    await expect(options.getByText(/keys arrive with the key vault/).isVisible()).resolves.toBe(true);
+    await expect(
+      options.getByRole('tab', { name: 'Create a new key' }).getAttribute('aria-selected'),
+    ).resolves.toBe('true');
     await expect(options.locator('#version').textContent()).resolves.toBe(version);
     await saveScreenshot(options, 'options');
     expect(ext.errors()).toEqual([]);
