@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 import { boundaries } from './tests/lint/boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'data/**', 'test-output/**'] },
+  // tests/e2e/sites/ stands in for third-party web sites: plain browser JavaScript, not project code.
+  {
+    ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'data/**', 'test-output/**', 'tests/e2e/sites/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineConfig } from 'wxt';
 
 // One place for the extension's manifest. Why each setting is here: docs/architecture.md and
@@ -7,6 +9,22 @@ export default defineConfig({
   outDir: '.output',
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
+  hooks: {
+    // WXT wraps scripts as `var name = (function(){...})(); name;`. In the page's own (MAIN) world that var would
+    // be a global any page could read to detect Keyward, so the hook's wrapper is made anonymous.
+    'build:done': async (wxt) => {
+      const file = join(wxt.config.outDir, 'main-world-hook.js');
+      const code = await readFile(file, 'utf8').catch(() => undefined);
+      if (code === undefined) return;
+      const anonymous = code.replace(/^var mainWorldHook\s*=\s*/, '').replace(/\n?mainWorldHook;\s*$/, '\n');
+      if (anonymous === code || /mainWorldHook/.test(anonymous)) {
+        throw new Error(
+          'main-world-hook.js: WXT output changed; update the anonymising hook in wxt.config.ts',
+        );
+      }
+      await writeFile(file, anonymous);
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Keyward',
     description:

@@ -1,26 +1,33 @@
 import type { Handlers } from '../messaging/dispatcher';
 import type { Publisher } from '../publishing/publisher';
 import type { SettingsStore } from '../settings/settings-store';
+import type { SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
 
 export interface HandlerDeps {
   readonly vault: Vault;
   readonly settings: SettingsStore;
   readonly publisher: Publisher;
+  readonly sites: SitesStore;
   readonly version: string;
   /** Starts a download of a text file (extension/platform/downloads.ts). */
   readonly saveTextFile: (filename: string, text: string, mimeType: string) => Promise<void>;
 }
 
 /** Every message of the protocol mapped onto the background's parts; the dispatcher has already checked it. */
-export function backgroundHandlers({
-  vault,
-  settings,
-  publisher,
-  version,
-  saveTextFile,
-}: HandlerDeps): Handlers {
+export function backgroundHandlers(deps: HandlerDeps): Handlers {
+  const { vault, settings, publisher, sites, version, saveTextFile } = deps;
+  const siteState = async (origin: string) => ({
+    origin,
+    enabled: await sites.isEnabled(origin),
+    recipients: (await vault.status()).defaultKey?.userIds.slice(0, 1) ?? [],
+  });
   return {
+    'sites.get': (r) => siteState(r.origin),
+    'sites.setEnabled': async (r) => {
+      await sites.setEnabled(r.origin, r.enabled);
+      return siteState(r.origin);
+    },
     'status.get': async () => ({ version, ...(await vault.status()) }),
     'vault.list': async () => ({ keys: await vault.list() }),
     'vault.create': async (r) => ({ key: await vault.create(r) }),

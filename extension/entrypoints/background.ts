@@ -6,11 +6,15 @@ import { everyMinutes, onBrowserStartup } from '../platform/alarms';
 import { saveTextFile } from '../platform/downloads';
 import { closeOffscreenDocument, hasOffscreenDocuments, openOffscreenDocument } from '../platform/offscreen';
 import { hasOriginPermission } from '../platform/permissions';
-import { onPortConnect } from '../platform/ports';
+import { onPortConnect, type MessagePort } from '../platform/ports';
 import { extensionIdentity, extensionVersion, onRuntimeMessage } from '../platform/runtime';
 import { localStorageArea, restrictSessionStorage, sessionStorageArea } from '../platform/storage';
 import { createPublisher } from '../publishing/publisher';
 import { createSettingsStore } from '../settings/settings-store';
+import { createSitesStore } from '../sites/sites-store';
+import { createUploadService } from '../upload/upload-service';
+import { UPLOAD_PORT } from '../messaging/upload-port';
+import { registerInterception } from '../platform/content-scripts';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { KEY_WORK_PORT } from '../vault/key-work-protocol';
 import { createOffscreenKeyWork } from '../vault/offscreen-key-work';
@@ -28,17 +32,17 @@ export default defineBackground(() => {
 
   // Argon2 runs in the offscreen document in Chromium; Firefox's event page can run it itself.
   let keyWork: KeyWork = createInProcessKeyWork();
+  let attachKeyWork = (port: MessagePort) => port.disconnect();
   if (hasOffscreenDocuments()) {
     const offscreen = createOffscreenKeyWork({
       open: () => openOffscreenDocument('Argon2 key stretching for unlocking the user’s keys'),
       close: closeOffscreenDocument,
     });
     keyWork = offscreen.keyWork;
-    onPortConnect((port) => {
-      if (port.name === KEY_WORK_PORT && port.sender?.url === identity.baseUrl + 'offscreen.html') {
-        offscreen.attach(port);
-      } else port.disconnect();
-    });
+    attachKeyWork = (port) => {
+      if (port.sender?.url === identity.baseUrl + 'offscreen.html') offscreen.attach(port);
+      else port.disconnect();
+    };
   }
 
   const vault = createVault({
@@ -55,10 +59,30 @@ export default defineBackground(() => {
     publicKey: (fingerprint) => vault.publicKey(fingerprint),
   });
 
+  const sites = createSitesStore({
+    local,
+    register: registerInterception,
+    mayReach: hasOriginPermission,
+    now: () => clock.now().getTime(),
+  });
+  const serveUpload = createUploadService({ vault, sites, settings, clock, extensionId: identity.id });
+  onPortConnect((port) => {
+    if (port.name === KEY_WORK_PORT) attachKeyWork(port);
+    else if (port.name === UPLOAD_PORT) serveUpload(port);
+    else port.disconnect();
+  });
+
   onRuntimeMessage(
     createDispatcher({
       identity,
-      handlers: backgroundHandlers({ vault, settings, publisher, version: extensionVersion(), saveTextFile }),
+      handlers: backgroundHandlers({
+        vault,
+        settings,
+        publisher,
+        sites,
+        version: extensionVersion(),
+        saveTextFile,
+      }),
       onUnexpectedError: (type, error) => console.error(`Keyward: handling "${type}" failed`, error),
     }),
   );

@@ -82,6 +82,14 @@ export interface Settings {
   readonly securityPhrase: string;
 }
 
+/** Whether Keyward encrypts uploads on a site (an origin such as `https://files.example.com`). */
+export interface SiteState {
+  readonly origin: string;
+  readonly enabled: boolean;
+  /** Who uploads there are encrypted for (user ids); empty without a default key. */
+  readonly recipients: readonly string[];
+}
+
 export type AddressState = 'unpublished' | 'pending' | 'published';
 
 /** A key's publication on the configured keyserver, address by address. */
@@ -109,6 +117,12 @@ const keyFile = z.union([
     message: `a key file of 1 byte to ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`,
   }),
 ]);
+/** An http(s) origin: scheme, host and port, nothing else. */
+const siteOrigin = z
+  .url({ protocol: /^https?$/ })
+  .max(300)
+  .refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'an origin such as https://files.example.com')
+  .transform((u) => new URL(u).origin);
 const settingsSchema = z.strictObject({
   keyserverUrl: z
     .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
@@ -192,6 +206,16 @@ export const protocol = {
       z.strictObject({ fingerprint, part: z.literal('private') }),
       z.strictObject({ fingerprint, part: z.literal('private-gnupg'), passphrase }),
     ]),
+    senders: 'extension-page',
+  }),
+
+  'sites.get': message<SiteState>()({
+    request: z.strictObject({ origin: siteOrigin }),
+    senders: 'extension-page',
+  }),
+  /** Opts a site in or out. Opting in needs the site's host permission, which the page asks for first. */
+  'sites.setEnabled': message<SiteState>()({
+    request: z.strictObject({ origin: siteOrigin, enabled: z.boolean() }),
     senders: 'extension-page',
   }),
 

@@ -11,6 +11,11 @@ export interface RuntimeMessageSender {
   readonly id?: string;
   /** The sending page or frame; for extension pages `chrome-extension://<id>/...` or `moz-extension://<uuid>/...`. */
   readonly url?: string;
+  /**
+   * The sending frame's origin (Chromium). Unlike `url` it is right for about:blank and about:srcdoc frames, which
+   * inherit their parent's origin; "null" for opaque (sandboxed) frames.
+   */
+  readonly origin?: string;
   /** Set when the sender runs in a tab (content scripts, and extension pages opened in a tab). */
   readonly tab?: { readonly id?: number };
   readonly frameId?: number;

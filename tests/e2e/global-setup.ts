@@ -2,11 +2,14 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildWidgets } from './harness/build-widgets';
 import { chromiumPath, extensionDir, repoRoot } from './harness/paths';
 
 // Runs once per `vitest run` that includes the e2e project, before any e2e test file.
 export default async function setup(): Promise<void> {
   await requireChromium();
+  // The sample sites' npm upload widgets (react-dropzone, Dropzone), bundled with esbuild in about a second.
+  await buildWidgets();
   if (process.env.KEYWARD_SKIP_BUILD === '1') {
     await requireBuild('KEYWARD_SKIP_BUILD=1 is set but there is no build');
     return;

@@ -5,7 +5,7 @@ import { activeTabUrl } from '../../platform/tabs';
 import { busy } from '../../ui/dom';
 import { errorText } from '../../ui/error-text';
 import { formatTime } from '../../ui/format';
-import { siteText } from '../../ui/popup/site-text';
+import { showSite } from '../../ui/popup/site-section';
 import { requiredElement } from '../../ui/required-element';
 import { summarizeStatus } from '../../ui/status-summary';
 
@@ -77,7 +77,17 @@ openOptions.addEventListener('click', () => {
 void showStatus();
 void activeTabUrl()
   .catch(() => undefined)
-  .then((url) => (requiredElement('site', HTMLParagraphElement).textContent = siteText(url)));
+  .then((url) =>
+    showSite(url, {
+      text: requiredElement('site', HTMLParagraphElement),
+      toggle: requiredElement('site-toggle', HTMLButtonElement),
+      error,
+    }),
+  )
+  .catch((e: unknown) => {
+    error.textContent = errorText(e);
+    error.hidden = false;
+  });
 void sendMessage('settings.get', {})
   .then((s) => (requiredElement('security-phrase', HTMLSpanElement).textContent = `“${s.securityPhrase}”`))
   .catch(() => undefined);

@@ -3,8 +3,17 @@ import { siteText } from './site-text';
 
 describe('siteText', () => {
   it.each([
-    [undefined, /cannot see/],
-    ['chrome://extensions/', /browser page/],
-    ['https://files.example.com/upload?x=1', /^files\.example\.com: uploads on this site are not encrypted/],
-  ])('%s', (url, text) => expect(siteText(url)).toMatch(text));
+    [undefined, undefined, /cannot see/],
+    ['chrome://extensions/', undefined, /browser page/],
+    [
+      'https://files.example.com/upload?x=1',
+      undefined,
+      /^files\.example\.com: uploads on this site are not encrypted/,
+    ],
+    [
+      'https://files.example.com/',
+      { origin: 'https://files.example.com', enabled: true, recipients: ['Alice <a@example.org>'] },
+      /^files\.example\.com: uploads are encrypted for Alice <a@example\.org>/,
+    ],
+  ])('%s', (url, state, text) => expect(siteText(url, state)).toMatch(text));
 });

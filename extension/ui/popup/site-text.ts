@@ -1,8 +1,14 @@
-/** What the popup says about the current tab's site. Per-site encryption arrives with upload interception. */
-export function siteText(url: string | undefined): string {
+import type { SiteState } from '../../messaging/protocol';
+
+/** What the popup says about the current tab's site. */
+export function siteText(url: string | undefined, state?: SiteState): string {
   if (url === undefined || !URL.canParse(url)) return 'Keyward cannot see this tab’s address.';
   const { protocol, host } = new URL(url);
   if (protocol !== 'https:' && protocol !== 'http:')
     return 'This is a browser page; Keyward does nothing here.';
+  if (state?.enabled) {
+    const who = state.recipients.length > 0 ? state.recipients.join(', ') : 'nobody yet (set up your key)';
+    return `${host}: uploads are encrypted for ${who}. Reload open pages of this site to start.`;
+  }
   return `${host}: uploads on this site are not encrypted by Keyward.`;
 }

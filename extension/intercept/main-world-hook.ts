@@ -1,0 +1,92 @@
+/**
+ * Runs in the page's own JavaScript world (MAIN) at document_start on opted-in sites, before any page script. It
+ * never sees file bytes. Two jobs:
+ *
+ * 1. Detached file inputs (`document.createElement('input'); input.click()`, what most upload widgets do) fire
+ *    their events on an element outside the document, where Keyward's isolated-world listeners cannot see them.
+ *    Before such an input opens its picker it is moved into a hidden holder inside the document, so its `input`
+ *    and `change` pass the window and are intercepted like any other.
+ * 2. `showOpenFilePicker`/`showDirectoryPicker` (and a drop item's `getAsFileSystemHandle`) hand the page file
+ *    handles that bypass inputs entirely; they are removed so pages fall back to inputs.
+ *
+ * The wrappers are installed non-writable and non-configurable, so page code running later cannot swap them out.
+ */
+export function installMainWorldHook(win: Window & typeof globalThis): void {
+  const { HTMLElement, HTMLInputElement, EventTarget, Event, Node } = win;
+  // Native getters captured now, before page code can redefine them. Called on elements of any same-origin frame:
+  // a page can take an input from one frame and a click from another, so no `instanceof` (which is per frame).
+  const inputType = getter(HTMLInputElement.prototype, 'type');
+  const isConnected = getter(Node.prototype, 'isConnected');
+  const ownerDocument = getter(Node.prototype, 'ownerDocument');
+  const eventType = getter(Event.prototype, 'type');
+  const holders = new WeakMap<Document, HTMLElement>();
+
+  const adopt = (target: unknown) => {
+    if (!brandCall(inputType, target, 'file') || brandCall(isConnected, target, true)) return;
+    const input = target as HTMLInputElement;
+    const doc = ownerDocument.call(input) as Document;
+    let holder = holders.get(doc);
+    if (!holder?.isConnected) {
+      holder = doc.createElement('keyward-file-inputs');
+      holder.hidden = true;
+      (doc.body ?? doc.documentElement).append(holder);
+      holders.set(doc, holder);
+    }
+    holder.append(input);
+  };
+
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
+  const click = HTMLElement.prototype.click;
+  lock(HTMLElement.prototype, 'click', function (this: HTMLElement) {
+    adopt(this);
+    return click.call(this);
+  });
+
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
+  const showPicker = HTMLInputElement.prototype.showPicker as (() => void) | undefined;
+  if (typeof showPicker === 'function') {
+    lock(HTMLInputElement.prototype, 'showPicker', function (this: HTMLInputElement) {
+      adopt(this);
+      return showPicker.call(this);
+    });
+  }
+
+  // A synthetic click event also opens a file input's picker (with user activation): the same adoption applies.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
+  const dispatchEvent = EventTarget.prototype.dispatchEvent;
+  lock(EventTarget.prototype, 'dispatchEvent', function (this: EventTarget, event: Event) {
+    if (brandCall(eventType, event, 'click')) adopt(this);
+    return dispatchEvent.call(this, event);
+  });
+
+  // Deleted rather than set to undefined: feature checks like `'showOpenFilePicker' in window` then fall back.
+  for (const name of ['showOpenFilePicker', 'showDirectoryPicker'] as const) {
+    if (!Reflect.deleteProperty(win, name)) lock(win, name, undefined);
+  }
+  // A drop's items can hand out a handle to the original file; Keyward's re-created drops carry no handles.
+  const itemPrototype: object | undefined = (win.DataTransferItem as typeof DataTransferItem | undefined)
+    ?.prototype;
+  if (itemPrototype && 'getAsFileSystemHandle' in itemPrototype) {
+    Reflect.deleteProperty(itemPrototype, 'getAsFileSystemHandle');
+  }
+}
+
+function lock(target: object, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: false });
+}
+
+function getter(prototype: object, name: string): (this: unknown) => unknown {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- a native getter, always invoked with .call()
+  const get = Object.getOwnPropertyDescriptor(prototype, name)?.get;
+  if (!get) throw new Error(`Keyward: no native ${name} getter`);
+  return get;
+}
+
+/** Whether a native getter, called on `target`, gives `expected`; false when `target` is not of its kind. */
+function brandCall(get: (this: unknown) => unknown, target: unknown, expected: unknown): boolean {
+  try {
+    return get.call(target) === expected;
+  } catch {
+    return false;
+  }
+}

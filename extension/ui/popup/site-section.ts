@@ -1,0 +1,40 @@
+import type { SiteState } from '../../messaging/protocol';
+import { sendMessage } from '../../messaging/send-message';
+import { requestOriginPermission } from '../../platform/permissions';
+import { busy } from '../dom';
+import { errorText } from '../error-text';
+import { siteText } from './site-text';
+
+/** The popup's "This site" section: whether uploads here are encrypted, and the switch to change it. */
+export async function showSite(
+  url: string | undefined,
+  ui: { text: HTMLElement; toggle: HTMLButtonElement; error: HTMLElement },
+): Promise<void> {
+  const origin = url && URL.canParse(url) ? new URL(url).origin : undefined;
+  if (origin === undefined || !/^https?:/.test(origin)) {
+    ui.text.textContent = siteText(url);
+    return;
+  }
+  let state: SiteState = await sendMessage('sites.get', { origin });
+  const render = () => {
+    ui.text.textContent = siteText(url, state);
+    ui.toggle.textContent = state.enabled ? 'Stop encrypting uploads here' : 'Encrypt uploads on this site';
+    ui.toggle.hidden = false;
+  };
+  render();
+  ui.toggle.addEventListener('click', () => {
+    // Asked inside the click: browsers grant host permissions only during a user gesture.
+    const allowed = state.enabled ? Promise.resolve(true) : requestOriginPermission(origin);
+    void busy(
+      ui.toggle,
+      ui.error,
+      async () => {
+        if (!(await allowed))
+          throw new Error(`Keyward needs access to ${new URL(origin).host} to encrypt uploads there.`);
+        state = await sendMessage('sites.setEnabled', { origin, enabled: !state.enabled });
+        render();
+      },
+      (e) => (e instanceof Error && e.name === 'Error' ? e.message : errorText(e)),
+    );
+  });
+}
