@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { keywardNoticeText } from './harness/keyward-notice';
 import { fileParts } from './harness/multipart';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
@@ -103,6 +104,12 @@ describe('encrypt on upload (Chromium)', () => {
     await page.setInputFiles('#file', file('fetch.txt'));
     await expectEncryptedUpload(site, ++uploads, 'fetch.txt');
     await expect(page.locator('#log').textContent()).resolves.toContain('fetch.txt.pgp');
+    // The notice names who the file was encrypted for, with the user's security phrase.
+    const phrase = ((await message('settings.get', {})) as { value: { securityPhrase: string } }).value
+      .securityPhrase;
+    const notice = await keywardNoticeText(ext.context, page);
+    expect(notice).toContain('Encrypted fetch.txt.pgp for: GnuPG Ed25519 <gnupg-ed25519@example.org>');
+    expect(notice).toContain(phrase);
     await page.close();
   });
 
@@ -201,5 +208,38 @@ describe('encrypt on upload (Chromium)', () => {
 
   it('had no errors in the extension or the pages', () => {
     expect(ext.errors()).toEqual([]);
+  });
+});
+
+describe('fail closed (Chromium)', () => {
+  it('an upload the background cannot encrypt (no key yet) leaves the input empty and tells the user why', async () => {
+    const bare = await launchExtension();
+    const server = await startStaticServer();
+    try {
+      const page = await bare.openExtensionPage('options.html');
+      await expect(
+        page.evaluate(
+          (origin) =>
+            (
+              globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+            ).chrome.runtime.sendMessage({ type: 'sites.setEnabled', payload: { origin, enabled: true } }),
+          server.origin,
+        ),
+      ).resolves.toMatchObject({ ok: true });
+      const site = await bare.context.newPage();
+      await site.goto(server.url('/upload/fetch-formdata.html'));
+      await site.setInputFiles('#file', file('nokey.txt'));
+      await expect
+        .poll(() => keywardNoticeText(bare.context, site))
+        .toMatch(/Keyward has no key yet, so nothing was uploaded/);
+      await expect(
+        site.evaluate(() => (document.getElementById('file') as HTMLInputElement).files?.length),
+      ).resolves.toBe(0);
+      await expect(site.locator('#log').textContent()).resolves.toBe('');
+      expect(server.uploads).toEqual([]);
+    } finally {
+      await bare.close();
+      await server.close();
+    }
   });
 });
