@@ -14,6 +14,8 @@ import { createSettingsStore } from '../settings/settings-store';
 import { createSitesStore } from '../sites/sites-store';
 import { createUploadService } from '../upload/upload-service';
 import { UPLOAD_PORT } from '../messaging/upload-port';
+import { DECRYPT_PORT } from '../messaging/decrypt-port';
+import { createDecryptService } from '../downloads/decrypt-service';
 import { registerInterception } from '../platform/content-scripts';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { KEY_WORK_PORT } from '../vault/key-work-protocol';
@@ -66,9 +68,11 @@ export default defineBackground(() => {
     now: () => clock.now().getTime(),
   });
   const serveUpload = createUploadService({ vault, sites, settings, clock, extensionId: identity.id });
+  const serveDecrypt = createDecryptService({ vault, clock, baseUrl: identity.baseUrl });
   onPortConnect((port) => {
     if (port.name === KEY_WORK_PORT) attachKeyWork(port);
     else if (port.name === UPLOAD_PORT) serveUpload(port);
+    else if (port.name === DECRYPT_PORT) serveDecrypt(port);
     else port.disconnect();
   });
 

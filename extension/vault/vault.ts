@@ -228,6 +228,21 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
       return { filename, text: await checked(fpr, () => keyWork.exportForGnuPG(locked, passphrase)) };
     },
 
+    /**
+     * The key ids (primary and subkeys, upper-case hex) of every key in the vault, by fingerprint: how a file's
+     * recipients are matched to the user's keys without unlocking anything.
+     */
+    async keyIds(): Promise<Record<string, readonly string[]>> {
+      const stored = await records.keys();
+      const entries = await Promise.all(
+        Object.entries(stored.keys).map(async ([fpr, k]) => {
+          const s = await summarizeKey(k.locked, { date: clock.now() });
+          return [fpr, [s.keyId, ...s.subkeys.map((sub) => sub.keyId)]] as const;
+        }),
+      );
+      return Object.fromEntries(entries);
+    },
+
     /** The public key, armored (for publishing and as the default upload recipient). */
     async publicKey(fingerprint: string): Promise<string> {
       return publicKeyOf(resolve(await records.keys(), fingerprint).locked);

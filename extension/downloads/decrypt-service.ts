@@ -1,0 +1,106 @@
+import type { Clock } from '../../shared/clock';
+import { isKeywardError } from '../../shared/errors';
+import { decryptFile, inspectMessage } from '../../shared/openpgp';
+import type { DecryptReport, DecryptRequest } from '../messaging/decrypt-port';
+import type { MessagePort } from '../platform/ports';
+import type { Vault } from '../vault/vault';
+
+const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Decrypts a file for one of Keyward's own pages (the decrypt page). Only authenticated plaintext leaves: the
+ * result is handed over only once the whole stream closed cleanly, so a truncated or tampered file yields an error
+ * and no file, never a partial plaintext.
+ */
+export function createDecryptService({
+  vault,
+  clock,
+  baseUrl,
+}: {
+  vault: Vault;
+  clock: Clock;
+  baseUrl: string;
+}) {
+  async function run(file: File, report: (r: DecryptReport) => void): Promise<DecryptReport> {
+    const info = await inspectMessage(file.stream());
+    if (info.encryption === null) return failed('This is not an encrypted OpenPGP file.');
+    const mine = await vault.keyIds();
+    const wanted = new Set(info.recipients.map((r) => r.keyId as string));
+    const keys = (await vault.list()).filter((k) => mine[k.fingerprint]?.some((id) => wanted.has(id)));
+    if (keys.length === 0 && info.hiddenRecipients === 0) {
+      const ids = info.recipients.map((r) => r.keyId).join(', ') || 'nobody';
+      return failed(
+        `This file is not encrypted to any of your keys (it is for key ${ids}). Nothing was decrypted.`,
+      );
+    }
+    const candidates = keys.length > 0 ? keys : await vault.list();
+    const unlocked = candidates.find((k) => k.unlocked);
+    if (!unlocked) {
+      const key = candidates[0]!;
+      return { kind: 'locked', fingerprint: key.fingerprint, userId: key.userIds[0] ?? key.fingerprint };
+    }
+    const { key } = await vault.use(unlocked.fingerprint);
+    const decrypted = await decryptFile({ ciphertext: file.stream(), keys: [key], date: clock.now() });
+    let blob = new Blob([]);
+    let batch: BlobPart[] = [];
+    let batchBytes = 0;
+    let total = 0;
+    const reader = decrypted.plaintext.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      batch.push(value as Uint8Array<ArrayBuffer>);
+      batchBytes += value.byteLength;
+      total += value.byteLength;
+      if (batchBytes >= BLOB_BATCH_BYTES) {
+        blob = new Blob([blob, ...batch]);
+        batch = [];
+        batchBytes = 0;
+        report({ kind: 'progress', done: Math.min(total, file.size), total: file.size });
+      }
+    }
+    blob = new Blob([blob, ...batch]);
+    const name = safeName(decrypted.filename) ?? file.name.replace(/\.(pgp|gpg|asc)$/i, '') ?? 'decrypted';
+    return {
+      kind: 'done',
+      file: new File([blob], name),
+      decryptedWith: unlocked.userIds[0] ?? unlocked.fingerprint,
+      encryption: decrypted.encryption ?? 'unknown',
+    };
+  }
+
+  return function serve(port: MessagePort): void {
+    if (!port.sender?.url?.startsWith(baseUrl)) {
+      port.disconnect();
+      return;
+    }
+    port.onMessage((message) => {
+      const { file } = message as DecryptRequest;
+      const answer =
+        file instanceof File ? run(file, (r) => port.post(r)) : Promise.resolve(failed('No file.'));
+      answer.then(
+        (report) => port.post(report),
+        (error: unknown) =>
+          port.post(
+            failed(
+              isKeywardError(error)
+                ? `Nothing was decrypted: ${error.message}`
+                : 'Keyward could not decrypt this file; nothing was saved.',
+            ),
+          ),
+      );
+    });
+  };
+}
+
+function failed(message: string): DecryptReport {
+  return { kind: 'failed', message };
+}
+
+/** The name stored inside the file is chosen by whoever encrypted it: keep only a plain file name. */
+function safeName(name: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  const controls = /[\u0000-\u001f\u007f]/g;
+  const base = name.split(/[\\/]/).pop()?.replace(controls, '').trim();
+  return base && base !== '.' && base !== '..' ? base : undefined;
+}

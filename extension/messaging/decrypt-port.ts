@@ -1,0 +1,18 @@
+/** The port the decrypt page opens to have a file decrypted by the background (files cross by structured clone). */
+export const DECRYPT_PORT = 'keyward-decrypt';
+
+export interface DecryptRequest {
+  readonly file: File;
+}
+
+export type DecryptReport =
+  | { readonly kind: 'progress'; readonly done: number; readonly total: number }
+  /** The file is for one of the user's keys, which is locked: unlock it, then ask again. */
+  | { readonly kind: 'locked'; readonly fingerprint: string; readonly userId: string }
+  | {
+      readonly kind: 'done';
+      readonly file: File;
+      readonly decryptedWith: string;
+      readonly encryption: string;
+    }
+  | { readonly kind: 'failed'; readonly message: string };
