@@ -16,6 +16,9 @@ import { createUploadService } from '../upload/upload-service';
 import { UPLOAD_PORT } from '../messaging/upload-port';
 import { DECRYPT_PORT } from '../messaging/decrypt-port';
 import { createDecryptService } from '../downloads/decrypt-service';
+import { createDownloadWatcher } from '../downloads/download-watcher';
+import { onDownloadStarting } from '../platform/downloads';
+import { openExtensionTab } from '../platform/tabs-open';
 import { registerInterception } from '../platform/content-scripts';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { KEY_WORK_PORT } from '../vault/key-work-protocol';
@@ -75,6 +78,14 @@ export default defineBackground(() => {
     else if (port.name === DECRYPT_PORT) serveDecrypt(port);
     else port.disconnect();
   });
+
+  onDownloadStarting(
+    createDownloadWatcher({
+      isEnabled: (origin) => sites.isEnabled(origin),
+      decryptInTab: (request) =>
+        openExtensionTab(`/decrypt.html#${encodeURIComponent(JSON.stringify(request))}`),
+    }),
+  );
 
   onRuntimeMessage(
     createDispatcher({

@@ -15,6 +15,7 @@ export function wireDecryptPage(doc: Document): void {
   const passphrase = unlockForm.elements.namedItem('passphrase') as HTMLInputElement;
   let current: File | undefined;
   let locked: string | undefined;
+  let autoSaveCurrent = false;
 
   const show = (message: string, isError = false) => {
     status.textContent = isError ? '' : message;
@@ -22,7 +23,7 @@ export function wireDecryptPage(doc: Document): void {
     error.hidden = !isError;
   };
 
-  function decrypt(file: File): void {
+  function decrypt(file: File, autoSave = false): void {
     current = file;
     result.hidden = true;
     unlockForm.hidden = true;
@@ -50,6 +51,10 @@ export function wireDecryptPage(doc: Document): void {
         save.textContent = `Save ${report.file.name}`;
         result.hidden = false;
         show(`Decrypted with ${report.decryptedWith}; the file is complete and unaltered.`);
+        if (autoSave) {
+          save.click();
+          show(`Saved ${report.file.name}, decrypted with ${report.decryptedWith}. You can close this tab.`);
+        }
       }
     });
     port.post({ file });
@@ -57,8 +62,17 @@ export function wireDecryptPage(doc: Document): void {
 
   input.addEventListener('change', () => {
     const file = input.files?.[0];
+    autoSaveCurrent = false;
     if (file) decrypt(file);
   });
+  const fromDownload = downloadRequest(doc.location.hash);
+  if (fromDownload) {
+    autoSaveCurrent = true;
+    show(`Fetching ${fromDownload.name} from ${new URL(fromDownload.url).host}…`);
+    fetchForDecrypt(fromDownload)
+      .then((file) => decrypt(file, true))
+      .catch((e: unknown) => show(e instanceof Error ? e.message : String(e), true));
+  }
   doc.addEventListener('dragover', (event) => event.preventDefault());
   doc.addEventListener('drop', (event) => {
     event.preventDefault();
@@ -70,8 +84,36 @@ export function wireDecryptPage(doc: Document): void {
     sendMessage('vault.unlock', { fingerprint: locked, passphrase: passphrase.value })
       .then(() => {
         unlockForm.reset();
-        if (current) decrypt(current);
+        if (current) decrypt(current, autoSaveCurrent);
       })
       .catch((e: unknown) => show(errorText(e), true));
   });
+}
+
+/** A download the background handed over: `#{"url": ..., "name": ...}` (extension pages cannot be opened by sites). */
+function downloadRequest(hash: string): { url: string; name: string } | undefined {
+  if (hash.length < 2) return undefined;
+  try {
+    const value = JSON.parse(decodeURIComponent(hash.slice(1))) as { url?: unknown; name?: unknown };
+    if (typeof value.url === 'string' && /^https?:\/\//.test(value.url) && typeof value.name === 'string') {
+      return { url: value.url, name: value.name };
+    }
+  } catch {
+    // not a request: an ordinary visit
+  }
+  return undefined;
+}
+
+/** Fetches the file again with the site's cookies (Keyward holds the site's host permission). */
+async function fetchForDecrypt({ url, name }: { url: string; name: string }): Promise<File> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'include' });
+  } catch {
+    throw new Error(
+      `${new URL(url).host} did not answer, so ${name} could not be decrypted. Try the download again.`,
+    );
+  }
+  if (!response.ok) throw new Error(`${new URL(url).host} refused ${name} (HTTP ${response.status}).`);
+  return new File([await response.blob()], name);
 }

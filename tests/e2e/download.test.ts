@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptFile } from '../../shared/openpgp';
+import { readAllBytes } from '../../shared/openpgp/byte-streams';
+import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
+import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+
+// Decrypt on download: a .pgp file behind a login cookie on an opted-in site is saved decrypted, under its
+// original name; a truncated one gives an error and no file.
+let ext: LaunchedExtension;
+let server: Server;
+let origin: string;
+let downloads: string;
+const original = randomBytes(2 * 1024 * 1024 + 7);
+let ciphertext: Buffer;
+
+beforeAll(async () => {
+  const encrypted = await encryptFile({
+    plaintext: original,
+    recipients: [readFixture('gnupg-ed25519.pub')],
+    date: new Date(),
+    filename: 'report.pdf',
+  });
+  ciphertext = Buffer.from(await readAllBytes(encrypted.ciphertext));
+  server = createServer((req, res) => {
+    const loggedIn = /(^|; )session=s3cret/.test(req.headers.cookie ?? '');
+    if (req.url === '/login') {
+      res.writeHead(200, {
+        'set-cookie': 'session=s3cret; Path=/; HttpOnly; SameSite=Lax',
+        'content-type': 'text/html',
+      });
+      res.end(
+        '<a id="dl" href="/files/report.pdf.pgp">report.pdf.pgp</a> <a id="broken" href="/files/broken.pgp">broken</a>',
+      );
+    } else if (req.url?.startsWith('/files/') && !loggedIn) {
+      res.writeHead(403).end('log in first');
+    } else if (req.url === '/files/report.pdf.pgp') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' });
+      res.end(ciphertext);
+    } else if (req.url === '/files/broken.pgp') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' });
+      res.end(ciphertext.subarray(0, ciphertext.length - 500));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  downloads = await mkdtemp(join(tmpdir(), 'keyward-e2e-dl-'));
+  ext = await launchExtension({ downloadsDir: downloads });
+  const options = await ext.openExtensionPage('options.html');
+  const send = (type: string, payload: unknown) =>
+    options.evaluate(
+      ([t, p]) =>
+        (
+          globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+        ).chrome.runtime.sendMessage({ type: t, payload: p }),
+      [type, payload] as const,
+    );
+  expect(
+    await send('vault.import', { data: readFixture('gnupg-ed25519.sec'), passphrase: FIXTURE_PASSPHRASE }),
+  ).toMatchObject({ ok: true });
+  expect(await send('sites.setEnabled', { origin, enabled: true })).toMatchObject({ ok: true });
+  await options.close();
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await rm(downloads, { recursive: true, force: true });
+});
+
+describe('decrypt on download (Chromium)', () => {
+  it('saves a cookie-protected .pgp download decrypted, under its original name', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${origin}/login`);
+    const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click('#dl')]);
+    await tab.getByText('Saved report.pdf').waitFor({ timeout: 30_000 });
+    await expect.poll(() => readdir(downloads), { timeout: 15_000 }).toContain('report.pdf');
+    const saved = await readFile(join(downloads, 'report.pdf'));
+    expect(createHash('sha256').update(saved).digest('hex')).toBe(
+      createHash('sha256').update(original).digest('hex'),
+    );
+    expect(await readdir(downloads)).not.toContain('report.pdf.pgp');
+    await tab.close();
+    await page.close();
+  });
+
+  it('a truncated download gives an error and no file', async () => {
+    const before = await readdir(downloads);
+    const page = await ext.context.newPage();
+    await page.goto(`${origin}/login`);
+    const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click('#broken')]);
+    await tab.getByRole('alert').filter({ hasText: 'Nothing was decrypted' }).waitFor({ timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await readdir(downloads)).filter((f) => !before.includes(f))).toEqual([]);
+    await tab.close();
+    await page.close();
+  });
+});
