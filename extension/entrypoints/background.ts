@@ -19,6 +19,7 @@ import { createDecryptService } from '../downloads/decrypt-service';
 import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
 import { openExtensionTab } from '../platform/tabs-open';
+import { linkMenu } from '../platform/context-menus';
 import { registerInterception } from '../platform/content-scripts';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { KEY_WORK_PORT } from '../vault/key-work-protocol';
@@ -79,13 +80,21 @@ export default defineBackground(() => {
     else port.disconnect();
   });
 
-  onDownloadStarting(
-    createDownloadWatcher({
-      isEnabled: (origin) => sites.isEnabled(origin),
-      decryptInTab: (request) =>
-        openExtensionTab(`/decrypt.html#${encodeURIComponent(JSON.stringify(request))}`),
-    }),
-  );
+  const decryptInTab = (request: { url: string; name: string }) =>
+    openExtensionTab(`/decrypt.html#${encodeURIComponent(JSON.stringify(request))}`);
+  onDownloadStarting(createDownloadWatcher({ isEnabled: (origin) => sites.isEnabled(origin), decryptInTab }));
+  // The fallback for links Keyward does not take over by itself (another site, no .pgp name).
+  linkMenu('keyward-decrypt-link', 'Decrypt and save with Keyward', (url) => {
+    if (!/^https?:\/\//.test(url)) return;
+    const last = new URL(url).pathname.split('/').pop() || 'file.pgp';
+    let name = last;
+    try {
+      name = decodeURIComponent(last);
+    } catch {
+      // a malformed escape: keep the name as it is in the URL
+    }
+    void decryptInTab({ url, name });
+  });
 
   onRuntimeMessage(
     createDispatcher({

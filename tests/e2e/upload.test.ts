@@ -197,6 +197,19 @@ describe('encrypt on upload (Chromium)', () => {
     await page.close();
   });
 
+  it('hides showOpenFilePicker and showDirectoryPicker on an opted-in site, not elsewhere', async () => {
+    const pickers = () =>
+      ['showOpenFilePicker', 'showDirectoryPicker'].map((name) => name in (window as unknown as object));
+    const page = await open('/upload/fetch-formdata.html');
+    await expect(page.evaluate(pickers)).resolves.toEqual([false, false]);
+    // Another host (match patterns cannot tell ports apart, so another port of 127.0.0.1 would count as opted in).
+    const elsewhere = await ext.context.newPage();
+    await elsewhere.goto(other.url('/upload/fetch-formdata.html').replace('127.0.0.1', 'localhost'));
+    await expect(elsewhere.evaluate(pickers)).resolves.toEqual([true, true]);
+    await page.close();
+    await elsewhere.close();
+  });
+
   it('a site that is not opted in receives the original file untouched', async () => {
     const page = await open('/upload/fetch-formdata.html', other);
     await page.setInputFiles('#file', file('plain.txt'));
