@@ -38,7 +38,11 @@ export default defineConfig({
       'contextMenus',
       'offscreen',
     ].filter((p) => browser !== 'firefox' || p !== 'offscreen'),
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    // Sites the user opts in (and other keyservers) are asked for one by one. MV2 (Firefox) lists optional hosts
+    // under optional_permissions; WXT does not move them there itself.
+    ...(browser === 'firefox'
+      ? { optional_permissions: ['https://*/*', 'http://*/*'] }
+      : { optional_host_permissions: ['https://*/*', 'http://*/*'] }),
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
