@@ -40,7 +40,14 @@ export function createDecryptService({
       return { kind: 'locked', fingerprint: key.fingerprint, userId: key.userIds[0] ?? key.fingerprint };
     }
     const { key } = await vault.use(unlocked.fingerprint);
-    const decrypted = await decryptFile({ ciphertext: file.stream(), keys: [key], date: clock.now() });
+    const all = await vault.list();
+    const verificationKeys = await Promise.all(all.map((k) => vault.publicKey(k.fingerprint)));
+    const decrypted = await decryptFile({
+      ciphertext: file.stream(),
+      keys: [key],
+      date: clock.now(),
+      verificationKeys,
+    });
     let blob = new Blob([]);
     let batch: BlobPart[] = [];
     let batchBytes = 0;
@@ -61,8 +68,10 @@ export function createDecryptService({
     }
     blob = new Blob([blob, ...batch]);
     const name = safeName(decrypted.filename) ?? file.name.replace(/\.(pgp|gpg|asc)$/i, '') ?? 'decrypted';
+    const signatures = await decrypted.signatures;
     return {
       kind: 'done',
+      signature: describeSignatures(signatures, mine, all),
       file: new File([blob], name),
       decryptedWith: unlocked.userIds[0] ?? unlocked.fingerprint,
       encryption: decrypted.encryption ?? 'unknown',
@@ -91,6 +100,23 @@ export function createDecryptService({
       );
     });
   };
+}
+
+function describeSignatures(
+  signatures: readonly { keyId: string; valid: boolean }[],
+  mine: Record<string, readonly string[]>,
+  keys: readonly { fingerprint: string; userIds: readonly string[] }[],
+): string {
+  if (signatures.length === 0) return 'not signed';
+  return signatures
+    .map(({ keyId, valid }) => {
+      const key = keys.find((k) => mine[k.fingerprint]?.includes(keyId));
+      if (valid && key) return `signed by ${key.userIds[0] ?? key.fingerprint}`;
+      return valid
+        ? `signed by key ${keyId}`
+        : `signed by a key Keyward does not know (${keyId}), not checked`;
+    })
+    .join('; ');
 }
 
 function failed(message: string): DecryptReport {

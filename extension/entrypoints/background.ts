@@ -20,6 +20,8 @@ import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
 import { openExtensionTab } from '../platform/tabs-open';
 import { linkMenu } from '../platform/context-menus';
+import { openPopupWindow, windowIsOpen } from '../platform/windows';
+import { createUnlockPrompt } from '../upload/unlock-prompt';
 import { registerInterception } from '../platform/content-scripts';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { KEY_WORK_PORT } from '../vault/key-work-protocol';
@@ -71,7 +73,18 @@ export default defineBackground(() => {
     mayReach: hasOriginPermission,
     now: () => clock.now().getTime(),
   });
-  const serveUpload = createUploadService({ vault, sites, settings, clock, extensionId: identity.id });
+  const serveUpload = createUploadService({
+    vault,
+    sites,
+    settings,
+    clock,
+    extensionId: identity.id,
+    askToUnlock: createUnlockPrompt({
+      open: (origin) => openPopupWindow(`/unlock.html#${encodeURIComponent(origin)}`),
+      isOpen: windowIsOpen,
+      isUnlocked: async () => !(await vault.status()).locked,
+    }),
+  });
   const serveDecrypt = createDecryptService({ vault, clock, baseUrl: identity.baseUrl });
   onPortConnect((port) => {
     if (port.name === KEY_WORK_PORT) attachKeyWork(port);

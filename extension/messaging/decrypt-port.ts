@@ -14,5 +14,7 @@ export type DecryptReport =
       readonly file: File;
       readonly decryptedWith: string;
       readonly encryption: string;
+      /** Who signed it, in words: "signed by Alice <…>", "not signed", or a key Keyward does not know. */
+      readonly signature: string;
     }
   | { readonly kind: 'failed'; readonly message: string };

@@ -9,6 +9,8 @@ import type { Vault } from '../vault/vault';
 
 export interface UploadServiceDeps {
   readonly vault: Vault;
+  /** Asks the user to unlock (a small Keyward window) and resolves once unlocked; rejects if they do not. */
+  readonly askToUnlock: (origin: string) => Promise<void>;
   readonly sites: SitesStore;
   readonly settings: SettingsStore;
   readonly clock: Clock;
@@ -23,11 +25,25 @@ const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
  * site, encrypts each file to the site's recipients (the user's default key), streaming, and answers with
  * `name.ext.pgp` files. Anything wrong is reported as `failed`, and the content script then uploads nothing.
  */
-export function createUploadService({ vault, sites, settings, clock, extensionId }: UploadServiceDeps) {
-  async function encryptAll(request: EncryptRequest, report: (r: UploadReport) => void) {
+export function createUploadService(deps: UploadServiceDeps) {
+  const { vault, sites, settings, clock, extensionId, askToUnlock } = deps;
+
+  /** The default key, unlocked: uploads are signed with it. Locked: the user is asked, and the upload waits. */
+  async function signingKey(fingerprint: string, origin: string) {
+    try {
+      return (await vault.use(fingerprint)).key;
+    } catch (error) {
+      if (!isKeywardError(error, 'forbidden') || error.details.locked !== 1) throw error;
+      await askToUnlock(origin);
+      return (await vault.use(fingerprint)).key;
+    }
+  }
+
+  async function encryptAll(request: EncryptRequest, origin: string, report: (r: UploadReport) => void) {
     const defaultKey = (await vault.status()).defaultKey;
     if (!defaultKey) throw new Error('no-key');
     const recipient = await vault.publicKey(defaultKey.fingerprint);
+    const signWith = await signingKey(defaultKey.fingerprint, origin);
     const out: File[] = [];
     for (const file of request.files) {
       const encrypted = await encryptFile({
@@ -35,6 +51,7 @@ export function createUploadService({ vault, sites, settings, clock, extensionId
         recipients: [recipient],
         date: clock.now(),
         filename: file.name,
+        signingKey: signWith,
       });
       let blob = new Blob([]);
       let batch: BlobPart[] = [];
@@ -91,7 +108,7 @@ export function createUploadService({ vault, sites, settings, clock, extensionId
           return;
         }
         try {
-          const result = await encryptAll(request, (r) => port.post(r));
+          const result = await encryptAll(request, origin, (r) => port.post(r));
           port.post({ kind: 'done', ...result, securityPhrase } satisfies UploadReport);
         } catch (error) {
           port.post({ kind: 'failed', message: failureText(error), securityPhrase } satisfies UploadReport);

@@ -5,7 +5,7 @@ import { decryptionError, UNPROTECTED_MESSAGE } from './decryption-error';
 import { describeMessage, readEncryptedMessage, type MessageInfo } from './inspect-message';
 import type { UnlockedKey } from './lock-key';
 import { MAX_AEAD_CHUNK_SIZE_BYTE, READ_CONFIG } from './profile';
-import { parsePrivateKey } from './read-keys';
+import { parseKey, parsePrivateKey, type KeyInput } from './read-keys';
 
 export interface DecryptFileOptions {
   /** Binary (`.pgp`/`.gpg`) or ASCII-armored (`.asc`) message. */
@@ -13,6 +13,14 @@ export interface DecryptFileOptions {
   /** The user's unlocked private keys; any of them may be the recipient. */
   keys: readonly UnlockedKey[];
   date: Date;
+  /** Public keys whose signatures to check (the user's own and contacts'). */
+  verificationKeys?: readonly KeyInput[];
+}
+
+/** A signature found in the file: by which key, and whether it checked out. */
+export interface FileSignature {
+  keyId: string;
+  valid: boolean;
 }
 
 export interface DecryptedFile {
@@ -26,6 +34,11 @@ export interface DecryptedFile {
   plaintext: ReadableStream<Uint8Array>;
   /** The name stored in the literal data packet (RFC 9580 §5.9); untrusted, may be empty. */
   filename: string;
+  /**
+   * The file's signatures, known only once `plaintext` has been read to its end (the signature follows the data).
+   * Empty for an unsigned file. `valid` is false for a bad signature and for a key not in `verificationKeys`.
+   */
+  signatures: Promise<FileSignature[]>;
   encryption: MessageInfo['encryption'];
 }
 
@@ -39,11 +52,17 @@ export async function decryptFile(options: DecryptFileOptions): Promise<Decrypte
   const message = await readEncryptedMessage(options.ciphertext);
   const info = describeMessage(message);
   checkDecryptable(info, keys);
-  let result: { data: unknown; filename: string };
+  const verificationKeys = await Promise.all((options.verificationKeys ?? []).map((k) => parseKey(k)));
+  let result: {
+    data: unknown;
+    filename: string;
+    signatures: { keyID: { toHex(): string }; verified: Promise<unknown> }[];
+  };
   try {
     result = await decrypt({
       message,
       decryptionKeys: keys,
+      ...(verificationKeys.length > 0 ? { verificationKeys } : {}),
       format: 'binary',
       date: options.date,
       config: READ_CONFIG,
@@ -56,6 +75,15 @@ export async function decryptFile(options: DecryptFileOptions): Promise<Decrypte
       decryptionError(e, 'stream'),
     ),
     filename: result.filename,
+    signatures: Promise.all(
+      (result.signatures ?? []).map(async (signature) => ({
+        keyId: signature.keyID.toHex().toUpperCase(),
+        valid: await signature.verified.then(
+          () => true,
+          () => false,
+        ),
+      })),
+    ),
     encryption: info.encryption,
   };
 }

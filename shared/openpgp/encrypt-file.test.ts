@@ -42,6 +42,56 @@ async function roundTrip(recipients: string[], keys: UnlockedKey[], plaintext: U
   return { encrypted, info, decrypted, output: await readAllBytes(decrypted.plaintext) };
 }
 
+describe('encryptFile with a signature', () => {
+  it('signs inside the encryption; the reader learns the signer once the data is read', async () => {
+    const encrypted = await encryptFile({
+      plaintext: piecewise(PLAINTEXT),
+      recipients: [bob.publicKeyArmored],
+      date: NOW,
+      signingKey: alice.unlocked,
+    });
+    const ciphertext = await readAllBytes(encrypted.ciphertext);
+    const decrypted = await decryptFile({
+      ciphertext,
+      keys: [bob.unlocked],
+      date: NOW,
+      verificationKeys: [alice.publicKeyArmored],
+    });
+    expect(Buffer.from(await readAllBytes(decrypted.plaintext)).equals(PLAINTEXT)).toBe(true);
+    expect(await decrypted.signatures).toEqual([{ keyId: alice.summary.keyId, valid: true }]);
+  });
+
+  it('reports a signature by a key it does not know as not valid, and an unsigned file as unsigned', async () => {
+    const signed = await encryptFile({
+      plaintext: new Uint8Array([1, 2, 3]),
+      recipients: [bob.publicKeyArmored],
+      date: NOW,
+      signingKey: alice.unlocked,
+    });
+    const unknown = await decryptFile({
+      ciphertext: await readAllBytes(signed.ciphertext),
+      keys: [bob.unlocked],
+      date: NOW,
+    });
+    await readAllBytes(unknown.plaintext);
+    expect(await unknown.signatures).toEqual([{ keyId: alice.summary.keyId, valid: false }]);
+
+    const unsigned = await encryptFile({
+      plaintext: new Uint8Array([1]),
+      recipients: [bob.publicKeyArmored],
+      date: NOW,
+    });
+    const plain = await decryptFile({
+      ciphertext: await readAllBytes(unsigned.ciphertext),
+      keys: [bob.unlocked],
+      date: NOW,
+      verificationKeys: [alice.publicKeyArmored],
+    });
+    await readAllBytes(plain.plaintext);
+    expect(await plain.signatures).toEqual([]);
+  });
+});
+
 describe('encryptFile', () => {
   it('uses SEIPDv2 with AES-256-GCM and our chunk size for Keyward keys, and decrypts back', async () => {
     const { encrypted, info, decrypted, output } = await roundTrip(

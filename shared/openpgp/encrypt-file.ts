@@ -3,7 +3,8 @@ import type { Fingerprint } from '../identity';
 import { KeywardError, invalidInput } from '../errors';
 import { toByteStream, type Bytes } from './byte-streams';
 import { PROFILE_CONFIG } from './profile';
-import { parseKey, type KeyInput } from './read-keys';
+import type { UnlockedKey } from './lock-key';
+import { parseKey, parsePrivateKey, type KeyInput } from './read-keys';
 import { summarizeParsedKey, type KeySummary } from './summarize-key';
 
 export interface EncryptFileOptions {
@@ -14,6 +15,8 @@ export interface EncryptFileOptions {
   date: Date;
   /** Stored inside the encryption (RFC 9580 §5.9), so decrypt-on-download can restore it. */
   filename?: string;
+  /** Signs the file inside the encryption (one-pass signature, RFC 9580 §5.4), so readers see who sent it. */
+  signingKey?: UnlockedKey;
 }
 
 export interface EncryptedFile {
@@ -52,9 +55,11 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
       date,
       ...(options.filename === undefined ? {} : { filename: options.filename }),
     });
+    const signingKeys = options.signingKey === undefined ? [] : [await parsePrivateKey(options.signingKey)];
     const ciphertext: unknown = await encrypt({
       message,
       encryptionKeys: recipients.map((r) => r.key),
+      ...(signingKeys.length > 0 ? { signingKeys } : {}),
       format: 'binary',
       date,
       config: PROFILE_CONFIG,

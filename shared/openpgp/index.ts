@@ -21,5 +21,5 @@ export { exportForGnuPG } from './export-for-gnupg';
 export { publicKeyOf, splitKeys } from './split-keys';
 export { summarizeKey, summarizeKeys, type KeySummary, type SubkeySummary } from './summarize-key';
 export { encryptFile, type EncryptFileOptions, type EncryptedFile } from './encrypt-file';
-export { decryptFile, type DecryptFileOptions, type DecryptedFile } from './decrypt-file';
+export { decryptFile, type DecryptFileOptions, type DecryptedFile, type FileSignature } from './decrypt-file';
 export { inspectMessage, type MessageInfo, type Recipient } from './inspect-message';

@@ -62,6 +62,7 @@ describe('the decrypt page (Chromium)', () => {
     await page.getByRole('button', { name: 'Unlock and decrypt' }).click();
     const save = page.getByRole('link', { name: 'Save report.bin' });
     await save.waitFor({ timeout: 30_000 });
+    await page.getByText('the file is complete and unaltered; not signed.').waitFor();
     await saveScreenshot(page, 'decrypt-page');
     const saved = await page.evaluate(async () => {
       const href = (document.getElementById('save') as HTMLAnchorElement).href;

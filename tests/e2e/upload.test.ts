@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { keywardNoticeText } from './harness/keyward-notice';
+import { saveScreenshot } from './harness/screenshot';
 import { fileParts } from './harness/multipart';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
@@ -62,6 +63,8 @@ async function decrypted(data: Buffer): Promise<Buffer> {
   const result: unknown = await decrypt({
     message: await readMessage({ binaryMessage: new Uint8Array(data) }),
     decryptionKeys: privateKey,
+    verificationKeys: privateKey.toPublic(),
+    expectSigned: true, // every upload is signed with the user's key: an unsigned or badly signed one fails here
     format: 'binary',
   });
   return Buffer.from((result as { data: Uint8Array }).data);
@@ -254,5 +257,81 @@ describe('fail closed (Chromium)', () => {
       await bare.close();
       await server.close();
     }
+  });
+});
+
+describe('a locked vault (Chromium)', () => {
+  let locked: LaunchedExtension;
+  let server: StaticServer;
+  beforeAll(async () => {
+    server = await startStaticServer();
+    locked = await launchExtension();
+    const page = await locked.openExtensionPage('options.html');
+    const send = (type: string, payload: unknown) =>
+      page.evaluate(
+        ([t, p]) =>
+          (
+            globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+          ).chrome.runtime.sendMessage({ type: t, payload: p }),
+        [type, payload] as const,
+      );
+    expect(
+      await send('vault.import', { data: readFixture('gnupg-ed25519.sec'), passphrase: FIXTURE_PASSPHRASE }),
+    ).toMatchObject({ ok: true });
+    expect(await send('sites.setEnabled', { origin: server.origin, enabled: true })).toMatchObject({
+      ok: true,
+    });
+    expect(await send('vault.lock', {})).toMatchObject({ ok: true });
+    await page.close();
+  });
+  afterAll(async () => {
+    await locked?.close();
+    await server?.close();
+  });
+
+  it('asks to unlock, then encrypts and signs the waiting upload', async () => {
+    const site = await locked.context.newPage();
+    await site.goto(server.url('/upload/fetch-formdata.html'));
+    const [prompt] = await Promise.all([
+      locked.context.waitForEvent('page'),
+      site.setInputFiles('#file', file('locked.txt')),
+    ]);
+    await prompt.waitForLoadState();
+    expect(prompt.url()).toContain('/unlock.html#');
+    await prompt.getByText(`${server.origin} is waiting to upload files`).waitFor();
+    await expect(
+      site.evaluate(() => (document.getElementById('file') as HTMLInputElement).files?.length),
+    ).resolves.toBe(0);
+    await saveScreenshot(prompt, 'unlock-prompt');
+    await prompt.getByLabel(/^Passphrase of/).fill(FIXTURE_PASSPHRASE);
+    await prompt.getByRole('button', { name: 'Unlock' }).click();
+    await expectEncryptedUpload(server, 1, 'locked.txt');
+    await site.close();
+  });
+
+  it('uploads nothing when the user closes the unlock window', async () => {
+    const page = await locked.openExtensionPage('options.html');
+    await page.evaluate(() =>
+      (
+        globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+      ).chrome.runtime.sendMessage({ type: 'vault.lock', payload: {} }),
+    );
+    await page.close();
+    const site = await locked.context.newPage();
+    await site.goto(server.url('/upload/fetch-formdata.html'));
+    const [prompt] = await Promise.all([
+      locked.context.waitForEvent('page'),
+      site.setInputFiles('#file', file('closed.txt')),
+    ]);
+    await prompt.waitForLoadState();
+    await prompt.close();
+    await expect
+      .poll(() => keywardNoticeText(locked.context, site), { timeout: 10_000 })
+      .toMatch(/Keyward stayed locked/);
+    await expect(
+      site.evaluate(() => (document.getElementById('file') as HTMLInputElement).files?.length),
+    ).resolves.toBe(0);
+    expect(server.uploads).toHaveLength(1); // only the upload of the previous test
+    await site.close();
   });
 });

@@ -50,7 +50,9 @@ export function wireDecryptPage(doc: Document): void {
         save.download = report.file.name;
         save.textContent = `Save ${report.file.name}`;
         result.hidden = false;
-        show(`Decrypted with ${report.decryptedWith}; the file is complete and unaltered.`);
+        show(
+          `Decrypted with ${report.decryptedWith}; the file is complete and unaltered; ${report.signature}.`,
+        );
         if (autoSave) {
           save.click();
           show(`Saved ${report.file.name}, decrypted with ${report.decryptedWith}. You can close this tab.`);
