@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeywardError } from '../../shared/errors';
+import { KeywardError, type ErrorCode } from '../../shared/errors';
 import type { AddressState } from '../messaging/protocol';
 
 /**
@@ -18,6 +18,14 @@ const uploadResponse = z.object({
   status: z.record(z.string(), z.enum(['unpublished', 'pending', 'published', 'revoked'])),
 });
 const errorResponse = z.object({ error: z.string().max(500) });
+
+/** A 4xx answer's status as our error code, so pages react the same as to the extension's own errors. */
+const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+};
 
 export interface UploadResult {
   readonly fingerprint: string;
@@ -47,21 +55,23 @@ export function createVksClient({ fetch, timeoutMs = 15_000 }: VksClientDeps) {
     }
     const payload: unknown = await response.json().catch(() => undefined);
     if (response.ok) return payload;
-    const said = errorResponse.safeParse(payload);
+    const error = errorResponse.safeParse(payload);
     if (response.status === 429) {
-      const seconds = Number(response.headers.get('retry-after') ?? '60') || 60;
+      // Retry-After in seconds (our keyserver's form); an HTTP date or nonsense counts as a minute.
+      const said = Number(response.headers.get('retry-after'));
+      const seconds = Number.isFinite(said) && said > 0 ? Math.ceil(said) : 60;
       throw new KeywardError(
         'rate_limited',
         `The keyserver is limiting requests. Try again in ${seconds} seconds.`,
         { retryAfterSeconds: seconds },
       );
     }
-    if (response.status >= 500 || !said.success) {
+    if (response.status >= 500 || !error.success) {
       throw new KeywardError('unavailable', `The keyserver at ${baseUrl} failed (HTTP ${response.status}).`);
     }
     throw new KeywardError(
-      response.status === 404 ? 'not_found' : 'invalid_input',
-      `Keyserver: ${said.data.error}`,
+      CODE_FOR_STATUS[response.status] ?? 'invalid_input',
+      `Keyserver: ${error.data.error}`,
     );
   }
 

@@ -120,6 +120,23 @@ describe('message dispatcher', () => {
     expect(await deliver({ type, payload }, contentScript)).toEqual(refusal('forbidden', /^Refused/));
   });
 
+  // Every message today is for Keyward's own pages; one accepted from a web page's content script would hand the
+  // page control of the user's keys. The sender is checked before the payload is even parsed.
+  it.each(Object.keys(protocol))('refuses %s from a content script on a web page', async (type) => {
+    const contentScript = { id, url: 'https://evil.example/', tab: { id: 3 }, frameId: 0 };
+    expect(await deliver({ type, payload: {} }, contentScript)).toEqual(refusal('forbidden', /^Refused/));
+  });
+
+  it('passes on the code, message and details of a KeywardError from a handler', async () => {
+    getStatus.mockRejectedValueOnce(
+      new KeywardError('rate_limited', 'Try again in 5 seconds.', { retryAfterSeconds: 5 }),
+    );
+    expect(await deliver({ type: 'status.get', payload: {} }, popup)).toEqual({
+      ok: false,
+      error: { code: 'rate_limited', message: 'Try again in 5 seconds.', details: { retryAfterSeconds: 5 } },
+    });
+  });
+
   it('passes on the code and message of a KeywardError from a handler', async () => {
     getStatus.mockRejectedValueOnce(new KeywardError('unavailable', 'The vault is busy.'));
     expect(await deliver({ type: 'status.get', payload: {} }, popup)).toEqual(

@@ -59,7 +59,7 @@ export function createDispatcher({ handlers, identity, onUnexpectedError }: Disp
     try {
       return okReply(await handlerFor(handlers, type)(request.data, sender));
     } catch (error) {
-      if (isKeywardError(error)) return errorReply(error.code, error.message);
+      if (isKeywardError(error)) return errorReply(error.code, error.message, error.details);
       onUnexpectedError(type, error);
       return errorReply('unavailable', `Keyward failed to handle "${type}"; see the background console.`);
     }

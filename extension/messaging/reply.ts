@@ -6,8 +6,14 @@ import type { ErrorCode } from '../../shared/errors';
  * depending on how each browser (or webextension-polyfill) serialises a rejected promise.
  */
 export type Reply<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ReplyError };
+
+export interface ReplyError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Facts a page may act on, e.g. `retryAfterSeconds` for rate_limited; absent when there are none. */
+  readonly details?: Readonly<Record<string, string | number>>;
+}
 
 // A Record so that a new ErrorCode in shared/errors.ts fails the typecheck here until it is listed.
 const errorCodes: Record<ErrorCode, true> = {
@@ -27,6 +33,7 @@ export const replySchema = z.discriminatedUnion('ok', [
     error: z.object({
       code: z.custom<ErrorCode>((v) => typeof v === 'string' && Object.hasOwn(errorCodes, v)),
       message: z.string(),
+      details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     }),
   }),
 ]);
@@ -35,6 +42,13 @@ export function okReply<T>(value: T): Reply<T> {
   return { ok: true, value };
 }
 
-export function errorReply(code: ErrorCode, message: string): Reply<never> {
-  return { ok: false, error: { code, message } };
+export function errorReply(
+  code: ErrorCode,
+  message: string,
+  details: Readonly<Record<string, string | number>> = {},
+): Reply<never> {
+  return {
+    ok: false,
+    error: Object.keys(details).length > 0 ? { code, message, details } : { code, message },
+  };
 }

@@ -37,6 +37,12 @@ describe('sendMessage', () => {
     expect(isKeywardError(error, 'forbidden') && error.message).toBe('Refused.');
   });
 
+  it('passes on the details of a refusal (how long to wait after too many wrong passphrases)', async () => {
+    backgroundAnswers(errorReply('rate_limited', 'Try again in 5 seconds.', { retryAfterSeconds: 5 }));
+    const error = await rejection(sendMessage('vault.unlock', { passphrase: 'x' }));
+    expect(error).toMatchObject({ code: 'rate_limited', details: { retryAfterSeconds: 5 } });
+  });
+
   it.each([
     ['nothing', undefined],
     ['a bare value', { version: '1.0.0' }],

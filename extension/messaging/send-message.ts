@@ -22,7 +22,10 @@ export async function sendMessage<K extends MessageType>(
   if (!reply.success) {
     throw new KeywardError('unavailable', `Keyward’s background sent no valid answer to "${type}".`);
   }
-  if (!reply.data.ok) throw new KeywardError(reply.data.error.code, reply.data.error.message);
+  if (!reply.data.ok) {
+    const { code, message, details } = reply.data.error;
+    throw new KeywardError(code, message, details);
+  }
   // The background's handler for `type` produced this value; both sides are built from one protocol.
   return reply.data.value as ResponseOf<K>;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KeywardError } from '../../shared/errors';
+import { serialQueue } from '../../shared/serial-queue';
 import type { Settings } from '../messaging/protocol';
 import type { StorageArea } from '../platform/storage';
 import { randomSecurityPhrase } from './security-phrase';
@@ -27,12 +28,7 @@ export interface SettingsDeps {
 /** The user's settings in storage.local; the security phrase is drawn once, on first use, and then kept. */
 export function createSettingsStore({ local, mayReach }: SettingsDeps) {
   // One at a time: the first read stores fresh defaults, and must not land after (and undo) a concurrent update.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = serialQueue();
 
   async function read(): Promise<Settings> {
     const raw = await local.get(KEY);

@@ -1,22 +1,36 @@
-import { isKeywardError } from '../../shared/errors';
+import { invalidInput, isKeywardError } from '../../shared/errors';
 import type { MessagePort } from '../platform/ports';
 import type { KeyWork } from './key-work';
-import type { KeyWorkRequest, KeyWorkResponse } from './key-work-protocol';
+import type { KeyWorkOp, KeyWorkRequest, KeyWorkResponse } from './key-work-protocol';
+
+const OPS: readonly string[] = ['generate', 'unlock', 'lock', 'exportForGnuPG'] satisfies KeyWorkOp[];
 
 /** The offscreen document's side: runs each request on the in-process KeyWork and answers on the port. */
 export function serveKeyWork(port: MessagePort, keyWork: KeyWork): void {
+  const answer = (response: KeyWorkResponse) => {
+    try {
+      port.post(response);
+    } catch {
+      // The background stopped meanwhile; it failed the call itself and will open a fresh document.
+    }
+  };
   port.onMessage((message) => {
     const { id, op, args } = message as KeyWorkRequest;
-    const run = (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [...args]);
+    // Only the four operations: never a lookup of an arbitrary property name on the object.
+    const run = OPS.includes(op)
+      ? Promise.resolve().then(() =>
+          (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [...args]),
+        )
+      : Promise.reject(invalidInput(`Unknown key operation ${JSON.stringify(op)}.`));
     run.then(
-      (value) => port.post({ id, ok: true, value } satisfies KeyWorkResponse),
+      (value) => answer({ id, ok: true, value }),
       (error: unknown) =>
-        port.post({
+        answer({
           id,
           ok: false,
           code: isKeywardError(error) ? error.code : 'unavailable',
           message: isKeywardError(error) ? error.message : 'The key operation failed.',
-        } satisfies KeyWorkResponse),
+        }),
     );
   });
 }

@@ -1,10 +1,13 @@
 import type { Clock } from '../../shared/clock';
-import { KeywardError, invalidInput, isKeywardError } from '../../shared/errors';
+import { KeywardError, isKeywardError } from '../../shared/errors';
 import { publicKeyOf, splitKeys, summarizeKey, type UnlockedKey } from '../../shared/openpgp';
+import { serialQueue } from '../../shared/serial-queue';
 import type { ImportCandidate, StatusResponse, VaultKey } from '../messaging/protocol';
 import { candidateOf, exportFilename, viewOf } from './key-view';
 import type { GenerateRequest, KeyWork } from './key-work';
 import { assertMayTry, withFailure, withSuccess } from './unlock-throttle';
+import { createUnlockedSession } from './unlocked-session';
+import { prepareImport } from './vault-import';
 import type { StoredKeys, VaultRecords } from './vault-records';
 
 export interface VaultDeps {
@@ -20,29 +23,17 @@ export type ExportPart =
 
 /**
  * The user's own keys. Locked keys on disk, unlocked ones in session memory with an idle lock; every passphrase
- * check goes through the wrong-passphrase throttle. Mutations run one at a time, so two pages acting at once cannot
- * lose each other's writes.
+ * check goes through the wrong-passphrase throttle. Changes to the stored keys (and every passphrase check, so
+ * parallel guesses cannot all pass the throttle before the first failure is counted) run one at a time, so two
+ * pages acting at once cannot lose each other's writes.
  */
 export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultDeps) {
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = serialQueue();
   const now = () => clock.now().getTime();
-
-  /** Drops unlocked keys idle longer than the setting; returns the ones still unlocked. */
-  async function liveUnlocked() {
-    const unlocked = await records.unlocked();
-    const limit = (await autoLockMinutes()) * 60_000;
-    const live = Object.fromEntries(Object.entries(unlocked).filter(([, u]) => now() - u.lastUsedAt < limit));
-    if (Object.keys(live).length !== Object.keys(unlocked).length) await records.saveUnlocked(live);
-    return live;
-  }
+  const session = createUnlockedSession({ records, now, autoLockMinutes });
 
   async function views(): Promise<VaultKey[]> {
-    const [stored, unlocked, minutes] = [await records.keys(), await liveUnlocked(), await autoLockMinutes()];
+    const [stored, unlocked, minutes] = [await records.keys(), await session.live(), await autoLockMinutes()];
     return Promise.all(
       Object.entries(stored.keys).map(([fpr, k]) =>
         viewOf(k.locked, {
@@ -73,21 +64,15 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
     return { fpr, locked: entry.locked };
   }
 
-  async function add(locked: string): Promise<string> {
-    const summary = await summarizeKey(locked, { date: clock.now() });
+  /** Stores a locked key (a new one, or a newer copy of one already there); the first key becomes the default. */
+  async function store(fpr: string, locked: string): Promise<void> {
     const stored = await records.keys();
-    stored.keys[summary.fingerprint] = { locked, addedAt: now() };
-    stored.defaultFingerprint ??= summary.fingerprint;
+    stored.keys[fpr] = { locked, addedAt: stored.keys[fpr]?.addedAt ?? now() };
+    stored.defaultFingerprint ??= fpr;
     await records.saveKeys(stored);
-    return summary.fingerprint;
   }
 
-  async function remember(fpr: string, key: UnlockedKey): Promise<void> {
-    const unlocked = await liveUnlocked();
-    await records.saveUnlocked({ ...unlocked, [fpr]: { key, lastUsedAt: now() } });
-  }
-
-  /** Runs a passphrase check under the throttle: failures counted, success resets. */
+  /** Runs a passphrase check under the throttle: failures counted, success resets. Call inside `serial`. */
   async function checked<T>(fpr: string, attempt: () => Promise<T>): Promise<T> {
     assertMayTry(await records.attempts(), fpr, now());
     try {
@@ -117,9 +102,10 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
     create: (request: Omit<GenerateRequest, 'date'>) =>
       serial(async () => {
         const { locked, unlocked } = await keyWork.generate({ ...request, date: now() });
-        const fpr = await add(locked);
-        await remember(fpr, unlocked);
-        return viewFor(fpr);
+        const { fingerprint } = await summarizeKey(locked, { date: clock.now() });
+        await store(fingerprint, locked);
+        await session.remember(fingerprint, unlocked);
+        return viewFor(fingerprint);
       }),
 
     async inspectImport(data: string | Uint8Array): Promise<ImportCandidate[]> {
@@ -133,67 +119,47 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
       );
     },
 
+    /** Imports every private key of a file, each unlocked afterwards (see vault-import.ts for the rules). */
     import: (data: string | Uint8Array, passphrase?: string, newPassphrase?: string) =>
       serial(async () => {
-        const keys = await splitKeys(data);
-        const prepared: { locked: string; unlocked: UnlockedKey }[] = [];
-        // Everything is checked and re-locked before anything is stored: a file is imported whole or not at all.
-        for (const armored of keys) {
-          const s = await summarizeKey(armored, { date: clock.now() });
-          if (!s.isPrivate) {
-            throw invalidInput(
-              `${s.userIds[0] ?? s.fingerprint} is a public key. Only your own private keys go into Keyward's vault.`,
-            );
-          }
-          if (s.isLocked) {
-            if (passphrase === undefined)
-              throw invalidInput('This key is locked: enter its passphrase to import it.');
-            const unlocked = await checked(s.fingerprint, () => keyWork.unlock(armored, passphrase));
-            prepared.push({ locked: await keyWork.lock(unlocked, passphrase), unlocked });
-          } else {
-            if (newPassphrase === undefined) {
-              throw invalidInput('This key has no passphrase: choose one to protect it in Keyward.');
-            }
-            const unlocked = armored as UnlockedKey;
-            prepared.push({ locked: await keyWork.lock(unlocked, newPassphrase), unlocked });
-          }
-        }
-        // A key already in the vault is replaced by the imported copy (it may carry newer signatures or subkeys).
-        const fingerprints: string[] = [];
+        const stored = await records.keys();
+        const prepared = await prepareImport(
+          data,
+          { passphrase, newPassphrase },
+          {
+            keyWork,
+            date: clock.now(),
+            storedCopy: (fpr) => stored.keys[fpr]?.locked,
+            checked,
+          },
+        );
         for (const p of prepared) {
-          const fpr = await add(p.locked);
-          await remember(fpr, p.unlocked);
-          fingerprints.push(fpr);
+          await store(p.fingerprint, p.locked);
+          await session.remember(p.fingerprint, p.unlocked);
         }
-        const all = await views();
-        return all.filter((v) => fingerprints.includes(v.fingerprint));
+        const fingerprints = new Set(prepared.map((p) => p.fingerprint));
+        return (await views()).filter((v) => fingerprints.has(v.fingerprint));
       }),
 
     unlock: (fingerprint: string | undefined, passphrase: string) =>
       serial(async () => {
         const { fpr, locked } = resolve(await records.keys(), fingerprint);
-        await remember(fpr, await checked(fpr, () => keyWork.unlock(locked, passphrase)));
+        await session.remember(fpr, await checked(fpr, () => keyWork.unlock(locked, passphrase)));
         return viewFor(fpr);
       }),
 
-    lock: (fingerprint?: string) =>
-      serial(async () => {
-        if (fingerprint === undefined) return records.saveUnlocked({});
-        const { [fingerprint]: _dropped, ...rest } = await records.unlocked();
-        return records.saveUnlocked(rest);
-      }),
+    /** Locks one key, or every key. Waits for a passphrase check in progress, which would otherwise unlock after. */
+    lock: (fingerprint?: string) => serial(() => session.forget(fingerprint)),
 
     /** The alarm's job: lock keys idle past the setting even while no page asks anything. */
-    lockIdle: () => serial(async () => void (await liveUnlocked())),
+    lockIdle: async (): Promise<void> => void (await session.live()),
 
+    /** Re-locks the stored copy under a new passphrase; whether the key is unlocked right now does not change. */
     changePassphrase: (fingerprint: string, oldPassphrase: string, newPassphrase: string) =>
       serial(async () => {
-        const stored = await records.keys();
-        const { fpr, locked } = resolve(stored, fingerprint);
+        const { fpr, locked } = resolve(await records.keys(), fingerprint);
         const unlocked = await checked(fpr, () => keyWork.unlock(locked, oldPassphrase));
-        const relocked = await keyWork.lock(unlocked, newPassphrase);
-        stored.keys[fpr] = { locked: relocked, addedAt: stored.keys[fpr]?.addedAt ?? now() };
-        await records.saveKeys(stored);
+        await store(fpr, await keyWork.lock(unlocked, newPassphrase));
         return viewFor(fpr);
       }),
 
@@ -204,29 +170,30 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
         await records.saveKeys(stored);
       }),
 
+    /** Removes the key, its unlocked copy and its throttle record; another key becomes the default. */
     delete: (fingerprint: string) =>
       serial(async () => {
         const stored = await records.keys();
         const { fpr } = resolve(stored, fingerprint);
         delete stored.keys[fpr];
-        if (stored.defaultFingerprint === fpr)
+        if (stored.defaultFingerprint === fpr) {
           stored.defaultFingerprint = Object.keys(stored.keys)[0] ?? null;
+        }
         await records.saveKeys(stored);
-        const { [fpr]: _dropped, ...rest } = await records.unlocked();
-        await records.saveUnlocked(rest);
+        await session.forget(fpr);
         await records.saveAttempts(withSuccess(await records.attempts(), fpr));
       }),
 
     /** The armored file to save; never handed to a page (the background starts the download itself). */
-    async exportKey(fingerprint: string, request: ExportPart): Promise<{ filename: string; text: string }> {
-      const { fpr, locked } = resolve(await records.keys(), fingerprint);
-      const view = await viewFor(fpr);
-      const filename = exportFilename(view, request.part);
-      if (request.part === 'public') return { filename, text: await publicKeyOf(locked) };
-      if (request.part === 'private') return { filename, text: locked };
-      const passphrase = request.passphrase;
-      return { filename, text: await checked(fpr, () => keyWork.exportForGnuPG(locked, passphrase)) };
-    },
+    exportKey: (fingerprint: string, request: ExportPart): Promise<{ filename: string; text: string }> =>
+      serial(async () => {
+        const { fpr, locked } = resolve(await records.keys(), fingerprint);
+        const filename = exportFilename(await viewFor(fpr), request.part);
+        if (request.part === 'public') return { filename, text: await publicKeyOf(locked) };
+        if (request.part === 'private') return { filename, text: locked };
+        const { passphrase } = request;
+        return { filename, text: await checked(fpr, () => keyWork.exportForGnuPG(locked, passphrase)) };
+      }),
 
     /**
      * The key ids (primary and subkeys, upper-case hex) of every key in the vault, by fingerprint: how a file's
@@ -254,12 +221,11 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
      */
     async use(fingerprint?: string): Promise<{ fingerprint: string; key: UnlockedKey }> {
       const { fpr } = resolve(await records.keys(), fingerprint);
-      const unlocked = await liveUnlocked();
-      const entry = unlocked[fpr];
-      if (!entry)
+      const key = await session.touch(fpr);
+      if (key === undefined) {
         throw new KeywardError('forbidden', 'Your key is locked. Unlock it to continue.', { locked: 1 });
-      await records.saveUnlocked({ ...unlocked, [fpr]: { key: entry.key, lastUsedAt: now() } });
-      return { fingerprint: fpr, key: entry.key };
+      }
+      return { fingerprint: fpr, key };
     },
   };
 }

@@ -19,6 +19,7 @@ export { generateKey, type GenerateKeyOptions, type GeneratedKey } from './gener
 export { changePassphrase, lockKey, unlockKey, type UnlockedKey } from './lock-key';
 export { exportForGnuPG } from './export-for-gnupg';
 export { publicKeyOf, splitKeys } from './split-keys';
+export { mergePrivateKeys } from './merge-keys';
 export { summarizeKey, summarizeKeys, type KeySummary, type SubkeySummary } from './summarize-key';
 export { encryptFile, type EncryptFileOptions, type EncryptedFile } from './encrypt-file';
 export { decryptFile, type DecryptFileOptions, type DecryptedFile, type FileSignature } from './decrypt-file';

@@ -63,6 +63,40 @@ describe('publishing a key from the extension', () => {
     });
   });
 
+  it('gives up on a keyserver that accepts the connection but never answers', async () => {
+    const silent = createServer(() => undefined); // never responds
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const impatient = createVksClient({ fetch, timeoutMs: 200 });
+      await expect(impatient.upload(url, 'x')).rejects.toMatchObject({
+        code: 'unavailable',
+        message: expect.stringContaining(`The keyserver at ${url} did not answer`) as unknown,
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('reports a failing keyserver (5xx) as unavailable, without its internals', async () => {
+    const failing = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'database at 10.0.0.5 refused' }));
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+    try {
+      const error: unknown = await vks.upload(url, 'x').catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'unavailable',
+        message: `The keyserver at ${url} failed (HTTP 500).`,
+      });
+    } finally {
+      await new Promise<void>((resolve) => failing.close(() => resolve()));
+    }
+  });
+
   it('passes on the keyserver’s own words for a bad upload, and its rate limit with the wait', async () => {
     await expect(vks.upload(ks.url, 'not a key')).rejects.toMatchObject({
       code: 'invalid_input',
