@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { addressStateText, formatTime, groupFingerprint } from './format';
+import {
+  addressStateText,
+  autoLockText,
+  expiryText,
+  formatDate,
+  formatTime,
+  groupFingerprint,
+  keyTitle,
+  keyTypeText,
+} from './format';
 
 describe('groupFingerprint', () => {
   it.each([
     ['abbde5b5cce2b0bc48b83bd7720cf4d76de3f74b', 'ABBD E5B5 CCE2 B0BC 48B8 3BD7 720C F4D7 6DE3 F74B'],
     ['A'.repeat(64), Array(16).fill('AAAA').join(' ')],
+    ['ABCDEF', 'ABCD EF'],
   ])('%s', (input, expected) => expect(groupFingerprint(input)).toBe(expected));
 });
 
@@ -16,8 +26,48 @@ describe('addressStateText', () => {
   ] as const)('%s', (state, text) => expect(addressStateText(state, 'a@example.org')).toBe(text));
 });
 
+// Local time, so the expectations are built the same way (the machine's time zone must not matter).
+const at = new Date(2026, 0, 1, 14, 32).getTime();
+
 describe('formatTime', () => {
-  it('shows hours and minutes', () => {
-    expect(formatTime(Date.UTC(2026, 0, 1, 14, 32), 'en-GB')).toMatch(/\d\d:\d\d/);
+  it.each([
+    ['en-GB', '14:32'],
+    ['en-US', '2:32 PM'],
+  ])('in %s', (locale, text) => expect(formatTime(at, locale).replace(/\s/g, ' ')).toBe(text));
+});
+
+describe('autoLockText', () => {
+  it('says when an unlocked key locks itself', () => {
+    expect(autoLockText(at, 'en-GB')).toBe('Locks automatically at 14:32 if unused.');
+  });
+  it('says nothing for a locked key', () => expect(autoLockText(null)).toBe(''));
+});
+
+describe('expiryText', () => {
+  const date = new Date(2027, 5, 1).getTime();
+  it.each([
+    [{ expires: null, expired: false }, 'Never'],
+    [{ expires: date, expired: false }, '1 June 2027'],
+    [{ expires: date, expired: true }, 'Expired on 1 June 2027'],
+  ])('%o', (key, text) => expect(expiryText(key, 'en-GB')).toBe(text));
+  it('writes dates in the given locale', () => expect(formatDate(date, 'en-US')).toBe('June 1, 2027'));
+});
+
+describe('keyTitle', () => {
+  it('is the first user id', () => {
+    expect(
+      keyTitle({ userIds: ['Alice <a@example.org>', 'a@work.example'], fingerprint: 'A'.repeat(40) }),
+    ).toBe('Alice <a@example.org>');
+  });
+  it('falls back to the key id for a key without user ids', () => {
+    expect(keyTitle({ userIds: [], fingerprint: '0123456789ABCDEF'.repeat(2) + '01234567' })).toBe(
+      'Key 89AB CDEF 0123 4567',
+    );
+  });
+});
+
+describe('keyTypeText', () => {
+  it('names the algorithm and the OpenPGP version', () => {
+    expect(keyTypeText({ algorithm: 'Ed25519', version: 6 })).toBe('Ed25519, OpenPGP version 6');
   });
 });

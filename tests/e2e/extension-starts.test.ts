@@ -30,7 +30,9 @@ describe('the built extension in Chromium', () => {
     const status = popup.getByRole('status');
     await status.filter({ hasText: 'No key yet' }).waitFor();
     await expect(status.getAttribute('aria-busy')).resolves.toBeNull();
-    await expect(popup.locator('#status-detail').textContent()).resolves.toMatch(/needs your key/);
+    await expect(popup.locator('#status-hint').textContent()).resolves.toMatch(/needs your key/);
+    await expect(popup.getByRole('button', { name: 'Set up your key' }).isVisible()).resolves.toBe(true);
+    await expect(popup.getByLabel('Passphrase').isHidden()).resolves.toBe(true);
     await expect(popup.getByRole('alert').isHidden()).resolves.toBe(true);
     await saveScreenshot(popup, 'popup');
     expect(ext.errors()).toEqual([]);
@@ -54,9 +56,18 @@ describe('the built extension in Chromium', () => {
       'Set up your key',
       'Settings',
     ]);
+    // Onboarding opens on "Create a new key"; the other path is one tab away.
     await expect(
       options.getByRole('tab', { name: 'Create a new key' }).getAttribute('aria-selected'),
     ).resolves.toBe('true');
+    await expect(options.getByLabel('Email address').isVisible()).resolves.toBe(true);
+    await options.getByRole('tab', { name: 'Import a key I already have' }).click();
+    await expect(options.getByLabel('…or paste the key').isVisible()).resolves.toBe(true);
+    await expect(options.getByLabel('Email address').isHidden()).resolves.toBe(true);
+    await options.getByRole('tab', { name: 'Create a new key' }).click();
+    // The settings show what the background stored, editable once loaded.
+    await expect(options.getByLabel('Keyserver').isEnabled()).resolves.toBe(true);
+    await expect(options.getByLabel('Security phrase').inputValue()).resolves.not.toBe('');
     await expect(options.locator('#version').textContent()).resolves.toBe(version);
     await saveScreenshot(options, 'options');
     expect(ext.errors()).toEqual([]);

@@ -1,52 +1,45 @@
+import type { VaultKey } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { busy } from '../dom';
-import { errorText } from '../error-text';
-import { attachStrengthMeter, weakPassphraseText } from './strength-meter';
+import { wireNewPassphrase } from './new-passphrase';
 
-/** The "Create a new key" form: validates, checks the passphrase's strength, then asks the background. */
-export function wireCreateKeyForm(form: HTMLFormElement, onCreated: () => Promise<void>): void {
+/**
+ * The "Create a new key" form: name, address, a passphrase typed twice and rated (name and address count against
+ * it), the key type under "Advanced". Creating takes seconds (Argon2id), so the form says so while it works.
+ */
+export function wireCreateKeyForm(form: HTMLFormElement, onCreated: (key: VaultKey) => Promise<void>): void {
   const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
   const errorBox = form.querySelector<HTMLElement>('.error')!;
   const progress = form.querySelector<HTMLElement>('.progress')!;
-  const strength = attachStrengthMeter(field('passphrase'), form.querySelector('.strength')!, () => [
-    field('name').value,
-    field('email').value,
-  ]);
+  const check = wireNewPassphrase({
+    passphrase: field('passphrase'),
+    repeat: field('repeat'),
+    strengthBox: form.querySelector('.strength')!,
+    userInputs: () => [field('name').value, field('email').value],
+    watch: [field('name'), field('email')],
+  });
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void busy(
-      form,
-      errorBox,
-      async () => {
-        if (field('passphrase').value !== field('repeat').value) {
-          throw new Error('The two passphrases are not the same.');
-        }
-        const checked = await strength();
-        if (!checked.acceptable) throw new Error(weakPassphraseText(checked));
-        const version =
-          (form.querySelector<HTMLInputElement>('input[name=version]:checked')?.value ?? '4') === '6' ? 6 : 4;
-        progress.hidden = false;
-        try {
-          await sendMessage('vault.create', {
-            name: field('name').value,
-            email: field('email').value,
-            passphrase: field('passphrase').value,
-            version,
-          });
-        } finally {
-          progress.hidden = true;
-        }
+    void busy(form, errorBox, async () => {
+      await check();
+      const version =
+        form.querySelector<HTMLInputElement>('input[name=version]:checked')?.value === '6' ? 6 : 4;
+      progress.hidden = false;
+      try {
+        const { key } = await sendMessage('vault.create', {
+          name: field('name').value.trim(),
+          email: field('email').value.trim(),
+          passphrase: field('passphrase').value,
+          version,
+        });
         form.reset();
-        await strength();
-        await onCreated();
-      },
-      formErrorText,
-    );
+        // Clears the strength meter and the match hint, which follow these fields' input events.
+        for (const f of [field('passphrase'), field('repeat')]) f.dispatchEvent(new Event('input'));
+        await onCreated(key);
+      } finally {
+        progress.hidden = true;
+      }
+    });
   });
-}
-
-/** Local validation errors are plain Errors written for people; background errors are KeywardErrors. */
-export function formErrorText(error: unknown): string {
-  return error instanceof Error && error.name === 'Error' ? error.message : errorText(error);
 }

@@ -1,114 +1,133 @@
-import type { ImportCandidate } from '../../messaging/protocol';
+import { invalidInput } from '../../../shared/errors';
+import { MAX_IMPORT_BYTES, type ImportCandidate, type VaultKey } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el } from '../dom';
 import { groupFingerprint } from '../format';
-import { formErrorText } from './create-key-form';
-import { attachStrengthMeter, weakPassphraseText } from './strength-meter';
+import { candidateFacts, importPlan, type ImportPlan } from './import-plan';
+import { wireNewPassphrase } from './new-passphrase';
 
-export interface ImportElements {
-  readonly file: HTMLInputElement;
-  readonly text: HTMLTextAreaElement;
-  readonly read: HTMLButtonElement;
-  readonly found: HTMLElement;
-  readonly form: HTMLFormElement;
-  readonly passphraseLabel: HTMLElement;
-  readonly error: HTMLElement;
-}
-
-/** Import: read the file (or pasted armor), show what it holds, then ask for the right passphrase and import. */
-export function wireImportForm(ui: ImportElements, onImported: () => Promise<void>): void {
+/**
+ * Import: read a key file (or pasted armor), show what it holds, then ask for the key's own passphrase (locked
+ * keys) or a new one (unprotected keys) and import. The file is read as bytes here; only the background parses it.
+ */
+export function wireImportForm(panel: HTMLElement, onImported: (keys: VaultKey[]) => Promise<void>): void {
+  const file = panel.querySelector<HTMLInputElement>('input[type=file]')!;
+  const text = panel.querySelector('textarea')!;
+  const read = panel.querySelector<HTMLButtonElement>('.import-read')!;
+  const readError = panel.querySelector<HTMLElement>('.import-read-error')!;
+  const found = panel.querySelector<HTMLElement>('.found')!;
+  const form = panel.querySelector('form')!;
+  const formError = form.querySelector<HTMLElement>('.error')!;
+  const current = form.elements.namedItem('passphrase') as HTMLInputElement;
+  const currentLabel = current.closest('label')!;
+  const fresh = form.querySelector<HTMLFieldSetElement>('fieldset.new-passphrase')!;
+  const next = form.elements.namedItem('newPassphrase') as HTMLInputElement;
+  const repeat = form.elements.namedItem('repeat') as HTMLInputElement;
+  const legend = fresh.querySelector('legend')!;
+  const nextLabel = next.closest('label')!.querySelector('span')!;
+  const strengthBox = fresh.querySelector<HTMLElement>('.strength')!;
   let data: string | Uint8Array<ArrayBuffer> | undefined;
-  let needsNewPassphrase = false;
-  const passphrase = ui.form.elements.namedItem('passphrase') as HTMLInputElement;
-  const strengthBox = ui.form.querySelector<HTMLElement>('.strength')!;
-  const strength = attachStrengthMeter(passphrase, strengthBox, () => []);
-
-  ui.read.addEventListener('click', () => {
-    void busy(
-      ui.read,
-      ui.error,
-      async () => {
-        const file = ui.file.files?.[0];
-        data = file ? new Uint8Array(await file.arrayBuffer()) : ui.text.value.trim();
-        if (data.length === 0) throw new Error('Choose a key file or paste an armored key first.');
-        const { keys } = await sendMessage('vault.inspectImport', { data });
-        showCandidates(keys);
-      },
-      formErrorText,
-    );
+  let candidates: ImportCandidate[] = [];
+  let plan: ImportPlan | undefined;
+  const checkNew = wireNewPassphrase({
+    passphrase: next,
+    repeat,
+    strengthBox,
+    userInputs: () => candidates.flatMap((k) => k.userIds),
   });
 
-  function showCandidates(keys: ImportCandidate[]): void {
-    ui.found.replaceChildren(
-      el('p', {}, keys.length === 1 ? 'This file holds one key:' : `This file holds ${keys.length} keys:`),
-      el('ul', {}, ...keys.map(candidateItem)),
+  /** Whatever was read no longer matches the inputs: the user must read the key again. */
+  const forget = () => {
+    data = undefined;
+    plan = undefined;
+    found.replaceChildren();
+    form.hidden = true;
+    form.reset();
+    formError.hidden = true;
+    // Clears the strength meter and the match hint, which follow these fields' input events.
+    for (const f of [next, repeat]) f.dispatchEvent(new Event('input'));
+  };
+  const inspect = () =>
+    void busy(read, readError, async () => {
+      forget();
+      const chosen = file.files?.[0];
+      if (chosen && chosen.size > MAX_IMPORT_BYTES) throw invalidInput('This file is too large to be a key.');
+      const bytes = chosen ? new Uint8Array(await chosen.arrayBuffer()) : text.value.trim();
+      if (bytes.length === 0) throw invalidInput('Choose a key file or paste a key first.');
+      ({ keys: candidates } = await sendMessage('vault.inspectImport', { data: bytes }));
+      data = bytes;
+      show(importPlan(candidates));
+    });
+
+  file.addEventListener('change', () => {
+    text.value = '';
+    if (file.files?.length) inspect();
+    else forget();
+  });
+  text.addEventListener('input', () => {
+    if (file.value !== '') file.value = '';
+    forget();
+  });
+  read.addEventListener('click', inspect);
+  // A pasted key is read at once, as a chosen file is (typing still needs "Read key").
+  text.addEventListener('paste', () => setTimeout(inspect));
+
+  function show(p: ImportPlan): void {
+    plan = p;
+    found.replaceChildren(
+      el(
+        'p',
+        {},
+        candidates.length === 1 ? 'This file holds one key:' : `This file holds ${candidates.length} keys:`,
+      ),
+      el('ul', { class: 'candidates' }, ...candidates.map(candidateItem)),
+      p.note && el('p', { class: p.importable ? 'muted' : 'warning' }, p.note),
     );
-    const importable = keys.every((k) => k.isPrivate);
-    needsNewPassphrase = keys.some((k) => k.isPrivate && !k.isLocked);
-    ui.form.hidden = !importable;
-    strengthBox.hidden = !needsNewPassphrase;
-    passphrase.autocomplete = needsNewPassphrase ? 'new-password' : 'current-password';
-    ui.passphraseLabel.textContent = needsNewPassphrase
-      ? 'This key has no passphrase. Choose one to protect it in Keyward'
-      : 'The key’s passphrase';
-    if (!importable) {
-      ui.found.append(
-        el(
-          'p',
-          { class: 'warning' },
-          'Only your own private keys go here. Public keys of other people are contacts.',
-        ),
-      );
-    }
+    form.hidden = !p.importable;
+    currentLabel.hidden = current.disabled = !p.askPassphrase;
+    fresh.hidden = fresh.disabled = !p.askNewPassphrase;
+    // A key already in Keyward keeps the passphrase it has there: asked once, not rated, no repeat.
+    repeat.closest('label')!.hidden = repeat.disabled = p.newIsKeywards;
+    strengthBox.hidden = p.newIsKeywards;
+    legend.textContent = p.newIsKeywards
+      ? 'This file’s copy has no passphrase. Enter the one the key has in Keyward.'
+      : 'This key has no passphrase. Choose one to protect it in Keyward.';
+    nextLabel.textContent = p.newIsKeywards ? 'Passphrase in Keyward' : 'New passphrase';
+    next.autocomplete = p.newIsKeywards ? 'current-password' : 'new-password';
+    if (p.importable) (p.askPassphrase ? current : next).focus();
   }
 
-  ui.form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(
-      ui.form,
-      ui.error,
+      form,
+      formError,
       async () => {
-        if (data === undefined) throw new Error('Read a key first.');
-        if (needsNewPassphrase) {
-          const checked = await strength();
-          if (!checked.acceptable) throw new Error(weakPassphraseText(checked));
-        }
-        await sendMessage(
-          'vault.import',
-          needsNewPassphrase
-            ? { data, newPassphrase: passphrase.value }
-            : { data, passphrase: passphrase.value },
-        );
-        ui.form.reset();
-        ui.form.hidden = true;
-        ui.found.replaceChildren(el('p', { class: 'ok' }, 'Imported.'));
-        ui.file.value = '';
-        ui.text.value = '';
-        data = undefined;
-        await onImported();
+        if (data === undefined || plan === undefined) throw invalidInput('Read the key again first.');
+        if (plan.askNewPassphrase && !plan.newIsKeywards) await checkNew();
+        const { keys } = await sendMessage('vault.import', {
+          data,
+          ...(plan.askPassphrase ? { passphrase: current.value } : {}),
+          ...(plan.askNewPassphrase ? { newPassphrase: next.value } : {}),
+        });
+        file.value = '';
+        text.value = '';
+        forget();
+        await onImported(keys);
       },
-      formErrorText,
+      undefined,
+      { focusOnError: plan?.askPassphrase ? current : plan?.newIsKeywards ? next : undefined },
     );
   });
 }
 
 function candidateItem(k: ImportCandidate): HTMLLIElement {
-  const facts = [
-    k.isPrivate
-      ? k.isLocked
-        ? 'private key, passphrase-protected'
-        : 'private key, no passphrase'
-      : 'public key only',
-    `${k.algorithm}, v${k.version}`,
-    k.alreadyInVault ? 'already in Keyward: importing updates it' : '',
-  ].filter(Boolean);
   return el(
     'li',
     {},
-    el('strong', {}, k.userIds[0] ?? '(no user id)'),
-    el('br'),
-    el('code', {}, groupFingerprint(k.fingerprint)),
-    el('br'),
-    el('span', { class: 'muted' }, facts.join(' · ')),
+    el('strong', {}, k.userIds[0] ?? '(no name or address)'),
+    ...k.userIds.slice(1).map((id) => el('span', { class: 'muted' }, id)),
+    el('code', { class: 'fingerprint' }, groupFingerprint(k.fingerprint)),
+    el('span', { class: 'muted' }, candidateFacts(k).join(' · ')),
   );
 }

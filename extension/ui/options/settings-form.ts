@@ -1,44 +1,82 @@
+import { KeywardError } from '../../../shared/errors';
 import type { Settings } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
-import { hasOriginPermission, requestOriginPermission } from '../../platform/permissions';
-import { busy } from '../dom';
-import { formErrorText } from './create-key-form';
+import { requestOriginPermission } from '../../platform/permissions';
+import { busy, el } from '../dom';
+import { parseSettingsInput, type SettingsField } from './settings-input';
 
-/** Settings: keyserver (asking for its host permission first), auto-lock time, security phrase. */
-export function wireSettingsForm(form: HTMLFormElement, settings: Settings): void {
-  const field = (name: keyof Settings) => form.elements.namedItem(name) as HTMLInputElement;
-  field('keyserverUrl').value = settings.keyserverUrl;
-  field('autoLockMinutes').value = String(settings.autoLockMinutes);
-  field('securityPhrase').value = settings.securityPhrase;
+const FIELDS = ['keyserverUrl', 'autoLockMinutes', 'securityPhrase'] as const;
+
+/**
+ * Settings: keyserver (its host permission is asked for first), auto-lock time, security phrase. Each mistake is
+ * shown under its field; what the background refuses is shown above the Save button.
+ */
+export function wireSettingsForm(
+  form: HTMLFormElement,
+  settings: Settings,
+  onSaved: (settings: Settings) => Promise<void>,
+): void {
+  const field = (name: SettingsField) => form.elements.namedItem(name) as HTMLInputElement;
+  const fieldErrors = Object.fromEntries(FIELDS.map((name) => [name, fieldError(field(name))])) as Record<
+    SettingsField,
+    HTMLElement
+  >;
   const errorBox = form.querySelector<HTMLElement>('.error')!;
-  const saved = form.querySelector<HTMLElement>('.ok')!;
+  const saved = form.querySelector<HTMLElement>('.saved')!;
+  let current = settings;
+  for (const name of FIELDS) field(name).value = String(settings[name]);
   form.querySelector('fieldset')!.disabled = false;
+  form.addEventListener('input', () => (saved.hidden = true));
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     saved.hidden = true;
-    const keyserverUrl = field('keyserverUrl').value.trim();
-    // Asked here, inside the submit handler: browsers only grant permissions during a user gesture.
-    const permission = URL.canParse(keyserverUrl)
-      ? hasOriginPermission(keyserverUrl).then((has) => has || requestOriginPermission(keyserverUrl))
-      : Promise.resolve(true);
-    void busy(
-      form,
-      errorBox,
-      async () => {
-        if (!(await permission)) {
-          throw new Error(
-            `Keyward needs your permission to reach ${new URL(keyserverUrl).host}; nothing was saved.`,
-          );
-        }
-        await sendMessage('settings.update', {
-          keyserverUrl,
-          autoLockMinutes: Number(field('autoLockMinutes').value),
-          securityPhrase: field('securityPhrase').value,
-        });
-        saved.hidden = false;
-      },
-      formErrorText,
-    );
+    const parsed = parseSettingsInput({
+      keyserverUrl: field('keyserverUrl').value,
+      autoLockMinutes: field('autoLockMinutes').value,
+      securityPhrase: field('securityPhrase').value,
+    });
+    for (const name of FIELDS)
+      showFieldError(field(name), fieldErrors[name], parsed.ok ? '' : parsed.errors[name]);
+    if (!parsed.ok) {
+      field(FIELDS.find((name) => parsed.errors[name])!).focus();
+      return;
+    }
+    const next = parsed.settings;
+    // Asked before anything else, still inside the submit event: browsers grant a host permission only during a
+    // user gesture. A host already allowed (or listed in the manifest) answers true without asking the user.
+    const allowed =
+      next.keyserverUrl === current.keyserverUrl
+        ? Promise.resolve(true)
+        : requestOriginPermission(next.keyserverUrl);
+    void busy(form, errorBox, async () => {
+      if (!(await allowed)) {
+        throw new KeywardError(
+          'forbidden',
+          `Keyward needs your permission to reach ${new URL(next.keyserverUrl).host}. Nothing was saved; save ` +
+            'again and choose Allow.',
+        );
+      }
+      current = await sendMessage('settings.update', next);
+      for (const name of FIELDS) field(name).value = String(current[name]);
+      saved.hidden = false;
+      await onSaved(current);
+    });
   });
+}
+
+/** An error line under a field, tied to it with aria-describedby so a screen reader reads it with the field. */
+function fieldError(input: HTMLInputElement): HTMLElement {
+  const line = el('span', { class: 'field-error', id: `${input.name}-error`, hidden: true });
+  (input.closest('label') ?? input).after(line);
+  const described = input.getAttribute('aria-describedby');
+  input.setAttribute('aria-describedby', described ? `${line.id} ${described}` : line.id);
+  return line;
+}
+
+function showFieldError(input: HTMLInputElement, line: HTMLElement, message: string | undefined): void {
+  line.textContent = message ?? '';
+  line.hidden = !message;
+  if (message) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
 }

@@ -1,12 +1,31 @@
+import { KeywardError } from '../../../shared/errors';
 import type { SiteState } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { requestOriginPermission } from '../../platform/permissions';
+import { activeTabUrl } from '../../platform/tabs';
 import { busy } from '../dom';
 import { errorText } from '../error-text';
+import { requiredElement } from '../required-element';
 import { siteText } from './site-text';
 
-/** The popup's "This site" section: whether uploads here are encrypted, and the switch to change it. */
-export async function showSite(
+/** The popup's "This site" section for the active tab (read through the activeTab permission). */
+export function startSiteSection(): void {
+  const ui = {
+    text: requiredElement('site', HTMLParagraphElement),
+    toggle: requiredElement('site-toggle', HTMLButtonElement),
+    error: requiredElement('error', HTMLParagraphElement),
+  };
+  activeTabUrl()
+    .catch(() => undefined)
+    .then((url) => showSite(url, ui))
+    .catch((e: unknown) => {
+      ui.error.textContent = errorText(e);
+      ui.error.hidden = false;
+    });
+}
+
+/** Whether uploads on the tab's site are encrypted, and the switch to change it. */
+async function showSite(
   url: string | undefined,
   ui: { text: HTMLElement; toggle: HTMLButtonElement; error: HTMLElement },
 ): Promise<void> {
@@ -25,16 +44,15 @@ export async function showSite(
   ui.toggle.addEventListener('click', () => {
     // Asked inside the click: browsers grant host permissions only during a user gesture.
     const allowed = state.enabled ? Promise.resolve(true) : requestOriginPermission(origin);
-    void busy(
-      ui.toggle,
-      ui.error,
-      async () => {
-        if (!(await allowed))
-          throw new Error(`Keyward needs access to ${new URL(origin).host} to encrypt uploads there.`);
-        state = await sendMessage('sites.setEnabled', { origin, enabled: !state.enabled });
-        render();
-      },
-      (e) => (e instanceof Error && e.name === 'Error' ? e.message : errorText(e)),
-    );
+    void busy(ui.toggle, ui.error, async () => {
+      if (!(await allowed)) {
+        throw new KeywardError(
+          'forbidden',
+          `Keyward needs access to ${new URL(origin).host} to encrypt uploads there.`,
+        );
+      }
+      state = await sendMessage('sites.setEnabled', { origin, enabled: !state.enabled });
+      render();
+    });
   });
 }

@@ -1,0 +1,159 @@
+import type { Settings, StatusResponse, VaultKey } from '../../messaging/protocol';
+import { sendMessage } from '../../messaging/send-message';
+import { el } from '../dom';
+import { errorText } from '../error-text';
+import { requiredElement } from '../required-element';
+import { summarizeStatus } from '../status-summary';
+import { wireAddKeySection } from './add-key-section';
+import { wireCreateKeyForm } from './create-key-form';
+import { wireDeleteDialog } from './delete-dialog';
+import { wireImportForm } from './import-key-form';
+import { keyCard, keyHeadingId } from './key-card';
+import { wireSettingsForm } from './settings-form';
+import { wireTabs } from './tabs';
+import { viewSignature, watchForChanges } from './view-freshness';
+
+interface After {
+  /** The key whose card takes the focus (and shows `message`). */
+  readonly focus?: string;
+  /** What the last action did; shown in that card, or at the top of the page. */
+  readonly message?: string;
+}
+
+/** The options page: the user's keys, adding one, settings. Every action ends by re-reading the background. */
+export function startOptionsPage(): void {
+  const error = requiredElement('error', HTMLParagraphElement);
+  const notice = requiredElement('notice', HTMLParagraphElement);
+  const keyList = requiredElement('keys', HTMLDivElement);
+  const confirmDelete = wireDeleteDialog(requiredElement('delete-dialog', HTMLDialogElement));
+  const addSection = wireAddKeySection();
+  let keyserverUrl: string | undefined;
+
+  let shown = { state: '', times: '' };
+
+  async function load() {
+    const [status, { keys }] = await Promise.all([
+      sendMessage('status.get', {}),
+      sendMessage('vault.list', {}),
+    ]);
+    const publications = await Promise.all(
+      keys.map(async (k) => (await sendMessage('publish.last', { fingerprint: k.fingerprint })).publication),
+    );
+    return { status, keys, publications };
+  }
+
+  function render({ status, keys, publications }: Awaited<ReturnType<typeof load>>, after: After): void {
+    showStatus(status);
+    requiredElement('welcome', HTMLElement).hidden = keys.length > 0;
+    requiredElement('keys-section', HTMLElement).hidden = keys.length === 0;
+    addSection.showFor(keys.length);
+    const inCard = document.activeElement?.closest<HTMLElement>('[data-fingerprint]')?.dataset.fingerprint;
+    const focus = after.focus ?? inCard;
+    const shownKey = focus !== undefined && keys.some((k) => k.fingerprint === focus);
+    keyList.replaceChildren(
+      ...keys.map((key, i) =>
+        keyCard(key, {
+          keyserverUrl,
+          publication: publications[i] ?? null,
+          message: shownKey && key.fingerprint === after.focus ? after.message : undefined,
+          refresh,
+          confirmDelete,
+        }),
+      ),
+    );
+    error.hidden = true;
+    notice.textContent = shownKey ? '' : (after.message ?? '');
+    notice.hidden = !notice.textContent;
+    shown = viewSignature(keys);
+    freshness.scheduleFor(keys);
+    // The element that had the focus is gone: it goes to the card it was in, or to the heading of what is left.
+    if (shownKey) document.getElementById(keyHeadingId(focus))?.focus();
+    else if (after.message || inCard) (keys.length > 0 ? keysHeading() : welcomeHeading()).focus();
+  }
+
+  async function refresh(after: After = {}): Promise<void> {
+    try {
+      render(await load(), after);
+    } catch (e) {
+      error.textContent = errorText(e);
+      error.hidden = false;
+    }
+  }
+
+  /** A redraw nobody asked for: only when something changed, and never over the user's typing for a mere time. */
+  async function recheck(): Promise<void> {
+    const data = await load().catch(() => undefined);
+    if (data === undefined) return;
+    const now = viewSignature(data.keys);
+    if (now.state === shown.state && (now.times === shown.times || freshness.userIsBusy())) {
+      freshness.scheduleFor(data.keys);
+      return;
+    }
+    render(data, {});
+  }
+  const freshness = watchForChanges(keyList, recheck);
+
+  const focusNew = (keys: readonly VaultKey[], message: string) => {
+    addSection.added();
+    return refresh({ focus: keys[0]?.fingerprint, message });
+  };
+  wireTabs([
+    {
+      tab: requiredElement('tab-create', HTMLButtonElement),
+      panel: requiredElement('create-form', HTMLFormElement),
+    },
+    {
+      tab: requiredElement('tab-import', HTMLButtonElement),
+      panel: requiredElement('import-panel', HTMLDivElement),
+    },
+  ]);
+  wireCreateKeyForm(requiredElement('create-form', HTMLFormElement), (key) =>
+    focusNew(
+      [key],
+      'Your key is ready and unlocked. Publish it so others can find it, and export a copy of the private key as a backup.',
+    ),
+  );
+  wireImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>
+    focusNew(
+      keys,
+      keys.length === 1 ? 'Key imported and unlocked.' : `${keys.length} keys imported and unlocked.`,
+    ),
+  );
+  sendMessage('settings.get', {})
+    .then((settings) => {
+      keyserverUrl = settings.keyserverUrl;
+      wireSettingsForm(
+        requiredElement('settings-form', HTMLFormElement),
+        settings,
+        async (saved: Settings) => {
+          keyserverUrl = saved.keyserverUrl;
+          await refresh();
+        },
+      );
+    })
+    .catch((e: unknown) => {
+      error.textContent = errorText(e);
+      error.hidden = false;
+    })
+    .finally(() => void refresh());
+}
+
+function showStatus(status: StatusResponse): void {
+  const summary = summarizeStatus(status);
+  const line = requiredElement('key-status', HTMLParagraphElement);
+  requiredElement('version', HTMLElement).textContent = status.version;
+  line.removeAttribute('aria-busy');
+  // A live region: rewritten only when it says something new, so screen readers do not repeat it after each action.
+  const text = [summary.label, summary.who, summary.detail].join(' ');
+  if (line.dataset.text === text) return;
+  line.dataset.text = text;
+  line.dataset.state = summary.state;
+  line.replaceChildren(
+    el('strong', {}, summary.label),
+    ...(summary.who ? [el('span', { class: 'who' }, summary.who)] : []),
+    el('span', { class: 'muted' }, summary.detail),
+  );
+}
+
+const keysHeading = () => requiredElement('keys-heading', HTMLHeadingElement);
+const welcomeHeading = () => requiredElement('welcome-heading', HTMLHeadingElement);
