@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAllBytes } from '../../shared/openpgp/byte-streams';
 import { encryptFile, generateKey } from '../../shared/openpgp';
 import { CHEAP_ARGON2, FIXTURE_PASSPHRASE, NOW, readFixture } from '../fixtures/test-keys';
+import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { saveScreenshot } from './harness/screenshot';
 
@@ -14,20 +15,7 @@ let page: Page;
 const original = randomBytes(3 * 1024 * 1024 + 123);
 let ciphertext: Buffer;
 
-async function send(type: string, payload: unknown): Promise<unknown> {
-  const options = await ext.openExtensionPage('options.html');
-  try {
-    return await options.evaluate(
-      ([t, p]) =>
-        (
-          globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-        ).chrome.runtime.sendMessage({ type: t, payload: p }),
-      [type, payload] as const,
-    );
-  } finally {
-    await options.close();
-  }
-}
+const send = (type: string, payload: unknown) => askBackground(ext, type, payload);
 
 async function encryptTo(publicKey: string, bytes: Uint8Array, filename: string): Promise<Buffer> {
   const encrypted = await encryptFile({

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptFile } from '../../shared/openpgp';
 import { readAllBytes } from '../../shared/openpgp/byte-streams';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
+import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 
 // Decrypt on download: a .pgp file behind a login cookie on an opted-in site is saved decrypted, under its
@@ -51,20 +52,11 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   downloads = await mkdtemp(join(tmpdir(), 'keyward-e2e-dl-'));
   ext = await launchExtension({ downloadsDir: downloads });
-  const options = await ext.openExtensionPage('options.html');
-  const send = (type: string, payload: unknown) =>
-    options.evaluate(
-      ([t, p]) =>
-        (
-          globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-        ).chrome.runtime.sendMessage({ type: t, payload: p }),
-      [type, payload] as const,
-    );
+  const send = (type: string, payload: unknown) => askBackground(ext, type, payload);
   expect(
     await send('vault.import', { data: readFixture('gnupg-ed25519.sec'), passphrase: FIXTURE_PASSPHRASE }),
   ).toMatchObject({ ok: true });
   expect(await send('sites.setEnabled', { origin, enabled: true })).toMatchObject({ ok: true });
-  await options.close();
 });
 
 afterAll(async () => {

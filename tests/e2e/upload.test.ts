@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { askBackground } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
 import { saveScreenshot } from './harness/screenshot';
 import { fileParts } from './harness/multipart';
@@ -19,20 +20,7 @@ let other: StaticServer;
 
 const plaintext = (name: string) => Buffer.from(`Keyward e2e upload ${name} ${'x'.repeat(1000)}\n`);
 
-async function message(type: string, payload: unknown): Promise<unknown> {
-  const page = await ext.openExtensionPage('options.html');
-  try {
-    return await page.evaluate(
-      ([t, p]) =>
-        (
-          globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-        ).chrome.runtime.sendMessage({ type: t, payload: p }),
-      [type, payload] as const,
-    );
-  } finally {
-    await page.close();
-  }
-}
+const message = (type: string, payload: unknown) => askBackground(ext, type, payload);
 
 beforeAll(async () => {
   site = await startStaticServer();
@@ -232,15 +220,8 @@ describe('fail closed (Chromium)', () => {
     const bare = await launchExtension();
     const server = await startStaticServer();
     try {
-      const page = await bare.openExtensionPage('options.html');
       await expect(
-        page.evaluate(
-          (origin) =>
-            (
-              globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-            ).chrome.runtime.sendMessage({ type: 'sites.setEnabled', payload: { origin, enabled: true } }),
-          server.origin,
-        ),
+        askBackground(bare, 'sites.setEnabled', { origin: server.origin, enabled: true }),
       ).resolves.toMatchObject({ ok: true });
       const site = await bare.context.newPage();
       await site.goto(server.url('/upload/fetch-formdata.html'));
@@ -266,15 +247,7 @@ describe('a locked vault (Chromium)', () => {
   beforeAll(async () => {
     server = await startStaticServer();
     locked = await launchExtension();
-    const page = await locked.openExtensionPage('options.html');
-    const send = (type: string, payload: unknown) =>
-      page.evaluate(
-        ([t, p]) =>
-          (
-            globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-          ).chrome.runtime.sendMessage({ type: t, payload: p }),
-        [type, payload] as const,
-      );
+    const send = (type: string, payload: unknown) => askBackground(locked, type, payload);
     expect(
       await send('vault.import', { data: readFixture('gnupg-ed25519.sec'), passphrase: FIXTURE_PASSPHRASE }),
     ).toMatchObject({ ok: true });
@@ -282,7 +255,6 @@ describe('a locked vault (Chromium)', () => {
       ok: true,
     });
     expect(await send('vault.lock', {})).toMatchObject({ ok: true });
-    await page.close();
   });
   afterAll(async () => {
     await locked?.close();
@@ -310,13 +282,7 @@ describe('a locked vault (Chromium)', () => {
   });
 
   it('uploads nothing when the user closes the unlock window', async () => {
-    const page = await locked.openExtensionPage('options.html');
-    await page.evaluate(() =>
-      (
-        globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-      ).chrome.runtime.sendMessage({ type: 'vault.lock', payload: {} }),
-    );
-    await page.close();
+    await askBackground(locked, 'vault.lock', {});
     const site = await locked.context.newPage();
     await site.goto(server.url('/upload/fetch-formdata.html'));
     const [prompt] = await Promise.all([
