@@ -9,12 +9,39 @@ import { dirname } from 'node:path';
 export function openSqliteDatabase(path: string): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode; see docs/deploy.md
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  return db;
+  try {
+    db.pragma('busy_timeout = 5000');
+    retryWhileBusy(() => db.pragma('journal_mode = WAL'));
+    db.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode; see docs/deploy.md
+    db.pragma('foreign_keys = ON');
+    retryWhileBusy(() => migrate(db));
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+const BUSY_RETRY_MS = 5000;
+
+/**
+ * Runs `step` again while SQLite answers SQLITE_BUSY, for up to five seconds. The busy timeout covers ordinary
+ * waits, but not every one: switching a new file to WAL, or upgrading a read to a write while another process holds
+ * the write lock, fails at once (SQLite's deadlock rule). Both happen when several processes start on a new file
+ * together. Opening is synchronous and happens once per process, so a blocking sleep is fine here.
+ */
+function retryWhileBusy<T>(step: () => T): T {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return step();
+    } catch (e) {
+      const busy = e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw e;
+      Atomics.wait(sleeper, 0, 0, Math.min(10 * 2 ** attempt, 200) * (0.5 + Math.random()));
+    }
+  }
 }
 
 /**
