@@ -3,9 +3,10 @@ import { isKeywardError } from '../../shared/errors';
 import { decryptFile, inspectMessage } from '../../shared/openpgp';
 import type { DecryptReport, DecryptRequest } from '../messaging/decrypt-port';
 import type { MessagePort } from '../platform/ports';
+import { spoolStream } from '../platform/spool';
 import type { Vault } from '../vault/vault';
 
-const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
+const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Decrypts a file for one of Keyward's own pages (the decrypt page). Only authenticated plaintext leaves: the
@@ -48,31 +49,19 @@ export function createDecryptService({
       date: clock.now(),
       verificationKeys,
     });
-    let blob = new Blob([]);
-    let batch: BlobPart[] = [];
-    let batchBytes = 0;
-    let total = 0;
-    const reader = decrypted.plaintext.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      batch.push(value as Uint8Array<ArrayBuffer>);
-      batchBytes += value.byteLength;
-      total += value.byteLength;
-      if (batchBytes >= BLOB_BATCH_BYTES) {
-        blob = new Blob([blob, ...batch]);
-        batch = [];
-        batchBytes = 0;
-        report({ kind: 'progress', done: Math.min(total, file.size), total: file.size });
-      }
-    }
-    blob = new Blob([blob, ...batch]);
+    // Into a spool file (memory flat in file size); handed over only if the stream closed cleanly, else deleted.
+    let reported = 0;
+    const spooled = await spoolStream('download', decrypted.plaintext, (bytes) => {
+      if (bytes - reported < PROGRESS_EVERY_BYTES) return;
+      reported = bytes;
+      report({ kind: 'progress', done: Math.min(bytes, file.size), total: file.size });
+    });
     const name = safeName(decrypted.filename) ?? file.name.replace(/\.(pgp|gpg|asc)$/i, '') ?? 'decrypted';
     const signatures = await decrypted.signatures;
     return {
       kind: 'done',
       signature: describeSignatures(signatures, mine, all),
-      file: new File([blob], name),
+      file: await spooled.finish(name),
       decryptedWith: unlocked.userIds[0] ?? unlocked.fingerprint,
       encryption: decrypted.encryption ?? 'unknown',
     };

@@ -7,6 +7,7 @@ import { saveTextFile } from '../platform/downloads';
 import { closeOffscreenDocument, hasOffscreenDocuments, openOffscreenDocument } from '../platform/offscreen';
 import { hasOriginPermission } from '../platform/permissions';
 import { onPortConnect, type MessagePort } from '../platform/ports';
+import { sweepSpools } from '../platform/spool';
 import { extensionIdentity, extensionVersion, onRuntimeMessage } from '../platform/runtime';
 import { localStorageArea, restrictSessionStorage, sessionStorageArea } from '../platform/storage';
 import { createPublisher } from '../publishing/publisher';
@@ -29,6 +30,9 @@ import { createOffscreenKeyWork } from '../vault/offscreen-key-work';
 import { createVault } from '../vault/vault';
 import { createVaultRecords } from '../vault/vault-records';
 import { backgroundHandlers } from '../background/message-handlers';
+
+/** How long an upload's ciphertext or a download's plaintext stays in the spool (see platform/spool). */
+const SPOOL_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 // Composition root of the background: builds every part and wires it to the browser. Listeners are added
 // synchronously at start-up so an event can wake the service worker.
@@ -126,5 +130,9 @@ export default defineBackground(() => {
   everyMinutes('keyward-auto-lock', 1, () => void vault.lockIdle());
   // Session storage is already empty after a browser restart; locking again also covers browsers that keep it.
   onBrowserStartup(() => void vault.lock());
+  // Spool files hold uploads' ciphertext and downloads' plaintext. After a browser start no page holds one any more;
+  // otherwise a day is ample for a page to submit the file it was given.
+  onBrowserStartup(() => void sweepSpools(Infinity));
+  everyMinutes('keyward-spool-sweep', 60, () => void sweepSpools(clock.now().getTime() - SPOOL_LIFETIME_MS));
   void restrictSessionStorage();
 });

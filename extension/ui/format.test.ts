@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatBytes,
   addressStateText,
   autoLockText,
   expiryText,
@@ -69,5 +70,16 @@ describe('keyTitle', () => {
 describe('keyTypeText', () => {
   it('names the algorithm and the OpenPGP version', () => {
     expect(keyTypeText({ algorithm: 'Ed25519', version: 6 })).toBe('Ed25519, OpenPGP version 6');
+  });
+});
+
+describe('formatBytes', () => {
+  it('counts in decimal units with one decimal below ten', () => {
+    expect(formatBytes(0)).toBe('0 bytes');
+    expect(formatBytes(999)).toBe('999 bytes');
+    expect(formatBytes(1000)).toBe('1.0 kB');
+    expect(formatBytes(3_400_000)).toBe('3.4 MB');
+    expect(formatBytes(1024 ** 3)).toBe('1.1 GB');
+    expect(formatBytes(250_000_000)).toBe('250 MB');
   });
 });

@@ -47,3 +47,16 @@ export function addressStateText(state: AddressState, email: string): string {
       return 'Not published';
   }
 }
+
+/** A byte count for people: `512 bytes`, `3.4 MB`, `1.1 GB` (decimal units, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

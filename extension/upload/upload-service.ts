@@ -3,6 +3,7 @@ import { isKeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
 import type { EncryptRequest, UploadReport } from '../messaging/upload-port';
 import type { MessagePort } from '../platform/ports';
+import { spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
@@ -17,13 +18,13 @@ export interface UploadServiceDeps {
   readonly extensionId: string;
 }
 
-/** Every this many bytes of ciphertext are handed to a Blob, so the worker never holds a whole large file. */
-const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
+/** Progress goes to the page's toast about every this many bytes of ciphertext. */
+const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 
 /**
  * The background's side of an upload: checks that the port comes from Keyward's content script in an opted-in
- * site, encrypts each file to the site's recipients (the user's default key), streaming, and answers with
- * `name.ext.pgp` files. Anything wrong is reported as `failed`, and the content script then uploads nothing.
+ * site, encrypts each file to the site's recipients (the user's default key), streaming into a spool file (memory
+ * stays flat in file size), and answers with disk-backed `name.ext.pgp` files. Anything wrong is reported as `failed`, and the content script then uploads nothing.
  */
 export function createUploadService(deps: UploadServiceDeps) {
   const { vault, sites, settings, clock, extensionId, askToUnlock } = deps;
@@ -45,7 +46,19 @@ export function createUploadService(deps: UploadServiceDeps) {
     const recipient = await vault.publicKey(defaultKey.fingerprint);
     const signWith = await signingKey(defaultKey.fingerprint, origin);
     const out: File[] = [];
-    for (const file of request.files) {
+    const written: (() => Promise<void>)[] = [];
+    try {
+      for (const file of request.files) {
+        out.push(await encryptOne(file));
+      }
+    } catch (error) {
+      // One file of several failed: nothing is uploaded, so the others' ciphertext goes too.
+      await Promise.all(written.map((discard) => discard()));
+      throw error;
+    }
+    return { files: out, recipients: defaultKey.userIds.slice(0, 1) };
+
+    async function encryptOne(file: File): Promise<File> {
       const encrypted = await encryptFile({
         plaintext: file.stream(),
         recipients: [recipient],
@@ -53,28 +66,15 @@ export function createUploadService(deps: UploadServiceDeps) {
         filename: file.name,
         signingKey: signWith,
       });
-      let blob = new Blob([]);
-      let batch: BlobPart[] = [];
-      let batchBytes = 0;
-      let read = 0;
-      const reader = encrypted.ciphertext.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        batch.push(value as Uint8Array<ArrayBuffer>);
-        batchBytes += value.byteLength;
-        read += value.byteLength;
-        if (batchBytes >= BLOB_BATCH_BYTES) {
-          blob = new Blob([blob, ...batch]);
-          batch = [];
-          batchBytes = 0;
-          report({ kind: 'progress', file: file.name, done: Math.min(read, file.size), total: file.size });
-        }
-      }
-      blob = new Blob([blob, ...batch]);
-      out.push(new File([blob], `${file.name}.pgp`, { type: 'application/pgp-encrypted' }));
+      let reported = 0;
+      const spooled = await spoolStream('upload', encrypted.ciphertext, (bytes) => {
+        if (bytes - reported < PROGRESS_EVERY_BYTES) return;
+        reported = bytes;
+        report({ kind: 'progress', file: file.name, done: Math.min(bytes, file.size), total: file.size });
+      });
+      written.push(spooled.discard);
+      return spooled.finish(`${file.name}.pgp`, 'application/pgp-encrypted');
     }
-    return { files: out, recipients: defaultKey.userIds.slice(0, 1) };
   }
 
   return function serve(port: MessagePort): void {

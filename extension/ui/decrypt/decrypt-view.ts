@@ -1,7 +1,9 @@
 import { DECRYPT_PORT, type DecryptReport } from '../../messaging/decrypt-port';
 import { sendMessage } from '../../messaging/send-message';
 import { connectPort } from '../../platform/ports';
+import { spoolStream } from '../../platform/spool';
 import { errorText } from '../error-text';
+import { formatBytes } from '../format';
 import { requiredElement } from '../required-element';
 
 /** The decrypt page: a file in, the background decrypts it, a Save link out (only for a fully verified result). */
@@ -16,6 +18,12 @@ export function wireDecryptPage(doc: Document): void {
   let current: File | undefined;
   let locked: string | undefined;
   let autoSaveCurrent = false;
+  /** Deletes the fetched ciphertext's spool file once it is no longer needed (decrypted, or failed for good). */
+  let discardFetched: (() => Promise<void>) | undefined;
+  const dropFetched = () => {
+    void discardFetched?.();
+    discardFetched = undefined;
+  };
 
   const show = (message: string, isError = false) => {
     status.textContent = isError ? '' : message;
@@ -44,8 +52,10 @@ export function wireDecryptPage(doc: Document): void {
         show(`${file.name} is encrypted to your key ${report.userId}, which is locked.`);
         passphrase.focus();
       } else if (report.kind === 'failed') {
+        dropFetched();
         show(report.message, true);
       } else {
+        dropFetched();
         save.href = URL.createObjectURL(report.file);
         save.download = report.file.name;
         save.textContent = `Save ${report.file.name}`;
@@ -65,21 +75,29 @@ export function wireDecryptPage(doc: Document): void {
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     autoSaveCurrent = false;
+    dropFetched();
     if (file) decrypt(file);
   });
   const fromDownload = downloadRequest(doc.location.hash);
   if (fromDownload) {
     autoSaveCurrent = true;
     show(`Fetching ${fromDownload.name} from ${new URL(fromDownload.url).host}…`);
-    fetchForDecrypt(fromDownload)
-      .then((file) => decrypt(file, true))
+    const fetching = `Fetching ${fromDownload.name} from ${new URL(fromDownload.url).host}…`;
+    fetchForDecrypt(fromDownload, (bytes) => show(`${fetching} ${formatBytes(bytes)}`))
+      .then(({ file, discard }) => {
+        discardFetched = discard;
+        decrypt(file, true);
+      })
       .catch((e: unknown) => show(e instanceof Error ? e.message : String(e), true));
   }
   doc.addEventListener('dragover', (event) => event.preventDefault());
   doc.addEventListener('drop', (event) => {
     event.preventDefault();
     const file = event.dataTransfer?.files[0];
-    if (file) decrypt(file);
+    if (!file) return;
+    autoSaveCurrent = false;
+    dropFetched();
+    decrypt(file);
   });
   unlockForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -107,7 +125,10 @@ function downloadRequest(hash: string): { url: string; name: string } | undefine
 }
 
 /** Fetches the file again with the site's cookies (Keyward holds the site's host permission). */
-async function fetchForDecrypt({ url, name }: { url: string; name: string }): Promise<File> {
+async function fetchForDecrypt(
+  { url, name }: { url: string; name: string },
+  onBytes: (bytes: number) => void,
+): Promise<{ file: File; discard: () => Promise<void> }> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'include' });
@@ -117,5 +138,13 @@ async function fetchForDecrypt({ url, name }: { url: string; name: string }): Pr
     );
   }
   if (!response.ok) throw new Error(`${new URL(url).host} refused ${name} (HTTP ${response.status}).`);
-  return new File([await response.blob()], name);
+  if (!response.body) return { file: new File([], name), discard: () => Promise.resolve() };
+  // To a spool file as it arrives: a large download never sits whole in memory.
+  let spooled: Awaited<ReturnType<typeof spoolStream>>;
+  try {
+    spooled = await spoolStream('fetched', response.body, onBytes);
+  } catch {
+    throw new Error(`The download of ${name} from ${new URL(url).host} broke off. Try the download again.`);
+  }
+  return { file: await spooled.finish(name), discard: spooled.discard };
 }
