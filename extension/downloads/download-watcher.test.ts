@@ -33,9 +33,24 @@ describe('download watcher', () => {
     });
   });
 
+  it('takes over a page-made blob: download of an opted-in site, asking only about that site', async () => {
+    const decryptInTab = vi.fn(() => Promise.resolve());
+    const isEnabled = vi.fn((origin: string) => Promise.resolve(origin === 'https://files.example.com'));
+    const watch = createDownloadWatcher({ isEnabled, decryptInTab });
+    const url = 'blob:https://files.example.com/6c1e0a57-2f4b-4a7e-9d1a-0f3c2b1a9e8d';
+    await expect(watch(download({ url, finalUrl: url }))).resolves.toBe(true);
+    expect(isEnabled).toHaveBeenCalledWith('https://files.example.com');
+    expect(decryptInTab).toHaveBeenCalledWith({ url, name: 'report.pdf.pgp' });
+  });
+
   it.each([
     ['a site not opted in', download({}), false],
-    ['a page-made blob: URL', download({ url: 'blob:https://files.example.com/x', finalUrl: '' }), true],
+    ['a page-made data: URL', download({ url: 'data:application/pgp-encrypted,x', finalUrl: '' }), true],
+    [
+      'a blob: URL of a site not opted in',
+      download({ url: 'blob:https://other.example/x', finalUrl: '' }),
+      false,
+    ],
     ['a plain file', download({ filename: 'report.pdf', mime: 'application/pdf' }), true],
   ])('leaves alone %s', async (_name, item, enabled) => {
     const decryptInTab = vi.fn(() => Promise.resolve());

@@ -17,13 +17,16 @@ export interface DownloadWatcherDeps {
 /**
  * Decrypt on download (Chromium): an encrypted file downloaded from an opted-in site is taken over; the decrypt
  * page fetches it again (with the site's cookies, through the host permission), asks to unlock if needed, and saves
- * the original file. Downloads from other sites, page-made blob: and data: URLs are left as they are.
+ * the original file; for a page-made `blob:` URL, Keyward's content script in that site's tab reads it. Downloads
+ * from other sites and data: URLs are left as they are.
  */
 export function createDownloadWatcher({ isEnabled, decryptInTab }: DownloadWatcherDeps) {
   return async (download: StartingDownload): Promise<boolean> => {
     if (!looksEncrypted(download)) return false;
     const url = download.finalUrl || download.url;
-    if (!/^https?:\/\//.test(url)) return false;
+    // A page-made blob: URL carries its page's origin (blob:https://site/uuid); the decrypt page asks Keyward's
+    // content script there for it. data: URLs and other schemes are left alone.
+    if (!/^(blob:)?https?:\/\//.test(url)) return false;
     if (!(await isEnabled(new URL(url).origin))) return false;
     const name = download.filename.split(/[\\/]/).pop() ?? 'file.pgp';
     await decryptInTab({ url, name });

@@ -2,7 +2,9 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { encryptInBackground } from '../intercept/background-encrypt';
 import { createOwnEvents } from '../intercept/own-events';
 import { installUploadInterceptor } from '../intercept/upload-interceptor';
+import { createPageBlobReader } from '../intercept/page-blob-reader';
 import { shadowRootOf } from '../platform/dom';
+import { extensionIdentity, onRuntimeRequest } from '../platform/runtime';
 
 // Isolated-world content script, registered at document_start in every frame of opted-in sites
 // (extension/platform/content-scripts.ts). No crypto and no keys here: files go to the background.
@@ -13,4 +15,14 @@ export default defineUnlistedScript(() => {
     ciphertexts: new WeakSet<File>(),
     shadowRootOf,
   });
+  // Page-made encrypted downloads (blob: URLs): only this frame can read them; the decrypt page asks for them.
+  const identity = extensionIdentity();
+  onRuntimeRequest(
+    createPageBlobReader({
+      extensionBaseUrl: identity.baseUrl,
+      extensionId: identity.id,
+      origin: location.origin,
+      fetchBlob: async (url) => (await fetch(url)).blob(),
+    }),
+  );
 });

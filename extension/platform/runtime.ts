@@ -63,3 +63,16 @@ export function sendRuntimeMessage(message: unknown): Promise<unknown> {
 export function openOptionsPage(): Promise<void> {
   return browser.runtime.openOptionsPage();
 }
+
+/**
+ * Like `onRuntimeMessage`, for listeners that answer only some messages: `answer` returns undefined for a message
+ * that is not theirs, and then this context sends no reply at all (another frame or context may answer it).
+ */
+export function onRuntimeRequest(
+  answer: (message: unknown, sender: RuntimeMessageSender) => Promise<unknown> | undefined,
+): () => void {
+  const listener = ((message: unknown, sender: RuntimeMessageSender) =>
+    answer(message, sender)) as MessageListener;
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}

@@ -8,3 +8,21 @@ export async function activeTabUrl(): Promise<string | undefined> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.url;
 }
+
+/**
+ * Ids of the tabs showing a page of `origin`, the active tab of the focused window first. Sees only tabs of sites
+ * Keyward holds a host permission for (every opted-in site).
+ */
+export async function tabIdsOnOrigin(origin: string): Promise<number[]> {
+  const tabs = await browser.tabs.query({ url: `${origin}/*` });
+  const exact = tabs.filter(
+    (t) => t.id !== undefined && t.url !== undefined && new URL(t.url).origin === origin,
+  );
+  exact.sort((a, b) => Number(b.active) - Number(a.active) || (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+  return exact.map((t) => t.id!);
+}
+
+/** Sends a message to Keyward's content scripts in one tab (every frame) and resolves to the first answer. */
+export function askTab(tabId: number, message: unknown): Promise<unknown> {
+  return browser.tabs.sendMessage(tabId, message);
+}

@@ -19,6 +19,7 @@ let origin: string;
 let downloads: string;
 const original = randomBytes(2 * 1024 * 1024 + 7);
 let ciphertext: Buffer;
+let pageMade: Buffer;
 
 beforeAll(async () => {
   const encrypted = await encryptFile({
@@ -28,6 +29,13 @@ beforeAll(async () => {
     filename: 'report.pdf',
   });
   ciphertext = Buffer.from(await readAllBytes(encrypted.ciphertext));
+  const forBlob = await encryptFile({
+    plaintext: original,
+    recipients: [readFixture('gnupg-ed25519.pub')],
+    date: new Date(),
+    filename: 'made-here.pdf',
+  });
+  pageMade = Buffer.from(await readAllBytes(forBlob.ciphertext));
   server = createServer((req, res) => {
     const loggedIn = /(^|; )session=s3cret/.test(req.headers.cookie ?? '');
     if (req.url === '/login') {
@@ -43,6 +51,23 @@ beforeAll(async () => {
     } else if (req.url === '/files/report.pdf.pgp') {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' });
       res.end(ciphertext);
+    } else if (req.url === '/blob') {
+      // The page fetches the file itself and offers it as a blob: URL it made (as many web apps do).
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<button id="make">Save</button><script>
+        document.getElementById('make').addEventListener('click', async () => {
+          const data = await (await fetch('/files/made-here.pdf.pgp')).blob();
+          const link = Object.assign(document.createElement('a'), {
+            href: URL.createObjectURL(data),
+            download: 'made-here.pdf.pgp',
+          });
+          document.body.append(link);
+          link.click();
+        });
+      </script>`);
+    } else if (req.url === '/files/made-here.pdf.pgp') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(pageMade);
     } else if (req.url === '/files/broken.pgp') {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' });
       res.end(ciphertext.subarray(0, ciphertext.length - 500));
@@ -77,6 +102,20 @@ describe('decrypt on download (Chromium)', () => {
       createHash('sha256').update(original).digest('hex'),
     );
     expect(await readdir(downloads)).not.toContain('report.pdf.pgp');
+    await tab.close();
+    await page.close();
+  });
+
+  it('saves a page-made blob: download decrypted (read through the content script in that page)', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${origin}/login`);
+    await page.goto(`${origin}/blob`);
+    const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click('#make')]);
+    await tab.getByText('Saved made-here.pdf').waitFor({ timeout: 30_000 });
+    await expect.poll(() => readdir(downloads), { timeout: 15_000 }).toContain('made-here.pdf');
+    const saved = await readFile(join(downloads, 'made-here.pdf'));
+    expect(saved.equals(original)).toBe(true);
+    expect(await readdir(downloads)).not.toContain('made-here.pdf.pgp');
     await tab.close();
     await page.close();
   });

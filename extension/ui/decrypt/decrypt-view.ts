@@ -1,7 +1,9 @@
 import { DECRYPT_PORT, type DecryptReport } from '../../messaging/decrypt-port';
 import { sendMessage } from '../../messaging/send-message';
 import { connectPort } from '../../platform/ports';
+import type { ReadPageBlobRequest } from '../../messaging/page-blob';
 import { spoolStream } from '../../platform/spool';
+import { askTab, tabIdsOnOrigin } from '../../platform/tabs';
 import { errorText } from '../error-text';
 import { formatBytes } from '../format';
 import { requiredElement } from '../required-element';
@@ -81,8 +83,8 @@ export function wireDecryptPage(doc: Document): void {
   const fromDownload = downloadRequest(doc.location.hash);
   if (fromDownload) {
     autoSaveCurrent = true;
-    show(`Fetching ${fromDownload.name} from ${new URL(fromDownload.url).host}…`);
-    const fetching = `Fetching ${fromDownload.name} from ${new URL(fromDownload.url).host}…`;
+    const fetching = `Fetching ${fromDownload.name} from ${hostOf(fromDownload.url)}…`;
+    show(fetching);
     fetchForDecrypt(fromDownload, (bytes) => show(`${fetching} ${formatBytes(bytes)}`))
       .then(({ file, discard }) => {
         discardFetched = discard;
@@ -115,7 +117,11 @@ function downloadRequest(hash: string): { url: string; name: string } | undefine
   if (hash.length < 2) return undefined;
   try {
     const value = JSON.parse(decodeURIComponent(hash.slice(1))) as { url?: unknown; name?: unknown };
-    if (typeof value.url === 'string' && /^https?:\/\//.test(value.url) && typeof value.name === 'string') {
+    if (
+      typeof value.url === 'string' &&
+      /^(blob:)?https?:\/\//.test(value.url) &&
+      typeof value.name === 'string'
+    ) {
       return { url: value.url, name: value.name };
     }
   } catch {
@@ -129,6 +135,8 @@ async function fetchForDecrypt(
   { url, name }: { url: string; name: string },
   onBytes: (bytes: number) => void,
 ): Promise<{ file: File; discard: () => Promise<void> }> {
+  if (url.startsWith('blob:'))
+    return { file: await readPageBlob(url, name), discard: () => Promise.resolve() };
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'include' });
@@ -147,4 +155,30 @@ async function fetchForDecrypt(
     throw new Error(`The download of ${name} from ${new URL(url).host} broke off. Try the download again.`);
   }
   return { file: await spooled.finish(name), discard: spooled.discard };
+}
+
+/**
+ * A download the page built itself (a `blob:` URL): only a frame of that site can read it, so Keyward's content
+ * script there is asked, in each tab of the site, the one the user is looking at first.
+ */
+async function readPageBlob(url: string, name: string): Promise<File> {
+  const site = new URL(url).origin;
+  let problem = `No open page of ${hostOf(url)} holds ${name} any more; download it again.`;
+  for (const tabId of await tabIdsOnOrigin(site)) {
+    const answer = await askTab(tabId, {
+      type: 'keyward.readPageBlob',
+      url,
+    } satisfies ReadPageBlobRequest).catch(
+      () => undefined, // no Keyward content script in that tab (opened before the site was opted in)
+    );
+    if (answer instanceof Blob) return new File([answer], name, { type: answer.type });
+    if (answer && typeof (answer as { error?: unknown }).error === 'string')
+      problem = (answer as { error: string }).error;
+  }
+  throw new Error(problem);
+}
+
+/** The site's host for messages, also for blob:https://site/uuid URLs (whose own host is empty). */
+function hostOf(url: string): string {
+  return new URL(new URL(url).origin).host;
 }
