@@ -13,6 +13,7 @@
 
 const DIRECTORY = 'keyward-spool';
 const BLOB_BATCH_BYTES = 8 * 1024 * 1024;
+const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface Spool {
   /** Appends bytes; resolves once the file system took them (back-pressure for the producer). */
@@ -61,18 +62,38 @@ export async function openSpool(purpose: string, now = Date.now()): Promise<Spoo
   const name = `${purpose}-${now}-${crypto.randomUUID()}`;
   const handle = await dir.getFileHandle(name, { create: true });
   const writable = await handle.createWritable();
+  // Each write is a round trip to the browser process: gather stream chunks (often 64 KiB) into larger writes.
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    const joined = new Uint8Array(pendingBytes);
+    let at = 0;
+    for (const chunk of pending) {
+      joined.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    pending = [];
+    pendingBytes = 0;
+    await writable.write(joined);
+  };
   let open = true;
   return {
     async write(chunk) {
-      await writable.write(chunk as Uint8Array<ArrayBuffer>);
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
     },
     async finish(fileName, type = '') {
+      await flush();
       open = false;
       await writable.close();
       const file = await handle.getFile();
       return new File([file], fileName, { type });
     },
     async discard() {
+      pending = [];
+      pendingBytes = 0;
       if (open) await writable.abort().catch(() => undefined);
       open = false;
       await dir.removeEntry(name).catch(() => undefined);

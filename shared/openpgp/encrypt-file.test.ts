@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decrypt, enums, readKey, readMessage, readPrivateKey, type Signature } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FIXTURE_FINGERPRINTS as FPR,
@@ -59,6 +60,30 @@ describe('encryptFile with a signature', () => {
     });
     expect(Buffer.from(await readAllBytes(decrypted.plaintext)).equals(PLAINTEXT)).toBe(true);
     expect(await decrypted.signatures).toEqual([{ keyId: alice.summary.keyId, valid: true }]);
+  });
+
+  it.each([
+    [6, 'SHA-256', enums.hash.sha256],
+    [4, 'SHA-512', enums.hash.sha512],
+  ] as const)('signs for a v%i key with %s', async (v, _name, hash) => {
+    // SHA-256 streams fastest in JS; openpgp.js insists on SHA-512 for v4 (legacy EdDSA on Curve25519) keys.
+    const signer = v === 4 ? alice : bob;
+    const encrypted = await encryptFile({
+      plaintext: PLAINTEXT.subarray(0, 1000),
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+      signingKey: signer.unlocked,
+    });
+    const result: unknown = await decrypt({
+      message: await readMessage({ binaryMessage: await readAllBytes(encrypted.ciphertext) }),
+      decryptionKeys: await readPrivateKey({ armoredKey: alice.unlocked }),
+      verificationKeys: await readKey({ armoredKey: signer.publicKeyArmored }),
+      expectSigned: true,
+      format: 'binary',
+    });
+    const [signed] = (result as { signatures: { signature: Promise<Signature> }[] }).signatures;
+    const packet = (await signed!.signature).packets[0]!;
+    expect(packet.hashAlgorithm).toBe(hash);
   });
 
   it('reports a signature by a key it does not know as not valid, and an unsigned file as unsigned', async () => {

@@ -1,4 +1,4 @@
-import { createMessage, encrypt, type Key } from 'openpgp';
+import { createMessage, encrypt, enums, type Key } from 'openpgp';
 import type { Fingerprint } from '../identity';
 import { KeywardError, invalidInput } from '../errors';
 import { toByteStream, type Bytes } from './byte-streams';
@@ -31,6 +31,14 @@ export interface EncryptedFile {
   recipients: Fingerprint[];
 }
 
+/**
+ * A file's signature hashes every byte of it, as it streams, in JavaScript (a streamed hash cannot use WebCrypto's
+ * one-shot digest). SHA-256 runs about twice as fast as SHA-512 there (165 vs 76 MiB/s in V8), and is what
+ * RFC 9580 §5.2.3.4 asks of Ed25519 at least; keys still certify with SHA-512. openpgp.js keeps SHA-512 for v4
+ * keys (legacy EdDSA on Curve25519), so this speeds up files signed with v6 keys only.
+ */
+const FILE_SIGNATURE_CONFIG = Object.freeze({ ...PROFILE_CONFIG, preferredHashAlgorithm: enums.hash.sha256 });
+
 /** Encrypts a file for the recipients, streaming; a recipient that cannot encrypt at `date`: `invalid_input`. */
 export async function encryptFile(options: EncryptFileOptions): Promise<EncryptedFile> {
   const { date } = options;
@@ -62,7 +70,7 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
       ...(signingKeys.length > 0 ? { signingKeys } : {}),
       format: 'binary',
       date,
-      config: PROFILE_CONFIG,
+      config: signingKeys.length > 0 ? FILE_SIGNATURE_CONFIG : PROFILE_CONFIG,
     });
     return {
       ciphertext: ciphertext as ReadableStream<Uint8Array>,
