@@ -13,7 +13,6 @@
  * Peak memory is the browser's (PSS of all its processes) during each Keyward run, over its level just before.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -27,6 +26,7 @@ import { makeTestKey } from '../../tests/fixtures/test-keys';
 import { askBackground } from '../../tests/e2e/harness/ask-background';
 import { browserMemoryBytes, sampleBrowserMemory } from '../../tests/e2e/harness/browser-memory';
 import { launchExtension } from '../../tests/e2e/harness/launch-extension';
+import { writeRandomFile } from '../../tests/e2e/harness/random-file';
 
 const MiB = 1024 * 1024;
 const SIZES_MIB = (process.env.BENCH_FILE_MIB ?? '16,256,1024').split(',').map(Number);
@@ -44,18 +44,6 @@ export interface FileCryptoRow {
 }
 
 const mbps = (bytes: number, ms: number) => Number((bytes / 1e6 / (ms / 1000)).toFixed(1));
-
-async function writeRandomFile(path: string, bytes: number): Promise<void> {
-  const block = randomBytes(16 * MiB);
-  function* blocks() {
-    for (let done = 0; done < bytes; done += block.length) {
-      const copy = Buffer.from(block.subarray(0, Math.min(block.length, bytes - done)));
-      copy.writeUInt32BE(done / block.length, 0);
-      yield copy;
-    }
-  }
-  await pipeline(Readable.from(blocks()), createWriteStream(path));
-}
 
 function timed(run: () => void): number {
   const start = performance.now();

@@ -46,12 +46,7 @@ type MessageListener = Parameters<typeof browser.runtime.onMessage.addListener>[
 export function onRuntimeMessage(
   answer: (message: unknown, sender: RuntimeMessageSender) => Promise<unknown>,
 ): () => void {
-  // The chrome-style types of `wxt/browser` say the listener returns void; at run time it is
-  // webextension-polyfill (wxt.config.ts, modules), whose contract is "return a promise to reply".
-  const listener = ((message: unknown, sender: RuntimeMessageSender) =>
-    answer(message, sender)) as MessageListener;
-  browser.runtime.onMessage.addListener(listener);
-  return () => browser.runtime.onMessage.removeListener(listener);
+  return onRuntimeRequest(answer);
 }
 
 /** Sends a message to the extension's other contexts (the background) and resolves to its reply. */
@@ -71,6 +66,9 @@ export function openOptionsPage(): Promise<void> {
 export function onRuntimeRequest(
   answer: (message: unknown, sender: RuntimeMessageSender) => Promise<unknown> | undefined,
 ): () => void {
+  // The chrome-style types of `wxt/browser` say the listener returns void; at run time it is
+  // webextension-polyfill (wxt.config.ts, modules), whose contract is "return a promise to reply" (and return
+  // undefined to leave the message to another listener).
   const listener = ((message: unknown, sender: RuntimeMessageSender) =>
     answer(message, sender)) as MessageListener;
   browser.runtime.onMessage.addListener(listener);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -13,12 +13,12 @@ import { makeTestKey } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
 import { browserMemoryBytes, sampleBrowserMemory } from './harness/browser-memory';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { writeRandomFile } from './harness/random-file';
 
 // A 1 GiB file goes up through the extension (encrypted on the way) and comes back down (decrypted on the way),
 // while the browser's memory is sampled: it must not grow by anything like the file size. Bytes are streamed to
 // and from the extension's spool files, never held whole.
 const FILE_BYTES = 1024 * 1024 * 1024;
-const BLOCK = 16 * 1024 * 1024;
 /**
  * Allowed growth of the browser's memory (PSS of all its processes) over its level before the transfer. Holding
  * the file would add at least 1 GiB; streaming adds about 100-250 MiB here, nearly all in the extension's process
@@ -36,22 +36,6 @@ let original: { path: string; sha256: string };
 let stored: string;
 let uploaded: Promise<number> | undefined;
 
-/** Writes `FILE_BYTES` of random-looking bytes (a random block, numbered each time) and returns its hash. */
-async function makeLargeFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  const random = randomBytes(BLOCK);
-  function* blocks() {
-    for (let i = 0; i < FILE_BYTES / BLOCK; i++) {
-      const block = Buffer.from(random); // a copy each time: the stream may still be writing the previous one
-      block.writeUInt32BE(i, 0);
-      hash.update(block);
-      yield block;
-    }
-  }
-  await pipeline(Readable.from(blocks()), createWriteStream(path));
-  return hash.digest('hex');
-}
-
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -62,7 +46,10 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'keyward-e2e-large-'));
   downloads = join(work, 'downloads');
   stored = join(work, 'stored.pgp');
-  original = { path: join(work, 'big.bin'), sha256: await makeLargeFile(join(work, 'big.bin')) };
+  original = {
+    path: join(work, 'big.bin'),
+    sha256: await writeRandomFile(join(work, 'big.bin'), FILE_BYTES),
+  };
   server = createServer((req, res) => {
     if (req.url === '/pick') {
       res.writeHead(200, { 'content-type': 'text/html' });
