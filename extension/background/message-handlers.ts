@@ -20,6 +20,7 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
   const siteState = async (origin: string) => ({
     origin,
     enabled: await sites.isEnabled(origin),
+    ...(await sites.options(origin)),
     recipients: (await vault.status()).defaultKey?.userIds.slice(0, 1) ?? [],
   });
   return {
@@ -27,6 +28,13 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     'sites.setEnabled': async (r) => {
       await sites.setEnabled(r.origin, r.enabled);
       return siteState(r.origin);
+    },
+    'sites.update': async ({ origin, ...change }) => {
+      await sites.update(origin, {
+        ...(change.strict === undefined ? {} : { strict: change.strict }),
+        ...(change.outputName === undefined ? {} : { outputName: change.outputName }),
+      });
+      return siteState(origin);
     },
     'status.get': async () => ({ version, ...(await vault.status()) }),
     'vault.list': async () => ({ keys: await vault.list() }),

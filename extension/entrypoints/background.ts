@@ -14,7 +14,7 @@ import { createPublisher } from '../publishing/publisher';
 import { createSettingsStore } from '../settings/settings-store';
 import { createSitesStore } from '../sites/sites-store';
 import { createUploadService } from '../upload/upload-service';
-import { UPLOAD_PORT } from '../messaging/upload-port';
+import { PICKER_PORT, UPLOAD_PORT } from '../messaging/upload-port';
 import { DECRYPT_PORT } from '../messaging/decrypt-port';
 import { createDecryptService } from '../downloads/decrypt-service';
 import { createDownloadWatcher } from '../downloads/download-watcher';
@@ -77,12 +77,15 @@ export default defineBackground(() => {
     mayReach: hasOriginPermission,
     now: () => clock.now().getTime(),
   });
-  const serveUpload = createUploadService({
+  const uploads = createUploadService({
     vault,
     sites,
     settings,
     clock,
     extensionId: identity.id,
+    extensionBaseUrl: identity.baseUrl,
+    openPicker: (id) => openPopupWindow(`/picker.html#${id}`, { width: 460, height: 420 }),
+    newId: () => crypto.randomUUID(),
     askToUnlock: createUnlockPrompt({
       open: (origin) => openPopupWindow(`/unlock.html#${encodeURIComponent(origin)}`),
       isOpen: windowIsOpen,
@@ -92,7 +95,8 @@ export default defineBackground(() => {
   const serveDecrypt = createDecryptService({ vault, clock, baseUrl: identity.baseUrl });
   onPortConnect((port) => {
     if (port.name === KEY_WORK_PORT) attachKeyWork(port);
-    else if (port.name === UPLOAD_PORT) serveUpload(port);
+    else if (port.name === UPLOAD_PORT) uploads.serve(port);
+    else if (port.name === PICKER_PORT) uploads.servePicker(port);
     else if (port.name === DECRYPT_PORT) serveDecrypt(port);
     else port.disconnect();
   });

@@ -1,3 +1,5 @@
+import { SHOW_PICKER_EVENT } from './strict-picker';
+
 /**
  * Runs in the page's own JavaScript world (MAIN) at document_start on opted-in sites, before any page script. It
  * never sees file bytes. Two jobs:
@@ -13,6 +15,7 @@
  */
 export function installMainWorldHook(win: Window & typeof globalThis): void {
   const { HTMLElement, HTMLInputElement, EventTarget, Event, Node } = win;
+  const PageEvent = Event;
   // Native getters captured now, before page code can redefine them. Called on elements of any same-origin frame:
   // a page can take an input from one frame and a click from another, so no `instanceof` (which is per frame).
   const inputType = getter(HTMLInputElement.prototype, 'type');
@@ -43,17 +46,22 @@ export function installMainWorldHook(win: Window & typeof globalThis): void {
   });
 
   // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
+  const dispatchEvent = EventTarget.prototype.dispatchEvent;
+
+  // showPicker() fires no click: the input first hears a cancelable SHOW_PICKER_EVENT, which Keyward's content
+  // script cancels in strict mode (its own picker opens instead), and the browser's picker opens only if not.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
   const showPicker = HTMLInputElement.prototype.showPicker as (() => void) | undefined;
   if (typeof showPicker === 'function') {
     lock(HTMLInputElement.prototype, 'showPicker', function (this: HTMLInputElement) {
       adopt(this);
+      const opening = new PageEvent(SHOW_PICKER_EVENT, { bubbles: true, composed: true, cancelable: true });
+      if (brandCall(inputType, this, 'file') && !dispatchEvent.call(this, opening)) return undefined;
       return showPicker.call(this);
     });
   }
 
   // A synthetic click event also opens a file input's picker (with user activation): the same adoption applies.
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
-  const dispatchEvent = EventTarget.prototype.dispatchEvent;
   lock(EventTarget.prototype, 'dispatchEvent', function (this: EventTarget, event: Event) {
     if (brandCall(eventType, event, 'click')) adopt(this);
     return dispatchEvent.call(this, event);

@@ -83,7 +83,18 @@ export interface Settings {
 }
 
 /** Whether Keyward encrypts uploads on a site (an origin such as `https://files.example.com`). */
-export interface SiteState {
+/** How encrypted uploads are named: `name.ext.pgp` (default), `name.ext.gpg`, or the original name unchanged. */
+export const OUTPUT_NAMES = ['pgp', 'gpg', 'same'] as const;
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
+/** A site's upload options. */
+export interface SiteOptions {
+  /** Keyward's own file picker opens instead of the page's, so page scripts never hold the plaintext File. */
+  readonly strict: boolean;
+  readonly outputName: OutputName;
+}
+
+export interface SiteState extends SiteOptions {
   readonly origin: string;
   readonly enabled: boolean;
   /** Who uploads there are encrypted for (user ids); empty without a default key. */
@@ -216,6 +227,16 @@ export const protocol = {
   /** Opts a site in or out. Opting in needs the site's host permission, which the page asks for first. */
   'sites.setEnabled': message<SiteState>()({
     request: z.strictObject({ origin: siteOrigin, enabled: z.boolean() }),
+    senders: 'extension-page',
+  }),
+
+  /** Changes an opted-in site's options: strict mode, the name of encrypted files. */
+  'sites.update': message<SiteState>()({
+    request: z.strictObject({
+      origin: siteOrigin,
+      strict: z.boolean().optional(),
+      outputName: z.enum(OUTPUT_NAMES).optional(),
+    }),
     senders: 'extension-page',
   }),
 

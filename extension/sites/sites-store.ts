@@ -1,9 +1,26 @@
 import { z } from 'zod';
 import { KeywardError } from '../../shared/errors';
+import { OUTPUT_NAMES, type OutputName, type SiteOptions } from '../messaging/protocol';
 import type { StorageArea } from '../platform/storage';
 
 const KEY = 'sites';
-const schema = z.record(z.string(), z.object({ enabled: z.literal(true), since: z.number() }));
+export const DEFAULT_SITE_OPTIONS: SiteOptions = Object.freeze({ strict: false, outputName: 'pgp' });
+
+const schema = z.record(
+  z.string(),
+  z.object({
+    enabled: z.literal(true),
+    since: z.number(),
+    // Added after the first release: sites stored before have neither, and get the defaults.
+    strict: z.boolean().default(DEFAULT_SITE_OPTIONS.strict),
+    outputName: z.enum(OUTPUT_NAMES).default(DEFAULT_SITE_OPTIONS.outputName),
+  }),
+);
+
+/** The file name an upload of `name` gets on a site with these options. */
+export function outputFileName(name: string, outputName: OutputName): string {
+  return outputName === 'same' ? name : `${name}.${outputName}`;
+}
 
 export interface SitesDeps {
   readonly local: StorageArea;
@@ -23,12 +40,26 @@ export function createSitesStore({ local, register, mayReach, now }: SitesDeps) 
     async isEnabled(origin: string): Promise<boolean> {
       return origin in (await all());
     },
+    /** The options of an opted-in site; the defaults for any other. */
+    async options(origin: string): Promise<SiteOptions> {
+      const site = (await all())[origin];
+      return site ? { strict: site.strict, outputName: site.outputName } : DEFAULT_SITE_OPTIONS;
+    },
+    /** Changes an opted-in site's options (a site must be opted in first). */
+    async update(origin: string, change: Partial<SiteOptions>): Promise<SiteOptions> {
+      const sites = await all();
+      const site = sites[origin];
+      if (!site) throw new KeywardError('invalid_input', `Encrypting uploads is not on for ${origin}.`);
+      sites[origin] = { ...site, ...change };
+      await local.set({ [KEY]: sites });
+      return { strict: sites[origin].strict, outputName: sites[origin].outputName };
+    },
     async setEnabled(origin: string, enabled: boolean): Promise<void> {
       if (enabled && !(await mayReach(origin))) {
         throw new KeywardError('forbidden', `Keyward needs permission to read and change ${origin} first.`);
       }
       const sites = await all();
-      if (enabled) sites[origin] = { enabled: true, since: now() };
+      if (enabled) sites[origin] = { ...DEFAULT_SITE_OPTIONS, ...sites[origin], enabled: true, since: now() };
       else delete sites[origin];
       await local.set({ [KEY]: sites });
       await register(Object.keys(sites));

@@ -1,11 +1,11 @@
 import type { Clock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
-import type { EncryptRequest, UploadReport } from '../messaging/upload-port';
+import type { PickerReport, PickerRequest, UploadReport, UploadRequest } from '../messaging/upload-port';
 import type { MessagePort } from '../platform/ports';
 import { spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
-import type { SitesStore } from '../sites/sites-store';
+import { outputFileName, type SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
 
 export interface UploadServiceDeps {
@@ -16,6 +16,11 @@ export interface UploadServiceDeps {
   readonly settings: SettingsStore;
   readonly clock: Clock;
   readonly extensionId: string;
+  /** `chrome-extension://<id>/`: only Keyward's own picker page may hand over files for a strict-mode pick. */
+  readonly extensionBaseUrl: string;
+  /** Opens Keyward's picker page (strict mode) for this request id. */
+  readonly openPicker: (id: string) => Promise<unknown>;
+  readonly newId: () => string;
 }
 
 /** Progress goes to the page's toast about every this many bytes of ciphertext. */
@@ -27,7 +32,8 @@ const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
  * stays flat in file size), and answers with disk-backed `name.ext.pgp` files. Anything wrong is reported as `failed`, and the content script then uploads nothing.
  */
 export function createUploadService(deps: UploadServiceDeps) {
-  const { vault, sites, settings, clock, extensionId, askToUnlock } = deps;
+  const { vault, sites, settings, clock, extensionId, extensionBaseUrl, askToUnlock, openPicker, newId } =
+    deps;
 
   /** The default key, unlocked: uploads are signed with it. Locked: the user is asked, and the upload waits. */
   async function signingKey(fingerprint: string, origin: string) {
@@ -40,15 +46,21 @@ export function createUploadService(deps: UploadServiceDeps) {
     }
   }
 
-  async function encryptAll(request: EncryptRequest, origin: string, report: (r: UploadReport) => void) {
+  /** Who uploads are encrypted for: the default key's first user id (the teams work adds more). */
+  async function recipientsFor(): Promise<string[]> {
+    return (await vault.status()).defaultKey?.userIds.slice(0, 1) ?? [];
+  }
+
+  async function encryptAll(files: readonly File[], origin: string, report: (r: UploadReport) => void) {
     const defaultKey = (await vault.status()).defaultKey;
     if (!defaultKey) throw new Error('no-key');
+    const { outputName } = await sites.options(origin);
     const recipient = await vault.publicKey(defaultKey.fingerprint);
     const signWith = await signingKey(defaultKey.fingerprint, origin);
     const out: File[] = [];
     const written: (() => Promise<void>)[] = [];
     try {
-      for (const file of request.files) {
+      for (const file of files) {
         out.push(await encryptOne(file));
       }
     } catch (error) {
@@ -73,11 +85,38 @@ export function createUploadService(deps: UploadServiceDeps) {
         report({ kind: 'progress', file: file.name, done: Math.min(bytes, file.size), total: file.size });
       });
       written.push(spooled.discard);
-      return spooled.finish(`${file.name}.pgp`, 'application/pgp-encrypted');
+      return spooled.finish(outputFileName(file.name, outputName), 'application/pgp-encrypted');
     }
   }
 
-  return function serve(port: MessagePort): void {
+  /** Strict-mode picks waiting for Keyward's picker page, by the random id in that page's URL. */
+  const picks = new Map<
+    string,
+    { origin: string; multiple: boolean; accept: string; content: MessagePort }
+  >();
+
+  /** Encrypts for the content script's port and reports there (and to the picker page, if one chose the files). */
+  async function encryptFor(
+    content: MessagePort,
+    origin: string,
+    files: readonly File[],
+    alsoReport: (r: UploadReport) => void = () => undefined,
+  ): Promise<boolean> {
+    const securityPhrase = (await settings.get()).securityPhrase;
+    try {
+      const result = await encryptAll(files, origin, (r) => {
+        content.post(r);
+        alsoReport(r);
+      });
+      content.post({ kind: 'done', ...result, securityPhrase } satisfies UploadReport);
+      return true;
+    } catch (error) {
+      content.post({ kind: 'failed', message: failureText(error), securityPhrase } satisfies UploadReport);
+      return false;
+    }
+  }
+
+  function serve(port: MessagePort): void {
     const sender = port.sender;
     const origin = senderOrigin(sender);
     port.onMessage((message) => {
@@ -88,8 +127,10 @@ export function createUploadService(deps: UploadServiceDeps) {
           port.disconnect();
           return;
         }
+        const request = message as Partial<UploadRequest> | null;
         // A frame whose site cannot be told (a sandboxed frame's opaque origin) fails closed, never through.
         if (origin === undefined) {
+          if (request?.kind === 'mode') port.post({ kind: 'mode', strict: false } satisfies UploadReport);
           const text = 'Keyward cannot tell which site this frame belongs to, so nothing was uploaded.';
           port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
           return;
@@ -98,8 +139,29 @@ export function createUploadService(deps: UploadServiceDeps) {
           port.post({ kind: 'passthrough' } satisfies UploadReport);
           return;
         }
-        const request = message as EncryptRequest;
-        if (!Array.isArray(request.files) || !request.files.every((f) => f instanceof File)) {
+        if (request?.kind === 'mode') {
+          port.post({ kind: 'mode', strict: (await sites.options(origin)).strict } satisfies UploadReport);
+          return;
+        }
+        if (request?.kind === 'pick') {
+          const id = newId();
+          picks.set(id, {
+            origin,
+            multiple: request.multiple === true,
+            accept: typeof request.accept === 'string' ? request.accept.slice(0, 1000) : '',
+            content: port,
+          });
+          // The page navigated away or closed: nothing is waiting for the picker any more.
+          port.onDisconnect(() => picks.delete(id));
+          await openPicker(id).catch(() => {
+            picks.delete(id);
+            const text = 'Keyward could not open its file picker, so nothing was uploaded.';
+            port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
+          });
+          return;
+        }
+        const files = request?.kind === 'encrypt' ? request.files : undefined;
+        if (!Array.isArray(files) || !files.every((f) => f instanceof File)) {
           port.post({
             kind: 'failed',
             message: 'Keyward received no file.',
@@ -107,15 +169,75 @@ export function createUploadService(deps: UploadServiceDeps) {
           } satisfies UploadReport);
           return;
         }
-        try {
-          const result = await encryptAll(request, origin, (r) => port.post(r));
-          port.post({ kind: 'done', ...result, securityPhrase } satisfies UploadReport);
-        } catch (error) {
-          port.post({ kind: 'failed', message: failureText(error), securityPhrase } satisfies UploadReport);
-        }
+        await encryptFor(port, origin, files);
       })();
     });
-  };
+  }
+
+  /**
+   * Keyward's picker page (strict mode): it introduces itself with its request id, gets what to show, and hands
+   * over the files the user chose. Closing it without choosing cancels the pick; the page gets nothing.
+   */
+  function servePicker(port: MessagePort): void {
+    if (!port.sender?.url?.startsWith(extensionBaseUrl)) {
+      port.disconnect();
+      return;
+    }
+    let id: string | undefined;
+    let handedOver = false;
+    port.onDisconnect(() => {
+      const pick = id === undefined ? undefined : picks.get(id);
+      if (!pick || handedOver) return;
+      picks.delete(id!);
+      pick.content.post({ kind: 'cancelled' } satisfies UploadReport);
+    });
+    port.onMessage((message) => {
+      void (async () => {
+        const request = message as Partial<PickerRequest> | null;
+        if (request?.kind === 'ping') return;
+        if (request?.kind === 'hello' && typeof request.id === 'string' && id === undefined) {
+          const pick = picks.get(request.id);
+          if (!pick) {
+            port.post({
+              kind: 'failed',
+              message: 'This file picker is no longer wanted.',
+            } satisfies PickerReport);
+            return;
+          }
+          id = request.id;
+          const { securityPhrase } = await settings.get();
+          port.post({
+            kind: 'request',
+            site: new URL(pick.origin).host,
+            multiple: pick.multiple,
+            accept: pick.accept,
+            recipients: await recipientsFor(),
+            securityPhrase,
+          } satisfies PickerReport);
+          return;
+        }
+        const pick = id === undefined ? undefined : picks.get(id);
+        const files = request?.kind === 'files' ? request.files : undefined;
+        if (!pick || !Array.isArray(files) || files.length === 0 || !files.every((f) => f instanceof File)) {
+          port.post({ kind: 'failed', message: 'Keyward received no file.' } satisfies PickerReport);
+          return;
+        }
+        handedOver = true;
+        picks.delete(id!);
+        const chosen = pick.multiple ? files : files.slice(0, 1);
+        const ok = await encryptFor(pick.content, pick.origin, chosen, (r) => {
+          if (r.kind === 'progress') port.post(r satisfies PickerReport);
+        });
+        port.post(
+          (ok
+            ? { kind: 'done' }
+            : { kind: 'failed', message: 'Nothing was uploaded; the page says why.' }) satisfies PickerReport,
+        );
+      })();
+    });
+  }
+
+  return { serve, servePicker };
 }
 
 /**

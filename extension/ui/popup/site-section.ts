@@ -1,5 +1,5 @@
 import { KeywardError } from '../../../shared/errors';
-import type { SiteState } from '../../messaging/protocol';
+import type { OutputName, SiteState } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { requestOriginPermission } from '../../platform/permissions';
 import { activeTabUrl } from '../../platform/tabs';
@@ -13,6 +13,9 @@ export function startSiteSection(): void {
   const ui = {
     text: requiredElement('site', HTMLParagraphElement),
     toggle: requiredElement('site-toggle', HTMLButtonElement),
+    options: requiredElement('site-options', HTMLDivElement),
+    strict: requiredElement('site-strict', HTMLInputElement),
+    outputName: requiredElement('site-output-name', HTMLSelectElement),
     error: requiredElement('error', HTMLParagraphElement),
   };
   activeTabUrl()
@@ -27,7 +30,14 @@ export function startSiteSection(): void {
 /** Whether uploads on the tab's site are encrypted, and the switch to change it. */
 async function showSite(
   url: string | undefined,
-  ui: { text: HTMLElement; toggle: HTMLButtonElement; error: HTMLElement },
+  ui: {
+    text: HTMLElement;
+    toggle: HTMLButtonElement;
+    options: HTMLElement;
+    strict: HTMLInputElement;
+    outputName: HTMLSelectElement;
+    error: HTMLElement;
+  },
 ): Promise<void> {
   const origin = url && URL.canParse(url) ? new URL(url).origin : undefined;
   if (origin === undefined || !/^https?:/.test(origin)) {
@@ -39,8 +49,26 @@ async function showSite(
     ui.text.textContent = siteText(url, state);
     ui.toggle.textContent = state.enabled ? 'Stop encrypting uploads here' : 'Encrypt uploads on this site';
     ui.toggle.hidden = false;
+    ui.options.hidden = !state.enabled;
+    ui.strict.checked = state.strict;
+    ui.outputName.value = state.outputName;
   };
   render();
+  const update = (change: { strict?: boolean; outputName?: OutputName }) => {
+    ui.error.hidden = true;
+    sendMessage('sites.update', { origin, ...change })
+      .then((next) => {
+        state = next;
+        render();
+      })
+      .catch((e: unknown) => {
+        render(); // back to what is stored
+        ui.error.textContent = errorText(e);
+        ui.error.hidden = false;
+      });
+  };
+  ui.strict.addEventListener('change', () => update({ strict: ui.strict.checked }));
+  ui.outputName.addEventListener('change', () => update({ outputName: ui.outputName.value as OutputName }));
   ui.toggle.addEventListener('click', () => {
     // Asked inside the click: browsers grant host permissions only during a user gesture.
     const allowed = state.enabled ? Promise.resolve(true) : requestOriginPermission(origin);

@@ -12,8 +12,25 @@ describe('siteText', () => {
     ],
     [
       'https://files.example.com/',
-      { origin: 'https://files.example.com', enabled: true, recipients: ['Alice <a@example.org>'] },
-      /^files\.example\.com: uploads are encrypted for Alice <a@example\.org>/,
+      {
+        origin: 'https://files.example.com',
+        enabled: true,
+        recipients: ['Alice <a@example.org>'],
+        strict: false,
+        outputName: 'pgp' as const,
+      },
+      /^files\.example\.com: uploads are encrypted for Alice <a@example\.org>, as name\.ext\.pgp\. Reload/,
+    ],
+    [
+      'https://files.example.com/',
+      {
+        origin: 'https://files.example.com',
+        enabled: true,
+        recipients: ['Alice <a@example.org>'],
+        strict: true,
+        outputName: 'same' as const,
+      },
+      /keeping their names\. Files are chosen in Keyward’s own picker\./,
     ],
   ])('%s', (url, state, text) => expect(siteText(url, state)).toMatch(text));
 });

@@ -8,7 +8,9 @@ export function siteText(url: string | undefined, state?: SiteState): string {
     return 'This is a browser page; Keyward does nothing here.';
   if (state?.enabled) {
     const who = state.recipients.length > 0 ? state.recipients.join(', ') : 'nobody yet (set up your key)';
-    return `${host}: uploads are encrypted for ${who}. Reload open pages of this site to start.`;
+    const named = state.outputName === 'same' ? 'keeping their names' : `as name.ext.${state.outputName}`;
+    const picker = state.strict ? ' Files are chosen in Keyward’s own picker.' : '';
+    return `${host}: uploads are encrypted for ${who}, ${named}.${picker} Reload open pages of this site to start.`;
   }
   return `${host}: uploads on this site are not encrypted by Keyward.`;
 }
