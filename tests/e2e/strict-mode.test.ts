@@ -101,6 +101,16 @@ describe('strict mode (Chromium)', () => {
     await page.close();
   });
 
+  it.each(['open', 'closed'])("an input in a %s shadow root opens Keyward's picker", async (mode) => {
+    const { page, choosers } = await openSite('/upload/shadow-roots.html');
+    const picker = await pickerOpenedBy(() => page.locator(`upload-${mode}`).click());
+    const plaintext = Buffer.from(`in a ${mode} shadow root`);
+    await picker.setInputFiles('#files', { name: `${mode}.txt`, mimeType: 'text/plain', buffer: plaintext });
+    await expectCiphertextUpload(`${mode}.txt`, plaintext);
+    expect(choosers).toEqual([]);
+    await page.close();
+  });
+
   it("showPicker() opens Keyward's picker too", async () => {
     const { page, choosers } = await openSite('/upload/fetch-formdata.html');
     await page.evaluate(() => {
