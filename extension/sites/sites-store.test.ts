@@ -43,6 +43,17 @@ describe('sites store', () => {
     expect(await store().options(SITE)).toEqual({ strict: false, outputName: 'pgp' });
   });
 
+  it('reports a damaged list instead of reading it as empty (uploads fail closed), and turning a site on repairs it', async () => {
+    await fakeBrowser.storage.local.set({ sites: { [SITE]: { enabled: 'yes' } } });
+    const sites = store();
+    const error: unknown = await sites.isEnabled(SITE).catch((e: unknown) => e);
+    expect(isKeywardError(error, 'unavailable')).toBe(true);
+    expect((error as Error).message).toMatch(/damaged/);
+    await sites.setEnabled(SITE, true);
+    expect(await sites.isEnabled(SITE)).toBe(true);
+    expect(await sites.options(SITE)).toEqual({ strict: false, outputName: 'pgp' });
+  });
+
   it('refuses options for a site that is not on', async () => {
     const error: unknown = await store()
       .update(SITE, { strict: true })

@@ -32,9 +32,19 @@ export interface SitesDeps {
 
 /** The sites the user opted in, remembered in storage.local; each change re-registers the interception scripts. */
 export function createSitesStore({ local, register, mayReach, now }: SitesDeps) {
-  async function all() {
+  /**
+   * The stored list. A damaged one is reported, not read as empty: every upload on an opted-in site then fails
+   * closed with this message instead of going out unencrypted. Turning a site on or off starts a new list.
+   */
+  async function all(options: { repair?: boolean } = {}) {
     const parsed = schema.safeParse((await local.get(KEY)) ?? {});
-    return parsed.success ? parsed.data : {};
+    if (parsed.success) return parsed.data;
+    if (options.repair) return {};
+    throw new KeywardError(
+      'unavailable',
+      "Keyward's list of sites is damaged. Turn encryption on again for this site from Keyward's toolbar " +
+        'button to repair it.',
+    );
   }
   return {
     async isEnabled(origin: string): Promise<boolean> {
@@ -58,7 +68,7 @@ export function createSitesStore({ local, register, mayReach, now }: SitesDeps) 
       if (enabled && !(await mayReach(origin))) {
         throw new KeywardError('forbidden', `Keyward needs permission to read and change ${origin} first.`);
       }
-      const sites = await all();
+      const sites = await all({ repair: true });
       if (enabled) sites[origin] = { ...DEFAULT_SITE_OPTIONS, ...sites[origin], enabled: true, since: now() };
       else delete sites[origin];
       await local.set({ [KEY]: sites });

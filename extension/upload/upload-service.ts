@@ -120,58 +120,67 @@ export function createUploadService(deps: UploadServiceDeps) {
     const sender = port.sender;
     const origin = senderOrigin(sender);
     port.onMessage((message) => {
-      void (async () => {
-        const securityPhrase = (await settings.get()).securityPhrase;
-        // Only our own content script, in a tab, on a site the user opted in. Anything else learns nothing.
-        if (sender?.id !== extensionId || sender.tab === undefined) {
-          port.disconnect();
-          return;
-        }
-        const request = message as Partial<UploadRequest> | null;
-        // A frame whose site cannot be told (a sandboxed frame's opaque origin) fails closed, never through.
-        if (origin === undefined) {
-          if (request?.kind === 'mode') port.post({ kind: 'mode', strict: false } satisfies UploadReport);
-          const text = 'Keyward cannot tell which site this frame belongs to, so nothing was uploaded.';
-          port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
-          return;
-        }
-        if (!(await sites.isEnabled(origin))) {
-          port.post({ kind: 'passthrough' } satisfies UploadReport);
-          return;
-        }
-        if (request?.kind === 'mode') {
-          port.post({ kind: 'mode', strict: (await sites.options(origin)).strict } satisfies UploadReport);
-          return;
-        }
-        if (request?.kind === 'pick') {
-          const id = newId();
-          picks.set(id, {
-            origin,
-            multiple: request.multiple === true,
-            accept: typeof request.accept === 'string' ? request.accept.slice(0, 1000) : '',
-            content: port,
-          });
-          // The page navigated away or closed: nothing is waiting for the picker any more.
-          port.onDisconnect(() => picks.delete(id));
-          await openPicker(id).catch(() => {
-            picks.delete(id);
-            const text = 'Keyward could not open its file picker, so nothing was uploaded.';
-            port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
-          });
-          return;
-        }
-        const files = request?.kind === 'encrypt' ? request.files : undefined;
-        if (!Array.isArray(files) || !files.every((f) => f instanceof File)) {
-          port.post({
-            kind: 'failed',
-            message: 'Keyward received no file.',
-            securityPhrase,
-          } satisfies UploadReport);
-          return;
-        }
-        await encryptFor(port, origin, files);
-      })();
+      // Any failure answers `failed`: the content script then uploads nothing and the notice says why.
+      answer(message).catch(async (error: unknown) => {
+        const securityPhrase = await settings.get().then(
+          (s) => s.securityPhrase,
+          () => '',
+        );
+        port.post({ kind: 'failed', message: failureText(error), securityPhrase } satisfies UploadReport);
+      });
     });
+
+    async function answer(message: unknown): Promise<void> {
+      const securityPhrase = (await settings.get()).securityPhrase;
+      // Only our own content script, in a tab, on a site the user opted in. Anything else learns nothing.
+      if (sender?.id !== extensionId || sender.tab === undefined) {
+        port.disconnect();
+        return;
+      }
+      const request = message as Partial<UploadRequest> | null;
+      // A frame whose site cannot be told (a sandboxed frame's opaque origin) fails closed, never through.
+      if (origin === undefined) {
+        if (request?.kind === 'mode') port.post({ kind: 'mode', strict: false } satisfies UploadReport);
+        const text = 'Keyward cannot tell which site this frame belongs to, so nothing was uploaded.';
+        port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
+        return;
+      }
+      if (!(await sites.isEnabled(origin))) {
+        port.post({ kind: 'passthrough' } satisfies UploadReport);
+        return;
+      }
+      if (request?.kind === 'mode') {
+        port.post({ kind: 'mode', strict: (await sites.options(origin)).strict } satisfies UploadReport);
+        return;
+      }
+      if (request?.kind === 'pick') {
+        const id = newId();
+        picks.set(id, {
+          origin,
+          multiple: request.multiple === true,
+          accept: typeof request.accept === 'string' ? request.accept.slice(0, 1000) : '',
+          content: port,
+        });
+        // The page navigated away or closed: nothing is waiting for the picker any more.
+        port.onDisconnect(() => picks.delete(id));
+        await openPicker(id).catch(() => {
+          picks.delete(id);
+          const text = 'Keyward could not open its file picker, so nothing was uploaded.';
+          port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
+        });
+        return;
+      }
+      const files = request?.kind === 'encrypt' ? request.files : undefined;
+      if (!Array.isArray(files) || !files.every((f) => f instanceof File)) {
+        port.post({
+          kind: 'failed',
+          message: 'Keyward received no file.',
+          securityPhrase,
+        } satisfies UploadReport);
+        return;
+      }
+      await encryptFor(port, origin, files);
+    }
   }
 
   /**

@@ -9,8 +9,9 @@ import { keywardNoticeText } from './harness/keyward-notice';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
-// Faults inside the extension itself: the background (a Chromium service worker the browser may stop at any time)
-// dies while it encrypts an upload. The page must get nothing, the user must be told, and the next upload must work.
+// Faults inside the extension itself. The background (a Chromium service worker the browser may stop at any time)
+// dies while it encrypts an upload: the page must get nothing, the user must be told, and the next upload must work.
+// Keyward's storage is damaged: it says so, uploads fail closed, and nothing stored is silently dropped.
 let ext: LaunchedExtension;
 let site: StaticServer;
 let work: string;
@@ -68,3 +69,72 @@ it('the service worker stopped mid-encryption: nothing is uploaded, the user is 
   expect(upload!.body.toString('latin1')).toContain('filename="again.txt.pgp"');
   await page.close();
 }, 90_000);
+
+/** Writes straight into Keyward's storage, as a disk error or a buggy older version might have left it. */
+async function corrupt(key: string, value: unknown): Promise<void> {
+  await ext.serviceWorker.evaluate(
+    ([k, v]) =>
+      (
+        globalThis as unknown as { chrome: { storage: { local: { set(i: object): Promise<void> } } } }
+      ).chrome.storage.local.set({ [k]: v }),
+    [key, value] as const,
+  );
+}
+
+async function stored(key: string): Promise<unknown> {
+  return ext.serviceWorker.evaluate(
+    async (k) =>
+      (
+        await (
+          globalThis as unknown as {
+            chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } };
+          }
+        ).chrome.storage.local.get(k)
+      )[k],
+    key,
+  );
+}
+
+it('a damaged list of sites: uploads fail closed and say so; turning the site on again repairs it', async () => {
+  await corrupt('sites', { [site.origin]: { enabled: 'perhaps' } });
+  const page = await ext.context.newPage();
+  await page.goto(site.url('/upload/fetch-formdata.html'));
+  const before = site.uploads.length;
+  await page.setInputFiles('#file', {
+    name: 'd.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('damaged'),
+  });
+  await expect
+    .poll(() => keywardNoticeText(ext.context, page))
+    .toMatch(/Nothing was uploaded: Keyward's list of sites is damaged/);
+  await page.waitForTimeout(300);
+  expect(site.uploads.length).toBe(before);
+
+  expect(await askBackground(ext, 'sites.setEnabled', { origin: site.origin, enabled: true })).toMatchObject({
+    ok: true,
+  });
+  await page.reload();
+  await page.setInputFiles('#file', {
+    name: 'r.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('repaired'),
+  });
+  const uploads = await site.waitForUploads(before + 1, 20_000);
+  expect(uploads.at(-1)!.body.toString('latin1')).toContain('filename="r.txt.pgp"');
+  await page.close();
+});
+
+it('damaged stored keys: the popup says so and the stored keys are left exactly as they were', async () => {
+  const damaged = { keys: { NOT_A_FINGERPRINT: 'garbage' }, defaultFingerprint: 7 };
+  const original = await stored('vault.keys');
+  await corrupt('vault.keys', damaged);
+  try {
+    const popup = await ext.openExtensionPage('popup.html');
+    await popup.getByText(/stored keys are damaged/).waitFor();
+    await popup.close();
+    expect(await stored('vault.keys')).toEqual(damaged);
+  } finally {
+    await corrupt('vault.keys', original);
+  }
+});
