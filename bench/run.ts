@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { benchFileCrypto } from './extension/file-crypto-bench';
+import { benchKeyserverLoad } from './keyserver/load-bench';
 import { benchKeyserverLookups } from './keyserver/lookup-bench';
 
 const TARGET_RATIO = 0.5;
@@ -22,6 +23,18 @@ console.log(
 const errors = rows.reduce((n, r) => n + Number(r['errors/non-2xx']), 0);
 if (errors > 0) {
   console.error(`${errors} failed or non-2xx responses during the load: see the table`);
+  process.exitCode = 1;
+}
+
+console.log(
+  '\nKeyserver under a mixed load: lookups, uploads and verification confirmations, 100k stored keys, SQLite',
+);
+const loaded = await benchKeyserverLoad();
+console.table(loaded.rows);
+if (loaded.unexpected > 0) {
+  console.error(
+    `${loaded.unexpected} errors or unexpected statuses under load (only 200, 404 and 429 are intended)`,
+  );
   process.exitCode = 1;
 }
 

@@ -31,6 +31,8 @@ export async function startKeyserverProcess(env: Record<string, string>) {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    /** The process id (benchmarks read its memory from /proc). */
+    pid: child.pid!,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
       if (child.exitCode !== null) return child.exitCode;
