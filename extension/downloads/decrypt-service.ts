@@ -23,16 +23,22 @@ export function createDecryptService({
   baseUrl: string;
 }) {
   async function run(file: File, report: (r: DecryptReport) => void): Promise<DecryptReport> {
-    const info = await inspectMessage(file.stream());
-    if (info.encryption === null) return failed('This is not an encrypted OpenPGP file.');
+    let info: Awaited<ReturnType<typeof inspectMessage>>;
+    try {
+      info = await inspectMessage(file.stream());
+    } catch (error) {
+      if (isKeywardError(error, 'invalid_input') && error.details.notEncrypted === 1) {
+        return notForMe('This is not an encrypted OpenPGP file.');
+      }
+      throw error;
+    }
+    if (info.encryption === null) return notForMe('This is not an encrypted OpenPGP file.');
     const mine = await vault.keyIds();
     const wanted = new Set(info.recipients.map((r) => r.keyId as string));
     const keys = (await vault.list()).filter((k) => mine[k.fingerprint]?.some((id) => wanted.has(id)));
     if (keys.length === 0 && info.hiddenRecipients === 0) {
       const ids = info.recipients.map((r) => r.keyId).join(', ') || 'nobody';
-      return failed(
-        `This file is not encrypted to any of your keys (it is for key ${ids}). Nothing was decrypted.`,
-      );
+      return notForMe(`This file is not encrypted to any of your keys (it is for key ${ids}).`);
     }
     const candidates = keys.length > 0 ? keys : await vault.list();
     const unlocked = candidates.find((k) => k.unlocked);
@@ -106,6 +112,10 @@ function describeSignatures(
         : `signed by a key Keyward does not know (${keyId}), not checked`;
     })
     .join('; ');
+}
+
+function notForMe(message: string): DecryptReport {
+  return { kind: 'not-for-me', message };
 }
 
 function failed(message: string): DecryptReport {

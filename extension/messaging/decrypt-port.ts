@@ -17,4 +17,9 @@ export type DecryptReport =
       /** Who signed it, in words: "signed by Alice <…>", "not signed", or a key Keyward does not know. */
       readonly signature: string;
     }
+  /**
+   * Not a file Keyward can decrypt, and not a damaged one: not encrypted at all (a public key, a signature) or for
+   * someone else's key. A download is then saved as it is.
+   */
+  | { readonly kind: 'not-for-me'; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };

@@ -77,4 +77,20 @@ describe('inspectMessage', () => {
     const error: unknown = await inspectMessage(new TextEncoder().encode('hello')).catch((e: unknown) => e);
     expect(isKeywardError(error, 'invalid_input')).toBe(true);
   });
+
+  it('tells a file that is no encrypted message (a public key) from a damaged one (cut short)', async () => {
+    const key: unknown = await inspectMessage(new TextEncoder().encode(alice.publicKeyArmored)).catch(
+      (e: unknown) => e,
+    );
+    expect(isKeywardError(key, 'invalid_input') && key.details.notEncrypted).toBe(1);
+    const encrypted = await encryptFile({
+      plaintext: new Uint8Array(100),
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+    });
+    const whole = await readAllBytes(encrypted.ciphertext);
+    const cut: unknown = await inspectMessage(whole.subarray(0, 20)).catch((e: unknown) => e);
+    expect(isKeywardError(cut)).toBe(true);
+    expect(isKeywardError(cut) && cut.details.notEncrypted).toBeFalsy();
+  });
 });

@@ -20,6 +20,7 @@ let downloads: string;
 const original = randomBytes(2 * 1024 * 1024 + 7);
 let ciphertext: Buffer;
 let pageMade: Buffer;
+let forSomeoneElse: Buffer;
 
 beforeAll(async () => {
   const encrypted = await encryptFile({
@@ -36,6 +37,13 @@ beforeAll(async () => {
     filename: 'made-here.pdf',
   });
   pageMade = Buffer.from(await readAllBytes(forBlob.ciphertext));
+  const other = await encryptFile({
+    plaintext: original,
+    recipients: [readFixture('gnupg-rsa3072.pub')],
+    date: new Date(),
+    filename: 'theirs.pdf',
+  });
+  forSomeoneElse = Buffer.from(await readAllBytes(other.ciphertext));
   server = createServer((req, res) => {
     const loggedIn = /(^|; )session=s3cret/.test(req.headers.cookie ?? '');
     if (req.url === '/login') {
@@ -44,7 +52,8 @@ beforeAll(async () => {
         'content-type': 'text/html',
       });
       res.end(
-        '<a id="dl" href="/files/report.pdf.pgp">report.pdf.pgp</a> <a id="broken" href="/files/broken.pgp">broken</a>',
+        '<a id="dl" href="/files/report.pdf.pgp">report.pdf.pgp</a> <a id="broken" href="/files/broken.pgp">broken</a>' +
+          ' <a id="key" href="/files/colleague.asc">key</a> <a id="theirs" href="/files/theirs.pdf.pgp">theirs</a>',
       );
     } else if (req.url?.startsWith('/files/') && !loggedIn) {
       res.writeHead(403).end('log in first');
@@ -68,6 +77,12 @@ beforeAll(async () => {
     } else if (req.url === '/files/made-here.pdf.pgp') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       res.end(pageMade);
+    } else if (req.url === '/files/colleague.asc') {
+      res.writeHead(200, { 'content-type': 'application/pgp-keys', 'content-disposition': 'attachment' });
+      res.end(readFixture('gnupg-rsa3072.pub'));
+    } else if (req.url === '/files/theirs.pdf.pgp') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' });
+      res.end(forSomeoneElse);
     } else if (req.url === '/files/broken.pgp') {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' });
       res.end(ciphertext.subarray(0, ciphertext.length - 500));
@@ -116,6 +131,25 @@ describe('decrypt on download (Chromium)', () => {
     const saved = await readFile(join(downloads, 'made-here.pdf'));
     expect(saved.equals(original)).toBe(true);
     expect(await readdir(downloads)).not.toContain('made-here.pdf.pgp');
+    await tab.close();
+    await page.close();
+  });
+
+  it.each([
+    [
+      'a public key (.asc, nothing to decrypt)',
+      '#key',
+      'colleague.asc',
+      () => readFixture('gnupg-rsa3072.pub'),
+    ],
+    ["a file for someone else's key", '#theirs', 'theirs.pdf.pgp', () => forSomeoneElse],
+  ])('saves %s as it is, with a notice, instead of losing the download', async (_what, link, name, bytes) => {
+    const page = await ext.context.newPage();
+    await page.goto(`${origin}/login`);
+    const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click(link)]);
+    await tab.getByText(`Saved ${name} as it is`).waitFor({ timeout: 30_000 });
+    await expect.poll(() => readdir(downloads), { timeout: 15_000 }).toContain(name);
+    expect((await readFile(join(downloads, name))).equals(Buffer.from(bytes()))).toBe(true);
     await tab.close();
     await page.close();
   });

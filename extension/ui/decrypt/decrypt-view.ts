@@ -33,6 +33,14 @@ export function wireDecryptPage(doc: Document): void {
     error.hidden = !isError;
   };
 
+  function saveAsIs(file: File): void {
+    save.href = URL.createObjectURL(file);
+    save.download = file.name;
+    save.textContent = `Save ${file.name}`;
+    result.hidden = false;
+    save.click();
+  }
+
   function decrypt(file: File, autoSave = false): void {
     current = file;
     result.hidden = true;
@@ -53,6 +61,16 @@ export function wireDecryptPage(doc: Document): void {
         unlockForm.hidden = false;
         show(`${file.name} is encrypted to your key ${report.userId}, which is locked.`);
         passphrase.focus();
+      } else if (report.kind === 'not-for-me') {
+        if (autoSave) {
+          // A download Keyward took over but cannot decrypt (a public key, a file for someone else): the user
+          // still gets the file they downloaded, as it is.
+          saveAsIs(file);
+          show(`${report.message} Saved ${file.name} as it is, still encrypted. You can close this tab.`);
+        } else {
+          dropFetched();
+          show(`${report.message} Nothing was decrypted.`, true);
+        }
       } else if (report.kind === 'failed') {
         dropFetched();
         show(report.message, true);
