@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKeyserverProcess } from '../../keyserver/test-support/keyserver-process';
 import { linkIn, startMailCatcher } from '../../keyserver/test-support/mail-catcher';
+import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { saveScreenshot } from './harness/screenshot';
 import { startStaticServer, type StaticServer } from './harness/static-server';
@@ -157,6 +158,31 @@ describe('keys in the extension (Chromium)', () => {
             ?.sendMessage,
       ),
     ).resolves.toBe('undefined');
+    await page.close();
+  });
+
+  it('the keyserver down: refreshing says so clearly, and uploads still work (they need no keyserver)', async () => {
+    await keyserver.stop();
+    await card().getByRole('button', { name: 'Refresh status' }).click();
+    await options.getByText(`The keyserver at ${keyserver.url} did not answer`).first().waitFor();
+    // The addresses keep their last known state; nothing was forgotten because the server was away.
+    await card().getByText('Published', { exact: true }).waitFor();
+
+    expect(
+      await askBackground(ext, 'sites.setEnabled', { origin: sites.origin, enabled: true }),
+    ).toMatchObject({
+      ok: true,
+    });
+    const page = await ext.context.newPage();
+    await page.goto(sites.url('/upload/fetch-formdata.html'));
+    const before = sites.uploads.length;
+    await page.setInputFiles('#file', {
+      name: 'offline.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('x'),
+    });
+    const uploads = await sites.waitForUploads(before + 1, 20_000);
+    expect(uploads.at(-1)!.body.toString('latin1')).toContain('filename="offline.txt.pgp"');
     await page.close();
   });
 
