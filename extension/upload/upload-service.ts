@@ -1,12 +1,13 @@
 import type { Clock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
-import type { PickerReport, PickerRequest, UploadReport, UploadRequest } from '../messaging/upload-port';
+import type { UploadReport, UploadRequest } from '../messaging/upload-port';
 import type { MessagePort } from '../platform/ports';
 import { spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
 import { outputFileName, type SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
+import { createStrictPicks } from './strict-picks';
 
 export interface UploadServiceDeps {
   readonly vault: Vault;
@@ -29,7 +30,8 @@ const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 /**
  * The background's side of an upload: checks that the port comes from Keyward's content script in an opted-in
  * site, encrypts each file to the site's recipients (the user's default key), streaming into a spool file (memory
- * stays flat in file size), and answers with disk-backed `name.ext.pgp` files. Anything wrong is reported as `failed`, and the content script then uploads nothing.
+ * stays flat in file size), and answers with disk-backed `name.ext.pgp` files. Anything wrong is reported as
+ * `failed`, and the content script then uploads nothing. Strict-mode picks: ./strict-picks.ts.
  */
 export function createUploadService(deps: UploadServiceDeps) {
   const { vault, sites, settings, clock, extensionId, extensionBaseUrl, askToUnlock, openPicker, newId } =
@@ -68,7 +70,7 @@ export function createUploadService(deps: UploadServiceDeps) {
       await Promise.all(written.map((discard) => discard()));
       throw error;
     }
-    return { files: out, recipients: defaultKey.userIds.slice(0, 1) };
+    return { files: out, recipients: await recipientsFor() };
 
     async function encryptOne(file: File): Promise<File> {
       const encrypted = await encryptFile({
@@ -88,12 +90,6 @@ export function createUploadService(deps: UploadServiceDeps) {
       return spooled.finish(outputFileName(file.name, outputName), 'application/pgp-encrypted');
     }
   }
-
-  /** Strict-mode picks waiting for Keyward's picker page, by the random id in that page's URL. */
-  const picks = new Map<
-    string,
-    { origin: string; multiple: boolean; accept: string; content: MessagePort }
-  >();
 
   /** Encrypts for the content script's port and reports there (and to the picker page, if one chose the files). */
   async function encryptFor(
@@ -154,20 +150,7 @@ export function createUploadService(deps: UploadServiceDeps) {
         return;
       }
       if (request?.kind === 'pick') {
-        const id = newId();
-        picks.set(id, {
-          origin,
-          multiple: request.multiple === true,
-          accept: typeof request.accept === 'string' ? request.accept.slice(0, 1000) : '',
-          content: port,
-        });
-        // The page navigated away or closed: nothing is waiting for the picker any more.
-        port.onDisconnect(() => picks.delete(id));
-        await openPicker(id).catch(() => {
-          picks.delete(id);
-          const text = 'Keyward could not open its file picker, so nothing was uploaded.';
-          port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
-        });
+        await picks.start(port, origin, request, securityPhrase);
         return;
       }
       const files = request?.kind === 'encrypt' ? request.files : undefined;
@@ -183,70 +166,16 @@ export function createUploadService(deps: UploadServiceDeps) {
     }
   }
 
-  /**
-   * Keyward's picker page (strict mode): it introduces itself with its request id, gets what to show, and hands
-   * over the files the user chose. Closing it without choosing cancels the pick; the page gets nothing.
-   */
-  function servePicker(port: MessagePort): void {
-    if (!port.sender?.url?.startsWith(extensionBaseUrl)) {
-      port.disconnect();
-      return;
-    }
-    let id: string | undefined;
-    let handedOver = false;
-    port.onDisconnect(() => {
-      const pick = id === undefined ? undefined : picks.get(id);
-      if (!pick || handedOver) return;
-      picks.delete(id!);
-      pick.content.post({ kind: 'cancelled' } satisfies UploadReport);
-    });
-    port.onMessage((message) => {
-      void (async () => {
-        const request = message as Partial<PickerRequest> | null;
-        if (request?.kind === 'ping') return;
-        if (request?.kind === 'hello' && typeof request.id === 'string' && id === undefined) {
-          const pick = picks.get(request.id);
-          if (!pick) {
-            port.post({
-              kind: 'failed',
-              message: 'This file picker is no longer wanted.',
-            } satisfies PickerReport);
-            return;
-          }
-          id = request.id;
-          const { securityPhrase } = await settings.get();
-          port.post({
-            kind: 'request',
-            site: new URL(pick.origin).host,
-            multiple: pick.multiple,
-            accept: pick.accept,
-            recipients: await recipientsFor(),
-            securityPhrase,
-          } satisfies PickerReport);
-          return;
-        }
-        const pick = id === undefined ? undefined : picks.get(id);
-        const files = request?.kind === 'files' ? request.files : undefined;
-        if (!pick || !Array.isArray(files) || files.length === 0 || !files.every((f) => f instanceof File)) {
-          port.post({ kind: 'failed', message: 'Keyward received no file.' } satisfies PickerReport);
-          return;
-        }
-        handedOver = true;
-        picks.delete(id!);
-        const chosen = pick.multiple ? files : files.slice(0, 1);
-        const ok = await encryptFor(pick.content, pick.origin, chosen, (r) => {
-          if (r.kind === 'progress') port.post(r satisfies PickerReport);
-        });
-        port.post(
-          (ok
-            ? { kind: 'done' }
-            : { kind: 'failed', message: 'Nothing was uploaded; the page says why.' }) satisfies PickerReport,
-        );
-      })();
-    });
-  }
+  const picks = createStrictPicks({
+    settings,
+    recipientsFor,
+    extensionBaseUrl,
+    openPicker,
+    newId,
+    encryptFor,
+  });
 
-  return { serve, servePicker };
+  return { serve, servePicker: picks.servePicker };
 }
 
 /**
