@@ -5,13 +5,14 @@ import type { Clock } from '../shared/clock';
 import type { Config } from './config';
 import { createDirectory } from './directory/directory';
 import { type BackgroundWork, createBackgroundWork } from './directory/directory-deps';
-import { hkpRoutes } from './directory/hkp-routes';
+import { hkpLookups, hkpRoutes } from './directory/hkp-routes';
 import { pageRoutes } from './directory/page-routes';
 import { restRoutes } from './directory/rest-routes';
 import { createUploadTokens } from './directory/upload-token';
-import { vksRoutes } from './directory/vks-routes';
+import { vksLookups, vksRoutes } from './directory/vks-routes';
 import { wkdRoutes } from './directory/wkd-routes';
 import { publicCors } from './http/cors';
+import { directRoutes } from './http/direct-routes';
 import { errorMapper } from './http/error-mapper';
 import { createMetrics } from './http/metrics';
 import { createRateLimiter } from './http/rate-limiter';
@@ -67,10 +68,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeaders());
   app.use(errorMapper(log));
   const cors = publicCors();
-  app.use(async (ctx, next) => {
-    if (isPublicApi(ctx.path)) await cors(ctx, next);
-    else await next();
-  });
+  app.use((ctx, next) => (isPublicApi(ctx.path) ? cors(ctx, next) : next()));
+  // The lookups' plain forms first, without the routers' general matching; the routers serve everything else.
+  app.use(directRoutes([...vksLookups(directory), ...hkpLookups(directory)]));
   for (const router of [ops, ...lookups, pageRoutes(directory, limit, config.BASE_URL)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

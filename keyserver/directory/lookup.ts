@@ -12,6 +12,8 @@ export interface FoundKey {
   /** The key as served: only published user ids (none at all when no address is published). */
   packets: Uint8Array;
   armored: string;
+  /** `armored` as bytes, ready to send. */
+  armoredBytes: Buffer;
   publishedEmails: Email[];
 }
 
@@ -35,8 +37,8 @@ export function createLookup(deps: DirectoryDeps, cache: LookupCache<FoundKey>) 
   async function serve(key: StoredKey, only?: Email): Promise<FoundKey> {
     const published = (await deps.store.bindings.byFingerprint(key.fingerprint)).map((b) => b.email);
     const emails = only ? published.filter((e) => e === only) : published;
-    const { packets, armored } = await served(key.packets, emails, now());
-    return { fingerprint: key.fingerprint, packets, armored, publishedEmails: emails };
+    const { packets, armored, armoredBytes } = await served(key.packets, emails, now());
+    return { fingerprint: key.fingerprint, packets, armored, armoredBytes, publishedEmails: emails };
   }
 
   async function byEmail(email: Email, client: Client, only?: Email): Promise<FoundKey> {

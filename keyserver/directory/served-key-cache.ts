@@ -5,6 +5,8 @@ import { armorKey, servableKey } from '../keys';
 export interface ServedKey {
   packets: Uint8Array;
   armored: string;
+  /** `armored` encoded once, so responses need not encode the same text again for every request. */
+  armoredBytes: Buffer;
 }
 
 /**
@@ -40,9 +42,10 @@ export function createServedKeyCache(
       return hit.value;
     }
     const filtered = await servableKey(packets, emails, now);
-    const value = { packets: filtered, armored: armorKey(filtered) };
+    const armored = armorKey(filtered);
+    const value = { packets: filtered, armored, armoredBytes: Buffer.from(armored) };
     drop(key);
-    const size = filtered.length + value.armored.length;
+    const size = filtered.length + armored.length + value.armoredBytes.length;
     entries.set(key, { value, until: now.getTime() + ttlMs, bytes: size });
     bytes += size;
     while (entries.size > maxEntries || (bytes > maxBytes && entries.size > 1))

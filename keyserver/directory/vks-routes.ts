@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { invalidInput } from '../../shared/errors';
 import { Email, Fingerprint, KeyId } from '../../shared/identity';
+import { addDirectRoutes, type DirectRoute } from '../http/direct-routes';
 import { readJson } from '../http/read-body';
 import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
@@ -14,25 +15,38 @@ const verifySchema = z.object({
   locale: z.array(z.string()).optional(),
 });
 
+/** VKS lookups: served by directRoutes (app.ts), and by the router below in every other form. */
+export function vksLookups(directory: Directory): DirectRoute[] {
+  return [
+    {
+      path: '/vks/v1/by-fingerprint/:fpr',
+      async handle(ctx, fpr) {
+        // VKS wants upper-case hex without 0x; we accept any form but say when it is not a fingerprint.
+        const fingerprint = Fingerprint.parse(fpr);
+        sendKeyArmored(ctx, await directory.lookup.find({ kind: 'fingerprint', fingerprint }, clientOf(ctx)));
+      },
+    },
+    {
+      path: '/vks/v1/by-keyid/:keyid',
+      async handle(ctx, keyid) {
+        const keyId = KeyId.parse(keyid);
+        sendKeyArmored(ctx, await directory.lookup.find({ kind: 'keyid', keyId }, clientOf(ctx)));
+      },
+    },
+    {
+      path: '/vks/v1/by-email/:email',
+      async handle(ctx, address) {
+        const email = Email.parse(address); // already percent-decoded
+        sendKeyArmored(ctx, await directory.lookup.find({ kind: 'email', email }, clientOf(ctx)));
+      },
+    },
+  ];
+}
+
 /** VKS v1, keys.openpgp.org's API (Thunderbird, Sequoia `sq`, the Keyward extension). */
 export function vksRoutes(directory: Directory, bodyLimit: number): Router {
   const router = new Router({ prefix: '/vks/v1' });
-
-  router.get('/by-fingerprint/:fpr', async (ctx) => {
-    // VKS wants upper-case hex without 0x; we accept any form but say when it is not a fingerprint.
-    const fingerprint = Fingerprint.parse(ctx.params.fpr ?? '');
-    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'fingerprint', fingerprint }, clientOf(ctx)));
-  });
-
-  router.get('/by-keyid/:keyid', async (ctx) => {
-    const keyId = KeyId.parse(ctx.params.keyid ?? '');
-    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'keyid', keyId }, clientOf(ctx)));
-  });
-
-  router.get('/by-email/:email', async (ctx) => {
-    const email = Email.parse(ctx.params.email ?? ''); // the router already percent-decoded it
-    sendKeyArmored(ctx, await directory.lookup.find({ kind: 'email', email }, clientOf(ctx)));
-  });
+  addDirectRoutes(router, vksLookups(directory));
 
   router.post('/upload', async (ctx) => {
     const body = uploadSchema.safeParse(await readJson(ctx, bodyLimit));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimitSubject } from './client-address';
+import { clientOf, rateLimitSubject } from './client-address';
 
 describe('rate-limit subject of a client address', () => {
   it.each([
@@ -16,5 +16,14 @@ describe('rate-limit subject of a client address', () => {
     ['loopback', '::1', '0:0:0:0::/64'],
   ])('%s', (_name, ip, subject) => {
     expect(rateLimitSubject(ip)).toBe(subject);
+  });
+});
+
+describe('client of a request', () => {
+  it('is the rate-limit subject of its address, the same when asked again', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(clientOf({ ip: '2001:db8:1:2::9' })).toEqual({ ip: '2001:db8:1:2::/64' });
+      expect(clientOf({ ip: '::ffff:203.0.113.7' })).toEqual({ ip: '203.0.113.7' });
+    }
   });
 });

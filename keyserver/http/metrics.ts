@@ -20,12 +20,13 @@ export function createMetrics() {
   });
 
   const middleware: Middleware = async (ctx, next) => {
-    const end = duration.startTimer();
+    // performance.now() rather than startTimer(): this runs on every request, and the timer allocates closures.
+    const start = performance.now();
     try {
       await next();
     } finally {
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
-      end({ route });
+      duration.observe({ route }, (performance.now() - start) / 1000);
       requests.inc({ route, method: ctx.method, status: String(ctx.status) });
     }
   };

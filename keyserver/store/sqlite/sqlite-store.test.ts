@@ -25,6 +25,26 @@ describe('SQLite store', () => {
     await second.close();
   });
 
+  it('counts the hits of one event-loop turn together, and a bad hit fails alone', async () => {
+    const store = openSqliteStore(':memory:');
+    const [a, bad, b] = await Promise.allSettled([
+      store.rateLimits.hit('k', 5, 60_000, 0),
+      store.rateLimits.hit('k', 5, 0, 0), // no such window
+      store.rateLimits.hit('k', 5, 60_000, 0, 2),
+    ]);
+    expect(a).toEqual({ status: 'fulfilled', value: { allowed: true, count: 1, retryAfterSeconds: 0 } });
+    expect(bad.status).toBe('rejected');
+    expect(b).toEqual({ status: 'fulfilled', value: { allowed: true, count: 3, retryAfterSeconds: 0 } });
+    await store.close();
+  });
+
+  it('fails the waiting hits, not the process, when the store is closed under them', async () => {
+    const store = openSqliteStore(':memory:');
+    const pending = store.rateLimits.hit('k', 5, 60_000, 0);
+    await store.close();
+    await expect(pending).rejects.toThrow();
+  });
+
   it('sweeps ended rate-limit windows', async () => {
     const dir = freshDir();
     const store = openSqliteStore(dir);
