@@ -101,6 +101,60 @@ export interface SiteState extends SiteOptions {
   readonly recipients: readonly string[];
 }
 
+/** Where a contact's key came from. */
+export type ContactSource = 'file' | 'paste' | 'keyserver' | 'wkd' | 'keys.openpgp.org' | 'group';
+
+/** Someone else's public key in the contacts keyring: public facts only, dates as epoch ms. */
+export interface Contact {
+  readonly fingerprint: string;
+  readonly userIds: readonly string[];
+  readonly emails: readonly string[];
+  readonly algorithm: string;
+  readonly created: number;
+  readonly expires: number | null;
+  readonly revoked: boolean;
+  readonly expired: boolean;
+  readonly canEncrypt: boolean;
+  readonly source: ContactSource;
+  readonly addedAt: number;
+  /** When a source last confirmed (or updated) this key. */
+  readonly refreshedAt: number;
+  /** The user compared the fingerprint out of band and said it matches. */
+  readonly verified: boolean;
+  /** The addresses this key is pinned for (used for). */
+  readonly pinnedFor: readonly string[];
+}
+
+/** A different key offered for an address that has a pinned key: never used until the user decides. */
+export interface KeyChange {
+  readonly email: string;
+  readonly pinned: string;
+  readonly offered: string;
+  readonly offeredUserIds: readonly string[];
+  readonly source: ContactSource;
+  readonly seenAt: number;
+}
+
+export interface ContactsView {
+  readonly contacts: readonly Contact[];
+  readonly changes: readonly KeyChange[];
+  /** Addresses pinned to a fingerprint (from a group file) whose key has not been found yet. */
+  readonly awaiting: readonly { readonly email: string; readonly fingerprint: string }[];
+}
+
+/** A named recipient list ("Design team"); members by address, with the fingerprint expected for each if known. */
+export interface Group {
+  readonly id: string;
+  readonly name: string;
+  readonly members: readonly { readonly email: string; readonly fingerprint?: string }[];
+}
+
+/** Who a site's uploads go to besides the user's own key. */
+export interface SiteRecipients {
+  readonly groups: readonly string[];
+  readonly people: readonly string[];
+}
+
 export type AddressState = 'unpublished' | 'pending' | 'published';
 
 /** A key's publication on the configured keyserver, address by address. */

@@ -20,6 +20,7 @@ export { changePassphrase, lockKey, unlockKey, type UnlockedKey } from './lock-k
 export { exportForGnuPG } from './export-for-gnupg';
 export { publicKeyOf, splitKeys } from './split-keys';
 export { mergePrivateKeys } from './merge-keys';
+export { mergePublicKeys, readPublicKeys, type PublicKeyEntry } from './public-keys';
 export { summarizeKey, summarizeKeys, type KeySummary, type SubkeySummary } from './summarize-key';
 export { encryptFile, type EncryptFileOptions, type EncryptedFile } from './encrypt-file';
 export { decryptFile, type DecryptFileOptions, type DecryptedFile, type FileSignature } from './decrypt-file';
