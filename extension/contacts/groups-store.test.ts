@@ -64,7 +64,7 @@ describe('groups', () => {
       members: [{ email: 'bob@example.org', fingerprint: BOB_FP }, { email: 'carol@example.org' }],
     });
 
-    await fakeBrowser.reset();
+    fakeBrowser.reset();
     const member = store();
     const imported = await member.importFile(file.text);
     expect(imported.members).toEqual([
