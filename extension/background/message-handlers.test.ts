@@ -1,3 +1,7 @@
+import { createContactsStore } from '../contacts/contacts-store';
+import { createGroupsStore } from '../contacts/groups-store';
+import { createSiteRecipients } from '../contacts/site-recipients';
+import { createKeyLookup } from '../directory/key-lookup';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
@@ -66,10 +70,34 @@ beforeEach(() => {
     mayReach: () => Promise.resolve(true),
     now: () => clock.now().getTime(),
   });
+  const lookup = createKeyLookup({
+    fetch: fakeKeyserver,
+    clock,
+    keyserverUrl: async () => (await settings.get()).keyserverUrl,
+    order: async () => (await settings.get()).lookupOrder,
+  });
+  const contacts = createContactsStore({ local, lookup, clock });
+  let n = 0;
+  const groups = createGroupsStore({ local, newId: () => `group-${++n}` });
+  const siteRecipients = createSiteRecipients({
+    contacts,
+    groups,
+    ownEmails: async () => (await vault.list()).flatMap((k) => k.emails),
+  });
   onRuntimeMessage(
     createDispatcher({
       identity: extensionIdentity(),
-      handlers: backgroundHandlers({ vault, settings, publisher, sites, version: '1.2.3', saveTextFile }),
+      handlers: backgroundHandlers({
+        vault,
+        settings,
+        publisher,
+        sites,
+        contacts,
+        groups,
+        siteRecipients,
+        version: '1.2.3',
+        saveTextFile,
+      }),
       onUnexpectedError: (type, error) => expect.fail(`${type} failed unexpectedly: ${String(error)}`),
     }),
   );

@@ -1,4 +1,10 @@
+import { Email } from '../../shared/identity';
+import type { ContactsStore } from '../contacts/contacts-store';
+import type { GroupsStore } from '../contacts/groups-store';
+import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { Handlers } from '../messaging/dispatcher';
+import type { SiteState } from '../messaging/protocol';
+import { youLabel } from '../upload/upload-service';
 import type { Publisher } from '../publishing/publisher';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SitesStore } from '../sites/sites-store';
@@ -9,6 +15,9 @@ export interface HandlerDeps {
   readonly settings: SettingsStore;
   readonly publisher: Publisher;
   readonly sites: SitesStore;
+  readonly contacts: ContactsStore;
+  readonly groups: GroupsStore;
+  readonly siteRecipients: SiteRecipientsResolver;
   readonly version: string;
   /** Starts a download of a text file (extension/platform/downloads.ts). */
   readonly saveTextFile: (filename: string, text: string, mimeType: string) => Promise<void>;
@@ -16,13 +25,26 @@ export interface HandlerDeps {
 
 /** Every message of the protocol mapped onto the background's parts; the dispatcher has already checked it. */
 export function backgroundHandlers(deps: HandlerDeps): Handlers {
-  const { vault, settings, publisher, sites, version, saveTextFile } = deps;
-  const siteState = async (origin: string) => ({
-    origin,
-    enabled: await sites.isEnabled(origin),
-    ...(await sites.options(origin)),
-    recipients: (await vault.status()).defaultKey?.userIds.slice(0, 1) ?? [],
-  });
+  const { vault, settings, publisher, sites, contacts, groups, siteRecipients, version, saveTextFile } = deps;
+  const siteState = async (origin: string): Promise<SiteState> => {
+    const options = await sites.options(origin);
+    const defaultKey = (await vault.status()).defaultKey;
+    const others = await siteRecipients.describe(options.recipients);
+    return {
+      origin,
+      enabled: await sites.isEnabled(origin),
+      ...options,
+      encryptedFor: defaultKey ? [youLabel(defaultKey), ...others.encryptedFor] : [],
+      recipientProblems: others.problems,
+    };
+  };
+  /** Address -> pinned fingerprint, for group files. */
+  const pinnedFingerprints = async () => {
+    const view = await contacts.list();
+    const pins = new Map<string, string>(view.awaiting.map((a) => [a.email, a.fingerprint]));
+    for (const c of view.contacts) for (const email of c.pinnedFor) pins.set(email, c.fingerprint);
+    return pins;
+  };
   return {
     'sites.get': (r) => siteState(r.origin),
     'sites.setEnabled': async (r) => {
@@ -33,8 +55,44 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
       await sites.update(origin, {
         ...(change.strict === undefined ? {} : { strict: change.strict }),
         ...(change.outputName === undefined ? {} : { outputName: change.outputName }),
+        ...(change.recipients === undefined
+          ? {}
+          : {
+              recipients: {
+                groups: await Promise.all(
+                  change.recipients.groups.map(async (id) => (await groups.get(id)).id),
+                ),
+                people: [...new Set(change.recipients.people.map((p) => Email.parse(p)))],
+              },
+            }),
       });
       return siteState(origin);
+    },
+    'contacts.list': () => contacts.list(),
+    'contacts.import': (r) => contacts.import(r.data, r.source),
+    'contacts.lookup': (r) => contacts.lookup(r.email),
+    'contacts.refresh': (r) => contacts.refresh(r.fingerprint),
+    'contacts.decide': (r) => contacts.decide(r.email, r.accept),
+    'contacts.verify': (r) => contacts.setVerified(r.fingerprint, r.verified),
+    'contacts.remove': (r) => contacts.remove(r.fingerprint),
+    'groups.list': async () => ({ groups: await groups.list() }),
+    'groups.save': (r) => groups.save(r),
+    'groups.remove': async (r) => {
+      await groups.remove(r.id);
+      return {};
+    },
+    'groups.export': async (r) => {
+      const pins = await pinnedFingerprints();
+      const { filename, text } = await groups.exportFile(r.id, (email) => pins.get(email));
+      await saveTextFile(filename, text, 'application/json');
+      return { filename };
+    },
+    'groups.import': async (r) => {
+      const group = await groups.importFile(r.text);
+      await contacts.pinExpected(
+        group.members.flatMap((m) => (m.fingerprint ? [{ email: m.email, fingerprint: m.fingerprint }] : [])),
+      );
+      return group;
     },
     'status.get': async () => ({ version, ...(await vault.status()) }),
     'vault.list': async () => ({ keys: await vault.list() }),

@@ -1,6 +1,10 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { systemClock } from '../../shared/clock';
 import { createVksClient } from '../directory/vks-client';
+import { createKeyLookup } from '../directory/key-lookup';
+import { createContactsStore } from '../contacts/contacts-store';
+import { createGroupsStore } from '../contacts/groups-store';
+import { createSiteRecipients } from '../contacts/site-recipients';
 import { createDispatcher } from '../messaging/dispatcher';
 import { everyMinutes, onBrowserStartup } from '../platform/alarms';
 import { saveTextFile } from '../platform/downloads';
@@ -77,9 +81,23 @@ export default defineBackground(() => {
     mayReach: hasOriginPermission,
     now: () => clock.now().getTime(),
   });
+  const lookup = createKeyLookup({
+    fetch: (input, init) => fetch(input, init),
+    clock,
+    keyserverUrl: async () => (await settings.get()).keyserverUrl,
+    order: async () => (await settings.get()).lookupOrder,
+  });
+  const contacts = createContactsStore({ local, lookup, clock });
+  const groups = createGroupsStore({ local, newId: () => crypto.randomUUID() });
+  const siteRecipients = createSiteRecipients({
+    contacts,
+    groups,
+    ownEmails: async () => (await vault.list()).flatMap((k) => k.emails),
+  });
   const uploads = createUploadService({
     vault,
     sites,
+    recipients: siteRecipients,
     settings,
     clock,
     extensionId: identity.id,
@@ -125,6 +143,9 @@ export default defineBackground(() => {
         settings,
         publisher,
         sites,
+        contacts,
+        groups,
+        siteRecipients,
         version: extensionVersion(),
         saveTextFile,
       }),
@@ -132,6 +153,9 @@ export default defineBackground(() => {
     }),
   );
   everyMinutes('keyward-auto-lock', 1, () => void vault.lockIdle());
+  // Contacts' keys: revocations, new subkeys and key changes arrive without the user asking (uploads also
+  // look their recipients up again each time).
+  everyMinutes('keyward-contacts-refresh', 24 * 60, () => void contacts.refresh().catch(() => undefined));
   // Session storage is already empty after a browser restart; locking again also covers browsers that keep it.
   onBrowserStartup(() => void vault.lock());
   // Spool files hold uploads' ciphertext and downloads' plaintext. After a browser start no page holds one any more;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOOKUP_SOURCES, type LookupSource } from '../directory/key-lookup';
 
 /**
  * The one runtime-message protocol between extension pages (and, later, content scripts) and the background:
@@ -80,6 +81,8 @@ export interface Settings {
   readonly autoLockMinutes: number;
   /** Shown in every Keyward dialog inside web pages, so a page cannot fake one (anti-spoofing). */
   readonly securityPhrase: string;
+  /** Where other people's keys are looked up by address, in this order (sources left out are not asked). */
+  readonly lookupOrder: readonly LookupSource[];
 }
 
 /** Whether Keyward encrypts uploads on a site (an origin such as `https://files.example.com`). */
@@ -92,13 +95,17 @@ export interface SiteOptions {
   /** Keyward's own file picker opens instead of the page's, so page scripts never hold the plaintext File. */
   readonly strict: boolean;
   readonly outputName: OutputName;
+  /** Who else uploads are encrypted for (groups by id, people by address); the user's own key always is. */
+  readonly recipients: SiteRecipients;
 }
 
 export interface SiteState extends SiteOptions {
   readonly origin: string;
   readonly enabled: boolean;
-  /** Who uploads there are encrypted for (user ids); empty without a default key. */
-  readonly recipients: readonly string[];
+  /** Who uploads there are encrypted for, as people read it ("you (Alice <…>)", "Bob <…> (Design team)"). */
+  readonly encryptedFor: readonly string[];
+  /** What would stop an upload there now (a missing, revoked or changed key); empty when all is well. */
+  readonly recipientProblems: readonly string[];
 }
 
 /** Where a contact's key came from. */
@@ -203,6 +210,16 @@ const settingsSchema = z.strictObject({
     .min(1)
     .max(24 * 60),
   securityPhrase: z.string().trim().min(1).max(64),
+  lookupOrder: z
+    .array(z.enum(LOOKUP_SOURCES))
+    .max(LOOKUP_SOURCES.length)
+    .refine((list) => new Set(list).size === list.length, 'each lookup source at most once'),
+});
+const email = z.string().trim().min(3).max(254);
+const groupMembers = z.array(z.strictObject({ email, fingerprint: z.string().max(80).optional() })).max(200);
+const recipientsSchema = z.strictObject({
+  groups: z.array(z.string().min(1).max(64)).max(50),
+  people: z.array(email).max(200),
 });
 
 export const protocol = {
@@ -290,6 +307,69 @@ export const protocol = {
       origin: siteOrigin,
       strict: z.boolean().optional(),
       outputName: z.enum(OUTPUT_NAMES).optional(),
+      recipients: recipientsSchema.optional(),
+    }),
+    senders: 'extension-page',
+  }),
+
+  /** Other people's keys: the contacts keyring, key changes waiting for a decision, fingerprints awaited. */
+  'contacts.list': message<ContactsView>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  /** Imports every public key of a file or pasted armor (private keys are refused). */
+  'contacts.import': message<{ added: string[]; changed: string[] }>()({
+    request: z.strictObject({ data: keyFile, source: z.enum(['file', 'paste']) }),
+    senders: 'extension-page',
+  }),
+  /** Looks an address up in the configured sources; not found says where it looked. */
+  'contacts.lookup': message<{ fingerprint: string; changed: string[] }>()({
+    request: z.strictObject({ email }),
+    senders: 'extension-page',
+  }),
+  /** Asks the sources again about every contact (or one key). */
+  'contacts.refresh': message<{ refreshed: number; problems: string[] }>()({
+    request: z.strictObject({ fingerprint: fingerprint.optional() }),
+    senders: 'extension-page',
+  }),
+  /** The user's decision on a key change for an address: use the offered key, or keep the pinned one. */
+  'contacts.decide': message<Record<string, never>>()({
+    request: z.strictObject({ email, accept: z.boolean() }),
+    senders: 'extension-page',
+  }),
+  /** Marks a contact's fingerprint as checked out of band (or not). */
+  'contacts.verify': message<Record<string, never>>()({
+    request: z.strictObject({ fingerprint, verified: z.boolean() }),
+    senders: 'extension-page',
+  }),
+  'contacts.remove': message<Record<string, never>>()({
+    request: z.strictObject({ fingerprint }),
+    senders: 'extension-page',
+  }),
+
+  'groups.list': message<{ groups: Group[] }>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  /** Creates a group (no id) or replaces one. */
+  'groups.save': message<Group>()({
+    request: z.strictObject({
+      id: z.string().min(1).max(64).optional(),
+      name: z.string().max(200),
+      members: groupMembers,
+    }),
+    senders: 'extension-page',
+  }),
+  'groups.remove': message<Record<string, never>>()({
+    request: z.strictObject({ id: z.string().min(1).max(64) }),
+    senders: 'extension-page',
+  }),
+  /** Saves the group as a `.keyward-group.json` download, with each member's pinned fingerprint. */
+  'groups.export': message<{ filename: string }>()({
+    request: z.strictObject({ id: z.string().min(1).max(64) }),
+    senders: 'extension-page',
+  }),
+  /** Reads a group file; its fingerprints are pinned for addresses that have no key pinned yet. */
+  'groups.import': message<Group>()({
+    request: z.strictObject({
+      text: z
+        .string()
+        .min(1)
+        .max(256 * 1024),
     }),
     senders: 'extension-page',
   }),

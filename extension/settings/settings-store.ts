@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KeywardError } from '../../shared/errors';
 import { serialQueue } from '../../shared/serial-queue';
+import { DEFAULT_LOOKUP_ORDER, LOOKUP_SOURCES } from '../directory/key-lookup';
 import type { Settings } from '../messaging/protocol';
 import type { StorageArea } from '../platform/storage';
 import { randomSecurityPhrase } from './security-phrase';
@@ -11,12 +12,15 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'securityPhrase'> = {
   // What `npm start` runs (keyserver/config.ts defaults: HOST 127.0.0.1, PORT 8080).
   keyserverUrl: 'http://127.0.0.1:8080',
   autoLockMinutes: 30,
+  lookupOrder: DEFAULT_LOOKUP_ORDER,
 };
 
 const storedSchema = z.object({
   keyserverUrl: z.string(),
   autoLockMinutes: z.number().int().min(1),
   securityPhrase: z.string().min(1),
+  // Added after the first release: settings stored before have none, and get the default order.
+  lookupOrder: z.array(z.enum(LOOKUP_SOURCES)).readonly().default(DEFAULT_LOOKUP_ORDER),
 });
 
 export interface SettingsDeps {

@@ -4,7 +4,11 @@ import { OUTPUT_NAMES, type OutputName, type SiteOptions } from '../messaging/pr
 import type { StorageArea } from '../platform/storage';
 
 const KEY = 'sites';
-export const DEFAULT_SITE_OPTIONS: SiteOptions = Object.freeze({ strict: false, outputName: 'pgp' });
+export const DEFAULT_SITE_OPTIONS: SiteOptions = Object.freeze({
+  strict: false,
+  outputName: 'pgp',
+  recipients: Object.freeze({ groups: [], people: [] }),
+});
 
 const schema = z.record(
   z.string(),
@@ -14,8 +18,15 @@ const schema = z.record(
     // Added after the first release: sites stored before have neither, and get the defaults.
     strict: z.boolean().default(DEFAULT_SITE_OPTIONS.strict),
     outputName: z.enum(OUTPUT_NAMES).default(DEFAULT_SITE_OPTIONS.outputName),
+    recipients: z
+      .object({ groups: z.array(z.string()).readonly(), people: z.array(z.string()).readonly() })
+      .default({ groups: [], people: [] }),
   }),
 );
+
+function optionsOf(site: SiteOptions): SiteOptions {
+  return { strict: site.strict, outputName: site.outputName, recipients: site.recipients };
+}
 
 /** The file name an upload of `name` gets on a site with these options. */
 export function outputFileName(name: string, outputName: OutputName): string {
@@ -53,7 +64,7 @@ export function createSitesStore({ local, register, mayReach, now }: SitesDeps) 
     /** The options of an opted-in site; the defaults for any other. */
     async options(origin: string): Promise<SiteOptions> {
       const site = (await all())[origin];
-      return site ? { strict: site.strict, outputName: site.outputName } : DEFAULT_SITE_OPTIONS;
+      return site ? optionsOf(site) : DEFAULT_SITE_OPTIONS;
     },
     /** Changes an opted-in site's options (a site must be opted in first). */
     async update(origin: string, change: Partial<SiteOptions>): Promise<SiteOptions> {
@@ -62,7 +73,7 @@ export function createSitesStore({ local, register, mayReach, now }: SitesDeps) 
       if (!site) throw new KeywardError('invalid_input', `Encrypting uploads is not on for ${origin}.`);
       sites[origin] = { ...site, ...change };
       await local.set({ [KEY]: sites });
-      return { strict: sites[origin].strict, outputName: sites[origin].outputName };
+      return optionsOf(sites[origin]);
     },
     async setEnabled(origin: string, enabled: boolean): Promise<void> {
       if (enabled && !(await mayReach(origin))) {

@@ -4,7 +4,7 @@ import type { SettingsStore } from '../settings/settings-store';
 
 export interface StrictPicksDeps {
   readonly settings: SettingsStore;
-  readonly recipientsFor: () => Promise<string[]>;
+  readonly recipientsFor: (origin: string) => Promise<string[]>;
   /** `chrome-extension://<id>/`: only Keyward's own picker page may hand over files. */
   readonly extensionBaseUrl: string;
   /** Opens Keyward's picker page for this request id. */
@@ -93,7 +93,7 @@ export function createStrictPicks(deps: StrictPicksDeps) {
             site: new URL(pick.origin).host,
             multiple: pick.multiple,
             accept: pick.accept,
-            recipients: await recipientsFor(),
+            recipients: await recipientsFor(pick.origin),
             securityPhrase: (await settings.get()).securityPhrase,
           } satisfies PickerReport);
           return;

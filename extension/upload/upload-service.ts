@@ -5,6 +5,7 @@ import type { UploadReport, UploadRequest } from '../messaging/upload-port';
 import type { MessagePort } from '../platform/ports';
 import { spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
+import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import { outputFileName, type SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
 import { createStrictPicks } from './strict-picks';
@@ -14,6 +15,8 @@ export interface UploadServiceDeps {
   /** Asks the user to unlock (a small Keyward window) and resolves once unlocked; rejects if they do not. */
   readonly askToUnlock: (origin: string) => Promise<void>;
   readonly sites: SitesStore;
+  /** The keys of the site's other recipients (groups, people), from the contacts keyring. */
+  readonly recipients: SiteRecipientsResolver;
   readonly settings: SettingsStore;
   readonly clock: Clock;
   readonly extensionId: string;
@@ -34,8 +37,18 @@ const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
  * `failed`, and the content script then uploads nothing. Strict-mode picks: ./strict-picks.ts.
  */
 export function createUploadService(deps: UploadServiceDeps) {
-  const { vault, sites, settings, clock, extensionId, extensionBaseUrl, askToUnlock, openPicker, newId } =
-    deps;
+  const {
+    vault,
+    sites,
+    recipients: others,
+    settings,
+    clock,
+    extensionId,
+    extensionBaseUrl,
+    askToUnlock,
+    openPicker,
+    newId,
+  } = deps;
 
   /** The default key, unlocked: uploads are signed with it. Locked: the user is asked, and the upload waits. */
   async function signingKey(fingerprint: string, origin: string) {
@@ -48,17 +61,23 @@ export function createUploadService(deps: UploadServiceDeps) {
     }
   }
 
-  /** Who uploads are encrypted for: the default key's first user id (the teams work adds more). */
-  async function recipientsFor(): Promise<string[]> {
-    return (await vault.status()).defaultKey?.userIds.slice(0, 1) ?? [];
+  /** Who uploads on a site are encrypted for, from what is stored (for the picker and the popup). */
+  async function recipientsFor(origin: string): Promise<string[]> {
+    const defaultKey = (await vault.status()).defaultKey;
+    if (!defaultKey) return [];
+    const { encryptedFor } = await others.describe((await sites.options(origin)).recipients);
+    return [youLabel(defaultKey), ...encryptedFor];
   }
 
   async function encryptAll(files: readonly File[], origin: string, report: (r: UploadReport) => void) {
     const defaultKey = (await vault.status()).defaultKey;
     if (!defaultKey) throw new Error('no-key');
-    const { outputName } = await sites.options(origin);
-    const recipient = await vault.publicKey(defaultKey.fingerprint);
+    const { outputName, recipients } = await sites.options(origin);
+    // The others' keys first: a changed or revoked key stops the upload before the user is asked to unlock.
+    const theirs = await others.keysForUpload(recipients);
+    const own = await vault.publicKey(defaultKey.fingerprint);
     const signWith = await signingKey(defaultKey.fingerprint, origin);
+    const encryptedFor = [youLabel(defaultKey), ...theirs.map((k) => k.label)];
     const out: File[] = [];
     const written: (() => Promise<void>)[] = [];
     try {
@@ -70,12 +89,12 @@ export function createUploadService(deps: UploadServiceDeps) {
       await Promise.all(written.map((discard) => discard()));
       throw error;
     }
-    return { files: out, recipients: await recipientsFor() };
+    return { files: out, recipients: encryptedFor };
 
     async function encryptOne(file: File): Promise<File> {
       const encrypted = await encryptFile({
         plaintext: file.stream(),
-        recipients: [recipient],
+        recipients: [own, ...theirs.map((k) => k.armored)],
         date: clock.now(),
         filename: file.name,
         signingKey: signWith,
@@ -175,7 +194,12 @@ export function createUploadService(deps: UploadServiceDeps) {
     encryptFor,
   });
 
-  return { serve, servePicker: picks.servePicker };
+  return { serve, servePicker: picks.servePicker, recipientsFor };
+}
+
+/** The user's own key as recipient lists show it. */
+export function youLabel(key: { userIds: readonly string[]; fingerprint: string }): string {
+  return `you (${key.userIds[0] ?? key.fingerprint})`;
 }
 
 /**

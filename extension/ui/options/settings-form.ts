@@ -5,7 +5,7 @@ import { requestOriginPermission } from '../../platform/permissions';
 import { busy, el } from '../dom';
 import { parseSettingsInput, type SettingsField } from './settings-input';
 
-const FIELDS = ['keyserverUrl', 'autoLockMinutes', 'securityPhrase'] as const;
+const FIELDS = ['keyserverUrl', 'autoLockMinutes', 'securityPhrase', 'lookupOrder'] as const;
 
 /**
  * Settings: keyserver (its host permission is asked for first), auto-lock time, security phrase. Each mistake is
@@ -35,6 +35,7 @@ export function wireSettingsForm(
       keyserverUrl: field('keyserverUrl').value,
       autoLockMinutes: field('autoLockMinutes').value,
       securityPhrase: field('securityPhrase').value,
+      lookupOrder: field('lookupOrder').value,
     });
     for (const name of FIELDS)
       showFieldError(field(name), fieldErrors[name], parsed.ok ? '' : parsed.errors[name]);
@@ -57,7 +58,7 @@ export function wireSettingsForm(
             'again and choose Allow.',
         );
       }
-      current = await sendMessage('settings.update', next);
+      current = await sendMessage('settings.update', { ...next, lookupOrder: [...next.lookupOrder] });
       for (const name of FIELDS) field(name).value = String(current[name]);
       saved.hidden = false;
       await onSaved(current);

@@ -5,6 +5,7 @@ const good = {
   keyserverUrl: 'https://keys.example.org/',
   autoLockMinutes: '30',
   securityPhrase: 'river sage',
+  lookupOrder: 'keyserver,wkd',
 };
 
 describe('parseSettingsInput', () => {
@@ -15,6 +16,7 @@ describe('parseSettingsInput', () => {
         keyserverUrl: 'https://keys.example.org',
         autoLockMinutes: 30,
         securityPhrase: 'river sage',
+        lookupOrder: ['keyserver', 'wkd'],
       },
     });
   });
@@ -39,10 +41,16 @@ describe('parseSettingsInput', () => {
   });
 
   it('reports every wrong field at once', () => {
-    const parsed = parseSettingsInput({ keyserverUrl: '', autoLockMinutes: 'x', securityPhrase: '' });
+    const parsed = parseSettingsInput({
+      keyserverUrl: '',
+      autoLockMinutes: 'x',
+      securityPhrase: '',
+      lookupOrder: 'keyserver,nowhere',
+    });
     expect(parsed.ok ? [] : Object.keys(parsed.errors).sort()).toEqual([
       'autoLockMinutes',
       'keyserverUrl',
+      'lookupOrder',
       'securityPhrase',
     ]);
   });

@@ -17,6 +17,10 @@ export function parseSettingsInput(input: Record<SettingsField, string>): Parsed
     keyserverUrl: input.keyserverUrl.trim(),
     autoLockMinutes: /^\d{1,6}$/.test(minutes) ? Number(minutes) : Number.NaN,
     securityPhrase: input.securityPhrase,
+    lookupOrder: input.lookupOrder
+      .split(',')
+      .map((source) => source.trim())
+      .filter((source) => source.length > 0),
   });
   if (result.success) return { ok: true, settings: result.data as Settings };
   const errors: Partial<Record<SettingsField, string>> = {};
@@ -37,5 +41,7 @@ function messageFor(field: SettingsField, issue: z.core.$ZodIssue): string {
       return 'Enter a whole number of minutes from 1 to 1440 (one day).';
     case 'securityPhrase':
       return 'Enter a phrase of 1 to 64 characters.';
+    case 'lookupOrder':
+      return 'Choose where to look up other people’s keys.';
   }
 }

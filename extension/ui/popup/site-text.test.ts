@@ -15,7 +15,9 @@ describe('siteText', () => {
       {
         origin: 'https://files.example.com',
         enabled: true,
-        recipients: ['Alice <a@example.org>'],
+        encryptedFor: ['Alice <a@example.org>'],
+        recipientProblems: [],
+        recipients: { groups: [], people: [] },
         strict: false,
         outputName: 'pgp' as const,
       },
@@ -26,7 +28,9 @@ describe('siteText', () => {
       {
         origin: 'https://files.example.com',
         enabled: true,
-        recipients: ['Alice <a@example.org>'],
+        encryptedFor: ['Alice <a@example.org>'],
+        recipientProblems: [],
+        recipients: { groups: [], people: [] },
         strict: true,
         outputName: 'same' as const,
       },

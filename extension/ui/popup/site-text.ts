@@ -7,7 +7,8 @@ export function siteText(url: string | undefined, state?: SiteState): string {
   if (protocol !== 'https:' && protocol !== 'http:')
     return 'This is a browser page; Keyward does nothing here.';
   if (state?.enabled) {
-    const who = state.recipients.length > 0 ? state.recipients.join(', ') : 'nobody yet (set up your key)';
+    const who =
+      state.encryptedFor.length > 0 ? state.encryptedFor.join(', ') : 'nobody yet (set up your key)';
     const named = state.outputName === 'same' ? 'keeping their names' : `as name.ext.${state.outputName}`;
     const picker = state.strict ? ' Files are chosen in Keyward’s own picker.' : '';
     return `${host}: uploads are encrypted for ${who}, ${named}.${picker} Reload open pages of this site to start.`;
