@@ -1,6 +1,8 @@
 import type { Clock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
-import { decryptFile, inspectMessage } from '../../shared/openpgp';
+import { addRecipients, decryptFile, inspectMessage, readPublicKeys } from '../../shared/openpgp';
+import type { ContactsStore } from '../contacts/contacts-store';
+import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { DecryptReport, DecryptRequest } from '../messaging/decrypt-port';
 import type { MessagePort } from '../platform/ports';
 import { spoolStream } from '../platform/spool';
@@ -15,13 +17,34 @@ const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
  */
 export function createDecryptService({
   vault,
+  contacts,
+  recipients,
   clock,
   baseUrl,
 }: {
   vault: Vault;
+  /** Other people's keys: their signatures are checked, their names shown among the recipients. */
+  contacts: ContactsStore;
+  /** Resolves groups and people to keys for share later, as for uploads. */
+  recipients: SiteRecipientsResolver;
   clock: Clock;
   baseUrl: string;
 }) {
+  /** Key id -> a name, for everyone Keyward has a key of (the user's keys and contacts). */
+  async function knownNames(): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const armored = [
+      ...(await Promise.all((await vault.list()).map((k) => vault.publicKey(k.fingerprint)))),
+      ...(await contacts.publicKeys()),
+    ];
+    for (const entry of await readPublicKeys(armored.join('\n'), { date: clock.now() }).catch(() => [])) {
+      const name = entry.summary.userIds[0] ?? entry.summary.fingerprint;
+      names.set(entry.summary.keyId, name);
+      for (const sub of entry.summary.subkeys) names.set(sub.keyId, name);
+    }
+    return names;
+  }
+
   async function run(file: File, report: (r: DecryptReport) => void): Promise<DecryptReport> {
     let info: Awaited<ReturnType<typeof inspectMessage>>;
     try {
@@ -48,7 +71,15 @@ export function createDecryptService({
     }
     const { key } = await vault.use(unlocked.fingerprint);
     const all = await vault.list();
-    const verificationKeys = await Promise.all(all.map((k) => vault.publicKey(k.fingerprint)));
+    const verificationKeys = [
+      ...(await Promise.all(all.map((k) => vault.publicKey(k.fingerprint)))),
+      ...(await contacts.publicKeys()),
+    ];
+    const names = await knownNames();
+    const encryptedTo = [
+      ...new Set(info.recipients.map((r) => names.get(r.keyId) ?? `key ${r.keyId}`)),
+      ...(info.hiddenRecipients > 0 ? [`${info.hiddenRecipients} hidden recipient(s)`] : []),
+    ];
     const decrypted = await decryptFile({
       ciphertext: file.stream(),
       keys: [key],
@@ -66,11 +97,39 @@ export function createDecryptService({
     const signatures = await decrypted.signatures;
     return {
       kind: 'done',
-      signature: describeSignatures(signatures, mine, all),
+      signature: describeSignatures(signatures, names),
+      encryptedTo,
       file: await spooled.finish(name),
       decryptedWith: unlocked.userIds[0] ?? unlocked.fingerprint,
       encryption: decrypted.encryption ?? 'unknown',
     };
+  }
+
+  /** Share later: new key packets for the new recipients; the encrypted body is passed through unchanged. */
+  async function share(
+    file: File,
+    wanted: { groups: readonly string[]; people: readonly string[] },
+  ): Promise<DecryptReport> {
+    if (wanted.groups.length === 0 && wanted.people.length === 0)
+      return failed('Choose someone to share with.');
+    const theirs = await recipients.keysForUpload(wanted);
+    const keys = (await vault.list()).filter((k) => k.unlocked);
+    if (keys.length === 0) {
+      const key = (await vault.list())[0];
+      if (!key) return failed('Keyward has no key yet.');
+      return { kind: 'locked', fingerprint: key.fingerprint, userId: key.userIds[0] ?? key.fingerprint };
+    }
+    const unlocked = await Promise.all(keys.map(async (k) => (await vault.use(k.fingerprint)).key));
+    const result = await addRecipients({
+      ciphertext: file.stream(),
+      keys: unlocked,
+      recipients: theirs.map((k) => k.armored),
+      date: clock.now(),
+    });
+    const spooled = await spoolStream('download', result.ciphertext, () => undefined);
+    const addedNow = new Set<string>(result.added);
+    const added = theirs.filter((k) => addedNow.has(k.fingerprint)).map((k) => k.label);
+    return { kind: 'shared', file: await spooled.finish(file.name, 'application/pgp-encrypted'), added };
   }
 
   return function serve(port: MessagePort): void {
@@ -79,9 +138,13 @@ export function createDecryptService({
       return;
     }
     port.onMessage((message) => {
-      const { file } = message as DecryptRequest;
-      const answer =
-        file instanceof File ? run(file, (r) => port.post(r)) : Promise.resolve(failed('No file.'));
+      const request = message as DecryptRequest;
+      const file = request.file;
+      const answer = !(file instanceof File)
+        ? Promise.resolve(failed('No file.'))
+        : request.kind === 'share'
+          ? share(file, { groups: [...request.groups], people: [...request.people] })
+          : run(file, (r) => port.post(r));
       answer.then(
         (report) => port.post(report),
         (error: unknown) =>
@@ -99,16 +162,15 @@ export function createDecryptService({
 
 function describeSignatures(
   signatures: readonly { keyId: string; valid: boolean }[],
-  mine: Record<string, readonly string[]>,
-  keys: readonly { fingerprint: string; userIds: readonly string[] }[],
+  names: ReadonlyMap<string, string>,
 ): string {
   if (signatures.length === 0) return 'not signed';
   return signatures
     .map(({ keyId, valid }) => {
-      const key = keys.find((k) => mine[k.fingerprint]?.includes(keyId));
-      if (valid && key) return `signed by ${key.userIds[0] ?? key.fingerprint}`;
-      return valid
-        ? `signed by key ${keyId}`
+      const name = names.get(keyId);
+      if (valid) return `signed by ${name ?? `key ${keyId}`}`;
+      return name
+        ? `a signature claiming to be ${name}'s does NOT verify`
         : `signed by a key Keyward does not know (${keyId}), not checked`;
     })
     .join('; ');

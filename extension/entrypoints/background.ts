@@ -110,7 +110,13 @@ export default defineBackground(() => {
       isUnlocked: async () => !(await vault.status()).locked,
     }),
   });
-  const serveDecrypt = createDecryptService({ vault, clock, baseUrl: identity.baseUrl });
+  const serveDecrypt = createDecryptService({
+    vault,
+    contacts,
+    recipients: siteRecipients,
+    clock,
+    baseUrl: identity.baseUrl,
+  });
   onPortConnect((port) => {
     if (port.name === KEY_WORK_PORT) attachKeyWork(port);
     else if (port.name === UPLOAD_PORT) uploads.serve(port);

@@ -66,7 +66,7 @@ describe('the built extension in Chromium', () => {
     await expect(options.getByLabel('Email address').isHidden()).resolves.toBe(true);
     await options.getByRole('tab', { name: 'Create a new key' }).click();
     // The settings show what the background stored, editable once loaded.
-    await expect(options.getByLabel('Keyserver').isEnabled()).resolves.toBe(true);
+    await expect(options.getByLabel('Keyserver', { exact: true }).isEnabled()).resolves.toBe(true);
     await expect(options.getByLabel('Security phrase').inputValue()).resolves.not.toBe('');
     await expect(options.locator('#version').textContent()).resolves.toBe(version);
     await saveScreenshot(options, 'options');

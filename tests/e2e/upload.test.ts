@@ -99,7 +99,7 @@ describe('encrypt on upload (Chromium)', () => {
     const phrase = ((await message('settings.get', {})) as { value: { securityPhrase: string } }).value
       .securityPhrase;
     const notice = await keywardNoticeText(ext.context, page);
-    expect(notice).toContain('Encrypted fetch.txt.pgp for: GnuPG Ed25519 <gnupg-ed25519@example.org>');
+    expect(notice).toContain('Encrypted fetch.txt.pgp for: you (GnuPG Ed25519 <gnupg-ed25519@example.org>)');
     expect(notice).toContain(phrase);
     await page.close();
   });

@@ -47,7 +47,7 @@ const card = () => options.getByRole('article', { name: `Alice Example <${EMAIL}
 
 describe('keys in the extension (Chromium)', () => {
   it('points the extension at the test keyserver in the settings', async () => {
-    await options.getByLabel('Keyserver').fill(keyserver.url);
+    await options.getByLabel('Keyserver', { exact: true }).fill(keyserver.url);
     await options.getByRole('button', { name: 'Save settings' }).click();
     await options.getByText('Saved.').waitFor();
   });

@@ -4,6 +4,7 @@ import { connectPort } from '../../platform/ports';
 import type { ReadPageBlobRequest } from '../../messaging/page-blob';
 import { spoolStream } from '../../platform/spool';
 import { askTab, tabIdsOnOrigin } from '../../platform/tabs';
+import { el } from '../dom';
 import { errorText } from '../error-text';
 import { formatBytes } from '../format';
 import { requiredElement } from '../required-element';
@@ -17,6 +18,8 @@ export function wireDecryptPage(doc: Document): void {
   const save = requiredElement('save', HTMLAnchorElement);
   const unlockForm = requiredElement('unlock-form', HTMLFormElement);
   const passphrase = unlockForm.elements.namedItem('passphrase') as HTMLInputElement;
+  const encryptedTo = requiredElement('encrypted-to', HTMLParagraphElement);
+  const share = wireShare();
   let current: File | undefined;
   let locked: string | undefined;
   let autoSaveCurrent = false;
@@ -44,6 +47,8 @@ export function wireDecryptPage(doc: Document): void {
   function decrypt(file: File, autoSave = false): void {
     current = file;
     result.hidden = true;
+    encryptedTo.hidden = true;
+    share.offer(undefined);
     unlockForm.hidden = true;
     if (save.href.startsWith('blob:')) URL.revokeObjectURL(save.href);
     show(`Decrypting ${file.name}…`);
@@ -74,8 +79,13 @@ export function wireDecryptPage(doc: Document): void {
       } else if (report.kind === 'failed') {
         dropFetched();
         show(report.message, true);
+      } else if (report.kind === 'shared') {
+        // Not asked for by this port (share has a port of its own).
       } else {
         dropFetched();
+        encryptedTo.textContent = `Encrypted to: ${report.encryptedTo.join(', ')}.`;
+        encryptedTo.hidden = false;
+        share.offer(file);
         save.href = URL.createObjectURL(report.file);
         save.download = report.file.name;
         save.textContent = `Save ${report.file.name}`;
@@ -128,6 +138,86 @@ export function wireDecryptPage(doc: Document): void {
       })
       .catch((e: unknown) => show(errorText(e), true));
   });
+}
+
+/**
+ * Share later, offered once a file decrypted (so it is one of the user's): choose groups and people, the background
+ * adds a key packet for each, and the new copy is saved under the same name.
+ */
+function wireShare(): { offer: (file: File | undefined) => void } {
+  const section = requiredElement('share-section', HTMLElement);
+  const form = requiredElement('share-form', HTMLFormElement);
+  const groupsBox = requiredElement('share-groups', HTMLDivElement);
+  const people = form.elements.namedItem('people') as HTMLInputElement;
+  const formError = form.querySelector<HTMLElement>('.error')!;
+  const status = requiredElement('shared-status', HTMLParagraphElement);
+  const saved = requiredElement('shared', HTMLParagraphElement);
+  const link = requiredElement('save-shared', HTMLAnchorElement);
+  let file: File | undefined;
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!file) return;
+    const groups = [...groupsBox.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+    const addresses = people.value
+      .split(/[\s,;]+/)
+      .map((p) => p.trim())
+      .filter(Boolean);
+    formError.hidden = true;
+    saved.hidden = true;
+    status.textContent = 'Adding them…';
+    const port = connectPort(DECRYPT_PORT);
+    port.onMessage((message) => {
+      const report = message as DecryptReport;
+      if (report.kind === 'progress') return;
+      port.disconnect();
+      status.textContent = '';
+      if (report.kind === 'shared') {
+        if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+        link.href = URL.createObjectURL(report.file);
+        link.download = report.file.name;
+        link.textContent = `Save the shared copy of ${report.file.name}`;
+        saved.hidden = false;
+        status.textContent =
+          report.added.length > 0
+            ? `Added ${report.added.join(', ')}. The contents were not re-encrypted.`
+            : 'Everyone you chose could already open this file; the copy is unchanged.';
+      } else {
+        formError.textContent =
+          report.kind === 'failed' || report.kind === 'not-for-me'
+            ? report.message
+            : report.kind === 'locked'
+              ? `Unlock ${report.userId} first.`
+              : 'Keyward could not share this file.';
+        formError.hidden = false;
+      }
+    });
+    port.post({ kind: 'share', file, groups, people: addresses });
+  });
+
+  return {
+    offer(next) {
+      file = next;
+      section.hidden = next === undefined;
+      saved.hidden = true;
+      status.textContent = '';
+      if (!next) return;
+      void sendMessage('groups.list', {})
+        .then(({ groups }) =>
+          groupsBox.replaceChildren(
+            ...groups.map((g) =>
+              el(
+                'label',
+                { class: 'check' },
+                el('input', { type: 'checkbox', value: g.id }),
+                el('span', {}, `${g.name} (${g.members.length})`),
+              ),
+            ),
+          ),
+        )
+        .catch(() => groupsBox.replaceChildren());
+    },
+  };
 }
 
 /** A download the background handed over: `#{"url": ..., "name": ...}` (extension pages cannot be opened by sites). */

@@ -10,6 +10,8 @@ import { wireDeleteDialog } from './delete-dialog';
 import { wireImportForm } from './import-key-form';
 import { keyCard, keyHeadingId } from './key-card';
 import { wireSettingsForm } from './settings-form';
+import { startContactsSection } from './contacts-section';
+import { startGroupsSection } from './groups-section';
 import { wireTabs } from './tabs';
 import { viewSignature, watchForChanges } from './view-freshness';
 
@@ -46,6 +48,9 @@ export function startOptionsPage(): void {
     showStatus(status);
     requiredElement('welcome', HTMLElement).hidden = keys.length > 0;
     requiredElement('keys-section', HTMLElement).hidden = keys.length === 0;
+    // Other people come after the user's own key: a new user sees only the onboarding.
+    requiredElement('people-section', HTMLElement).hidden = keys.length === 0;
+    requiredElement('groups-section', HTMLElement).hidden = keys.length === 0;
     addSection.showFor(keys.length);
     const inCard = document.activeElement?.closest<HTMLElement>('[data-fingerprint]')?.dataset.fingerprint;
     const focus = after.focus ?? inCard;
@@ -119,6 +124,13 @@ export function startOptionsPage(): void {
       keys.length === 1 ? 'Key imported and unlocked.' : `${keys.length} keys imported and unlocked.`,
     ),
   );
+  // Groups show members' pinned fingerprints, so a change to contacts redraws them, and the other way round.
+  const people = {
+    contacts: { refresh: () => Promise.resolve() },
+    groups: { refresh: () => Promise.resolve() },
+  };
+  people.contacts = startContactsSection(() => void people.groups.refresh());
+  people.groups = startGroupsSection(() => void people.contacts.refresh());
   sendMessage('settings.get', {})
     .then((settings) => {
       keyserverUrl = settings.keyserverUrl;

@@ -3,7 +3,7 @@ import type { OutputName, SiteState } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { requestOriginPermission } from '../../platform/permissions';
 import { activeTabUrl } from '../../platform/tabs';
-import { busy } from '../dom';
+import { busy, el } from '../dom';
 import { errorText } from '../error-text';
 import { requiredElement } from '../required-element';
 import { siteText } from './site-text';
@@ -16,6 +16,10 @@ export function startSiteSection(): void {
     options: requiredElement('site-options', HTMLDivElement),
     strict: requiredElement('site-strict', HTMLInputElement),
     outputName: requiredElement('site-output-name', HTMLSelectElement),
+    groups: requiredElement('site-groups', HTMLDivElement),
+    people: requiredElement('site-people', HTMLInputElement),
+    saveRecipients: requiredElement('site-recipients-save', HTMLButtonElement),
+    problems: requiredElement('site-problems', HTMLUListElement),
     error: requiredElement('error', HTMLParagraphElement),
   };
   activeTabUrl()
@@ -36,6 +40,10 @@ async function showSite(
     options: HTMLElement;
     strict: HTMLInputElement;
     outputName: HTMLSelectElement;
+    groups: HTMLElement;
+    people: HTMLInputElement;
+    saveRecipients: HTMLButtonElement;
+    problems: HTMLUListElement;
     error: HTMLElement;
   },
 ): Promise<void> {
@@ -45,6 +53,7 @@ async function showSite(
     return;
   }
   let state: SiteState = await sendMessage('sites.get', { origin });
+  const { groups } = await sendMessage('groups.list', {});
   const render = () => {
     ui.text.textContent = siteText(url, state);
     ui.toggle.textContent = state.enabled ? 'Stop encrypting uploads here' : 'Encrypt uploads on this site';
@@ -52,8 +61,39 @@ async function showSite(
     ui.options.hidden = !state.enabled;
     ui.strict.checked = state.strict;
     ui.outputName.value = state.outputName;
+    ui.groups.replaceChildren(
+      ...(groups.length === 0
+        ? [el('p', { class: 'muted' }, 'No groups yet (create them in the settings).')]
+        : []),
+      ...groups.map((g) =>
+        el(
+          'label',
+          { class: 'check' },
+          el('input', {
+            type: 'checkbox',
+            value: g.id,
+            checked: state.recipients.groups.includes(g.id),
+          }),
+          el('span', {}, `${g.name} (${g.members.length})`),
+        ),
+      ),
+    );
+    ui.people.value = state.recipients.people.join(', ');
+    ui.problems.replaceChildren(...state.recipientProblems.map((p) => el('li', {}, p)));
+    ui.problems.hidden = state.recipientProblems.length === 0;
   };
   render();
+  ui.saveRecipients.addEventListener('click', () => {
+    const chosen = [...ui.groups.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+    const people = ui.people.value
+      .split(/[\s,;]+/)
+      .map((p) => p.trim())
+      .filter(Boolean);
+    void busy(ui.saveRecipients, ui.error, async () => {
+      state = await sendMessage('sites.update', { origin, recipients: { groups: chosen, people } });
+      render();
+    });
+  });
   const update = (change: { strict?: boolean; outputName?: OutputName }) => {
     ui.error.hidden = true;
     sendMessage('sites.update', { origin, ...change })
