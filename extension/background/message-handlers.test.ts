@@ -233,4 +233,31 @@ describe('background message handlers', () => {
     expect(saveTextFile).not.toHaveBeenCalled();
     expect(keyserverCalls).toEqual([]);
   });
+
+  it("a site's recipients: groups must exist, people must be addresses; what the popup shows follows", async () => {
+    await createAlice();
+    const site = 'https://files.example.com';
+    await value('sites.setEnabled', { origin: site, enabled: true });
+    const group = (await value('groups.save', {
+      name: 'Design team',
+      members: [{ email: 'alice@example.org' }, { email: 'bob@example.org' }],
+    })) as { id: string };
+    const refused = await send('sites.update', {
+      origin: site,
+      recipients: { groups: ['nope'], people: [] },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const bad = await send('sites.update', { origin: site, recipients: { groups: [], people: ['bob'] } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const state = await value('sites.update', {
+      origin: site,
+      recipients: { groups: [group.id], people: ['Carol@Example.org', 'carol@example.org'] },
+    });
+    expect(state).toMatchObject({
+      recipients: { groups: [group.id], people: ['carol@example.org'] },
+      // Nothing is known about Bob and Carol yet: their keys are looked up at the first upload. Alice is "you".
+      encryptedFor: ['you (Alice <alice@example.org>)', 'bob@example.org (Design team)', 'carol@example.org'],
+      recipientProblems: [],
+    });
+  });
 });

@@ -138,7 +138,7 @@ describe('recipient lookup by address', () => {
 });
 
 describe('pinned keys: a key change is never used silently', () => {
-  it('a replaced key on the keyserver stops the next upload and shows both fingerprints', async () => {
+  it('key substitution: a replaced key on the keyserver stops the next upload and shows both fingerprints', async () => {
     const old = await makeTestKey([{ name: 'Gina', email: 'gina@example.org' }]);
     await publish(old, 'gina@example.org');
     const { contacts } = contactsWith(['keyserver']);
@@ -239,5 +239,19 @@ describe('pinned keys: a key change is never used silently', () => {
     const { publicKey } = await openpgp.generateKey({ userIDs: [{ name: 'No address' }], format: 'armored' });
     await expect(contacts.import(publicKey, 'paste')).rejects.toMatchObject({ code: 'invalid_input' });
     expect((await contacts.list()).contacts).toEqual([]);
+  });
+
+  it('a hostile group file cannot re-pin an address that already has a key', async () => {
+    const nia = await makeTestKey([{ name: 'Nia', email: 'nia@example.org' }]);
+    const { contacts } = contactsWith([]);
+    await contacts.import(nia.publicArmored, 'file');
+    const attacker = await makeTestKey([{ name: 'Nia', email: 'nia@example.org' }]);
+    expect(
+      await contacts.pinExpected([
+        { email: Email.parse('nia@example.org'), fingerprint: attacker.fingerprint },
+      ]),
+    ).toEqual({ pinned: 0 });
+    const [key] = await contacts.recipientKeys([Email.parse('nia@example.org')], { fresh: false });
+    expect(key?.fingerprint).toBe(nia.fingerprint);
   });
 });
