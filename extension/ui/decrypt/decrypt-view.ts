@@ -4,9 +4,9 @@ import { connectPort } from '../../platform/ports';
 import type { ReadPageBlobRequest } from '../../messaging/page-blob';
 import { spoolStream } from '../../platform/spool';
 import { askTab, tabIdsOnOrigin } from '../../platform/tabs';
-import { el } from '../dom';
 import { errorText } from '../error-text';
 import { formatBytes } from '../format';
+import { addressList, chosenGroups, groupCheckboxes } from '../recipient-picker';
 import { requiredElement } from '../required-element';
 
 /** The decrypt page: a file in, the background decrypts it, a Save link out (only for a fully verified result). */
@@ -158,11 +158,8 @@ function wireShare(): { offer: (file: File | undefined) => void } {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!file) return;
-    const groups = [...groupsBox.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-    const addresses = people.value
-      .split(/[\s,;]+/)
-      .map((p) => p.trim())
-      .filter(Boolean);
+    const groups = chosenGroups(groupsBox);
+    const addresses = addressList(people.value);
     formError.hidden = true;
     saved.hidden = true;
     status.textContent = 'Adding them…';
@@ -203,18 +200,7 @@ function wireShare(): { offer: (file: File | undefined) => void } {
       status.textContent = '';
       if (!next) return;
       void sendMessage('groups.list', {})
-        .then(({ groups }) =>
-          groupsBox.replaceChildren(
-            ...groups.map((g) =>
-              el(
-                'label',
-                { class: 'check' },
-                el('input', { type: 'checkbox', value: g.id }),
-                el('span', {}, `${g.name} (${g.members.length})`),
-              ),
-            ),
-          ),
-        )
+        .then(({ groups }) => groupsBox.replaceChildren(...groupCheckboxes(groups)))
         .catch(() => groupsBox.replaceChildren());
     },
   };

@@ -3,6 +3,7 @@ import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import { errorText } from '../error-text';
 import { groupFingerprint } from '../format';
+import { addressList } from '../recipient-picker';
 import { requiredElement } from '../required-element';
 
 /**
@@ -104,14 +105,10 @@ export function startGroupsSection(onChange: () => void): { refresh: () => Promi
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const members = membersInput.value
-      .split(/[\s,;]+/)
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((email) => {
-        const known = editing?.members.find((m) => m.email === email.toLowerCase());
-        return known?.fingerprint ? { email, fingerprint: known.fingerprint } : { email };
-      });
+    const members = addressList(membersInput.value).map((email) => {
+      const known = editing?.members.find((m) => m.email === email.toLowerCase());
+      return known?.fingerprint ? { email, fingerprint: known.fingerprint } : { email };
+    });
     void busy(form, formError, async () => {
       const saved = await sendMessage('groups.save', {
         ...(editing ? { id: editing.id } : {}),

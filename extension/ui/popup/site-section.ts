@@ -5,6 +5,7 @@ import { requestOriginPermission } from '../../platform/permissions';
 import { activeTabUrl } from '../../platform/tabs';
 import { busy, el } from '../dom';
 import { errorText } from '../error-text';
+import { addressList, chosenGroups, groupCheckboxes } from '../recipient-picker';
 import { requiredElement } from '../required-element';
 import { siteText } from './site-text';
 
@@ -65,18 +66,7 @@ async function showSite(
       ...(groups.length === 0
         ? [el('p', { class: 'muted' }, 'No groups yet (create them in the settings).')]
         : []),
-      ...groups.map((g) =>
-        el(
-          'label',
-          { class: 'check' },
-          el('input', {
-            type: 'checkbox',
-            value: g.id,
-            checked: state.recipients.groups.includes(g.id),
-          }),
-          el('span', {}, `${g.name} (${g.members.length})`),
-        ),
-      ),
+      ...groupCheckboxes(groups, state.recipients.groups),
     );
     ui.people.value = state.recipients.people.join(', ');
     ui.problems.replaceChildren(...state.recipientProblems.map((p) => el('li', {}, p)));
@@ -84,11 +74,8 @@ async function showSite(
   };
   render();
   ui.saveRecipients.addEventListener('click', () => {
-    const chosen = [...ui.groups.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-    const people = ui.people.value
-      .split(/[\s,;]+/)
-      .map((p) => p.trim())
-      .filter(Boolean);
+    const chosen = chosenGroups(ui.groups);
+    const people = addressList(ui.people.value);
     void busy(ui.saveRecipients, ui.error, async () => {
       state = await sendMessage('sites.update', { origin, recipients: { groups: chosen, people } });
       render();
