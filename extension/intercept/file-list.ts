@@ -3,9 +3,14 @@ export function filesOf(list: FileList | null | undefined): File[] {
   return list ? Array.from(list) : [];
 }
 
-/** A FileList holding `files`: the only way to put files into an input or a synthetic drop/paste event. */
+import { forPage } from './for-page';
+
+/**
+ * A FileList holding `files`: the only way to put files into an input or a synthetic drop/paste event. The files
+ * are made the page's own first (in Firefox a File from the extension is unreadable to the page).
+ */
 export function dataTransferOf(files: readonly File[]): DataTransfer {
   const transfer = new DataTransfer();
-  for (const file of files) transfer.items.add(file);
+  for (const file of files) transfer.items.add(forPage(file));
   return transfer;
 }
