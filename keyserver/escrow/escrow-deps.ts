@@ -57,6 +57,8 @@ export function escrowRateRules(config: Config) {
       limit: config.RATE_ESCROW_CODES_PER_ADDRESS_HOUR,
       windowMs: HOUR,
     },
+    /** Registration starts per address: each evaluates the account's OPRF on a chosen input (docs/escrow.md). */
+    registerAddress: { bucket: 'escrow-register-address', limit: 10, windowMs: HOUR },
     requestIp: { bucket: 'escrow-ip', limit: config.RATE_ESCROW_REQUESTS_PER_IP_MINUTE, windowMs: MINUTE },
     relayIp: { bucket: 'relay-ip', limit: config.RATE_RELAY_REQUESTS_PER_IP_MINUTE, windowMs: MINUTE },
   } satisfies Record<string, RateRule>;

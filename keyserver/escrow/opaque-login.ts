@@ -1,7 +1,7 @@
 import * as opaque from '@serenity-kit/opaque';
 import { invalidInput } from '../../shared/errors';
 import type { Email } from '../../shared/identity';
-import { ESCROW_POLICY as P, type EscrowDeps } from './escrow-deps';
+import { ESCROW_POLICY as P, type EscrowDeps, escrowRateRules } from './escrow-deps';
 import { escrowError } from './escrow-errors';
 import { isWellFormedBearer, newBearer, sha256Hex } from './escrow-secrets';
 import type { GuessLimit } from './guess-limit';
@@ -14,6 +14,7 @@ import type { Sessions } from './sessions';
  */
 export function createOpaqueLogin(deps: EscrowDeps, guesses: GuessLimit, sessions: Sessions) {
   const serverSetup = deps.opaqueSetup;
+  const rules = escrowRateRules(deps.config);
   // A well-formed login start, to check that an uploaded registration record can be used before storing it.
   const probe = opaque.client.startLogin({ password: 'probe' }).startLoginRequest;
 
@@ -28,11 +29,11 @@ export function createOpaqueLogin(deps: EscrowDeps, guesses: GuessLimit, session
 
   return {
     /**
-     * Stateless, but counted as a guess: with a stolen database, an uncounted registration start would evaluate
-     * the account's OPRF on any passphrase guess (see docs/escrow.md).
+     * Stateless, but limited per address: with a stolen database, unlimited registration starts would evaluate the
+     * account's OPRF on any passphrase guess, an oracle around the login guess limit (see docs/escrow.md).
      */
     async registrationResponse(address: Email, registrationRequest: string): Promise<string> {
-      await guesses.count(address);
+      await deps.limiter.enforce(rules.registerAddress, address);
       return parsing('registration request', () =>
         opaque.server.createRegistrationResponse({
           serverSetup,
