@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { benchFileCrypto } from './extension/file-crypto-bench';
 import { benchKeyserverLoad } from './keyserver/load-bench';
 import { benchKeyserverLookups } from './keyserver/lookup-bench';
+import { benchOpaqueLogin } from './keyserver/opaque-login-bench';
 
 const TARGET_RATIO = 0.5;
 
@@ -35,6 +36,17 @@ if (loaded.unexpected > 0) {
   console.error(
     `${loaded.unexpected} errors or unexpected statuses under load (only 200, 404 and 429 are intended)`,
   );
+  process.exitCode = 1;
+}
+
+console.log(
+  '\nEscrow: the server side of an OPAQUE login (Argon2 runs on the client), SQLite, vs a bare node:http server ' +
+    'answering a same-size body, and the OPAQUE library alone',
+);
+const logins = await benchOpaqueLogin();
+console.table(logins);
+if (logins.some((r) => Number(r['errors/non-2xx']) > 0)) {
+  console.error('failed or non-2xx login starts under load: see the table');
   process.exitCode = 1;
 }
 

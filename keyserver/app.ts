@@ -11,6 +11,9 @@ import { restRoutes } from './directory/rest-routes';
 import { createUploadTokens } from './directory/upload-token';
 import { vksLookups, vksRoutes } from './directory/vks-routes';
 import { wkdRoutes } from './directory/wkd-routes';
+import { createEscrow } from './escrow/escrow';
+import { escrowRoutes } from './escrow/escrow-routes';
+import { codeKeyFrom } from './escrow/escrow-secrets';
 import { publicCors } from './http/cors';
 import { directRoutes } from './http/direct-routes';
 import { errorMapper } from './http/error-mapper';
@@ -29,6 +32,8 @@ export interface AppDeps {
   log: Logger;
   /** 32 bytes; authenticates upload tokens (secrets/server-secret.ts). */
   serverSecret: Uint8Array;
+  /** The OPAQUE server setup (secrets/opaque-server-setup.ts), loaded with the library ready. */
+  opaqueSetup: string;
   /** Mails sent after responses; the caller keeps it to wait for them (shutdown, tests). */
   background?: BackgroundWork;
 }
@@ -38,13 +43,16 @@ export function createApp(deps: AppDeps): Koa {
   const { config, store, log } = deps;
   // Behind a proxy, trust only the address the last hop added: leftmost X-Forwarded-For entries are client-chosen.
   const app = new Koa({ proxy: config.TRUST_PROXY === 'true', maxIpsCount: 1 });
+  const limiter = createRateLimiter(store.rateLimits, deps.clock);
+  const background = deps.background ?? createBackgroundWork(log);
   const directory = createDirectory({
     ...deps,
-    limiter: createRateLimiter(store.rateLimits, deps.clock),
+    limiter,
     uploadTokens: createUploadTokens(deps.serverSecret, config.TOKEN_TTL_HOURS * 3_600_000),
     keyLimits: keyLimitsFrom(config),
-    background: deps.background ?? createBackgroundWork(log),
+    background,
   });
+  const escrow = createEscrow({ ...deps, limiter, background, codeKey: codeKeyFrom(deps.serverSecret) });
   const metrics = createMetrics();
   const ops = new Router();
   ops.get('/healthz', async (ctx) => {
@@ -71,7 +79,12 @@ export function createApp(deps: AppDeps): Koa {
   app.use((ctx, next) => (isPublicApi(ctx.path) ? cors(ctx, next) : next()));
   // The lookups' plain forms first, without the routers' general matching; the routers serve everything else.
   app.use(directRoutes([...vksLookups(directory), ...hkpLookups(directory)]));
-  for (const router of [ops, ...lookups, pageRoutes(directory, limit, config.BASE_URL)]) {
+  for (const router of [
+    ops,
+    ...lookups,
+    escrowRoutes(escrow),
+    pageRoutes(directory, limit, config.BASE_URL),
+  ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Email } from '../shared/identity';
+import { bearer, call, login, register } from './test-support/escrow-client';
 import { linkIn } from './test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from './test-support/test-keyserver';
 import { makeTestKey } from './test-support/test-keys';
@@ -13,6 +15,7 @@ beforeAll(async () => {
   ks = await startTestKeyserver({
     RATE_VERIFY_MAILS_PER_ADDRESS_HOUR: '100',
     RATE_VERIFY_MAILS_PER_IP_HOUR: '100',
+    RATE_ESCROW_REQUESTS_PER_IP_MINUTE: '100',
   });
 });
 afterAll(async () => {
@@ -48,4 +51,21 @@ it('parallel verifications of 16 different keys for one address leave exactly on
   // Every other key is still stored, but none is served for the address.
   const hkp = await fetch(`${ks.url}/pks/lookup?op=index&options=mr&search=${address}`);
   expect((await hkp.text()).match(/^pub:/gm)).toHaveLength(1);
+});
+
+it('parallel escrow PUTs with the same expectedVersion leave exactly one winner; the others get 409 stale', async () => {
+  const address = 'cas@example.org';
+  await register(ks, address, 'passphrase');
+  const { sessionToken } = await login(ks, address, 'passphrase');
+  const armored = (n: number) => `-----BEGIN PGP MESSAGE-----\n\nwriter ${n}\n-----END PGP MESSAGE-----\n`;
+  const answers = await Promise.all(
+    Array.from({ length: 16 }, (_, i) =>
+      call(ks, 'PUT', '/escrow', { expectedVersion: 1, escrow: armored(i) }, bearer(sessionToken)),
+    ),
+  );
+  const winners = answers.flatMap((a, i) => (a.status === 200 ? [i] : []));
+  expect(winners).toHaveLength(1);
+  expect(answers.filter((a) => a.status === 409 && a.body.error === 'stale')).toHaveLength(15);
+  const stored = await ks.store.escrow.accounts.get(Email.parse(address));
+  expect(stored).toMatchObject({ version: 2, escrow: armored(winners[0]!) });
 });

@@ -50,3 +50,19 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(4);
   });
 });
+
+describe('OPAQUE_SERVER_SETUP', () => {
+  it('is optional, and a malformed value is reported without being echoed', () => {
+    expect(loadConfig({}).OPAQUE_SERVER_SETUP).toBeUndefined();
+    const secretish = 'not-a-setup-but-secret-looking-value';
+    let error: unknown;
+    try {
+      loadConfig({ OPAQUE_SERVER_SETUP: secretish });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/OPAQUE_SERVER_SETUP: must be an OPAQUE server setup/);
+    expect((error as ConfigError).message).not.toContain(secretish);
+  });
+});

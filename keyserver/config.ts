@@ -36,6 +36,11 @@ const schema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (32 random bytes, e.g. `openssl rand -hex 32`)')
     .optional(),
+  OPAQUE_SERVER_SETUP: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{171}$/, 'must be an OPAQUE server setup: 171 base64url characters')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   // Abuse limits (../shared/design/keyserver.md, "Key policy" and "Rate limits").
@@ -50,6 +55,11 @@ const schema = z.object({
   RATE_VERIFY_MAILS_PER_ADDRESS_HOUR: positiveInt(1),
   RATE_VERIFY_MAILS_PER_IP_HOUR: positiveInt(20),
   RATE_UNPUBLISH_MAILS_PER_ADDRESS_HOUR: positiveInt(1),
+  // Escrow (docs/escrow.md). The passphrase guess limit (10 per 15 minutes per account) is fixed, not a setting.
+  RATE_ESCROW_CODES_PER_ADDRESS_HOUR: positiveInt(5),
+  RATE_ESCROW_CODES_PER_IP_HOUR: positiveInt(20),
+  RATE_ESCROW_REQUESTS_PER_IP_MINUTE: positiveInt(30),
+  RATE_RELAY_REQUESTS_PER_IP_MINUTE: positiveInt(60),
 });
 
 export type Config = Readonly<

@@ -33,6 +33,10 @@ beforeAll(async () => {
     RATE_LOOKUPS_PER_MINUTE: '1000000',
     RATE_UPLOADS_PER_HOUR: '1000000',
     RATE_VERIFY_MAILS_PER_IP_HOUR: '1000000',
+    RATE_ESCROW_CODES_PER_IP_HOUR: '1000000',
+    RATE_ESCROW_CODES_PER_ADDRESS_HOUR: '1000000',
+    RATE_ESCROW_REQUESTS_PER_IP_MINUTE: '1000000',
+    RATE_RELAY_REQUESTS_PER_IP_MINUTE: '1000000',
   });
   binaries = [
     ...(await Promise.all(
@@ -214,6 +218,96 @@ describe('hostile input to the keyserver', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  const escrowPosts = [
+    '/escrow/v1/codes',
+    '/escrow/v1/register/start',
+    '/escrow/v1/accounts',
+    '/escrow/v1/login/start',
+    '/escrow/v1/login/finish',
+    '/escrow/v1/escrow/fetch',
+    '/escrow/v1/recover',
+    '/escrow/v1/relay/0123456789abcdef0123456789abcdef/offer',
+  ];
+  /** Bodies shaped like the escrow's, with any field replaced by anything. */
+  const escrowBody = fc.dictionary(
+    fc.constantFrom(
+      'address',
+      'purpose',
+      'registrationRequest',
+      'registrationRecord',
+      'startLoginRequest',
+      'finishLoginRequest',
+      'loginId',
+      'code',
+      'profile',
+      'fingerprint',
+      'escrow',
+      'recoveryVerifier',
+      'recoveryAuth',
+      'deviceToken',
+      'expectedVersion',
+      'payload',
+    ),
+    fc.oneof(
+      anyText,
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('alice@example.org', 'register', 'A'.repeat(96)),
+    ),
+    { maxKeys: 8 },
+  );
+
+  it('random and malformed bodies, paths and tokens to the escrow API: never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        escrowBody,
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        anyText,
+        rawSegment,
+        async (shaped, value, raw, text, segment) => {
+          const auth = { authorization: `Bearer ${text.replace(/[^\x21-\x7e]/g, '')}` };
+          for (const path of escrowPosts) {
+            expect(await status(path, json(shaped))).toBeLessThan(500);
+            expect(await status(path, json(value))).toBeLessThan(500);
+            const malformed = { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw };
+            expect(await status(path, malformed)).toBeLessThan(500);
+          }
+          const put = {
+            ...json(shaped),
+            method: 'PUT',
+            headers: { 'content-type': 'application/json', ...auth },
+          };
+          expect(await status('/escrow/v1/escrow', put)).toBeLessThan(500);
+          expect(await status('/escrow/v1/escrow', { method: 'DELETE', headers: auth })).toBeLessThan(500);
+          for (const s of [encodeURIComponent(wellFormed(text)), segment]) {
+            expect(await status(`/escrow/v1/relay/${s}/offer`)).toBeLessThan(500);
+            expect(await status(`/escrow/v1/relay/${s}/${s}`, json(shaped))).toBeLessThan(500);
+          }
+        },
+      ),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
+
+  it('oversized and malformed escrow bodies get 400 or 413, never a 500', async () => {
+    const big = 'a'.repeat(200 * 1024);
+    for (const path of escrowPosts) {
+      // Fetching the escrow checks the session first: without one, nothing is read.
+      const [tooBig, bad] = path === '/escrow/v1/escrow/fetch' ? [401, 401] : [413, 400];
+      expect(await status(path, json({ address: big, escrow: big, payload: big }))).toBe(tooBig);
+      const malformed = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' };
+      expect(await status(path, malformed)).toBe(bad);
+      expect(await status(path, json([1, 2]))).toBe(bad);
+    }
+    // Within the body limit, but a field over its own limit.
+    const payload = 'a'.repeat(64 * 1024 + 1);
+    const escrow = `-----BEGIN PGP MESSAGE-----${'a'.repeat(64 * 1024)}`;
+    expect(await status('/escrow/v1/relay/0123456789abcdef0123456789abcdef/reply', json({ payload }))).toBe(
+      400,
+    );
+    expect(await status('/escrow/v1/accounts', json({ escrow, address: 'a@example.org' }))).toBe(400);
   });
 
   it('still serves a real key after all of that', async () => {

@@ -7,6 +7,7 @@ import { createBackgroundWork } from './directory/directory-deps';
 import { startSweeper } from './directory/sweeper';
 import { createLogger } from './logger';
 import { createMailer } from './mail/create-mailer';
+import { loadOpaqueServerSetup } from './secrets/opaque-server-setup';
 import { loadServerSecret } from './secrets/server-secret';
 import { openStore } from './store/open-store';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const store = await openStore(config);
   const mailer = createMailer(config, log);
   const serverSecret = loadServerSecret(config.KEYSERVER_SECRET, config.DATA_DIR);
+  const opaqueSetup = await loadOpaqueServerSetup(config.OPAQUE_SERVER_SETUP, config.DATA_DIR);
   const background = createBackgroundWork(log);
   const server = createServer();
   server.requestTimeout = 30_000;
@@ -40,7 +42,16 @@ async function main(): Promise<void> {
     // An ephemeral port (tests, several local instances): links must carry the port actually bound.
     config = Object.freeze({ ...config, BASE_URL: config.BASE_URL.replace(/:0$/, `:${port}`) });
   }
-  const app = createApp({ config, store, mailer, clock: systemClock, log, serverSecret, background });
+  const app = createApp({
+    config,
+    store,
+    mailer,
+    clock: systemClock,
+    log,
+    serverSecret,
+    opaqueSetup,
+    background,
+  });
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
   server.on('request', app.callback());
   const stopSweeper = startSweeper(store, systemClock, log);

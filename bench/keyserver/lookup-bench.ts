@@ -58,7 +58,7 @@ async function load(origin: string, paths: string[]): Promise<LoadResult> {
   };
 }
 
-async function startCeiling(bodies: Record<string, string>, dir: string) {
+export async function startCeiling(bodies: Record<string, string>, dir: string) {
   const file = join(dir, 'ceiling-bodies.json');
   writeFileSync(file, JSON.stringify(bodies));
   const child = spawn(

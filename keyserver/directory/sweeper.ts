@@ -3,19 +3,20 @@ import type { Clock } from '../../shared/clock';
 import type { Store } from '../store/ports';
 
 /**
- * Forgets expired unverified uploads and tokens on a timer (MongoDB's TTL indexes do it too; SQLite needs this).
+ * Forgets expired unverified uploads, tokens and escrow records (codes, logins, sessions, relay) on a timer (MongoDB's TTL indexes do it too; SQLite needs this).
  * Safe to run in several processes at once: each delete is idempotent.
  */
 export async function sweepExpired(
   store: Store,
   clock: Clock,
   log: Logger,
-): Promise<{ keys: number; tokens: number }> {
+): Promise<{ keys: number; tokens: number; escrow: number }> {
   const now = clock.now().getTime();
   const keys = await store.keys.deleteExpiredKeys(now);
   const tokens = await store.tokens.deleteExpiredTokens(now);
-  if (keys + tokens > 0) log.info({ keys, tokens }, 'expired records removed');
-  return { keys, tokens };
+  const escrow = await store.escrow.deleteExpired(now);
+  if (keys + tokens + escrow > 0) log.info({ keys, tokens, escrow }, 'expired records removed');
+  return { keys, tokens, escrow };
 }
 
 export function startSweeper(store: Store, clock: Clock, log: Logger, everyMs = 10 * 60_000): () => void {

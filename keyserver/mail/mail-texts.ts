@@ -119,22 +119,22 @@ export function keyReplacedMail(p: {
   };
 }
 
-function lines(...parts: string[]): string {
+export function lines(...parts: string[]): string {
   return `${parts.join('\n')}\n`;
 }
 
 /** Groups of four as people compare them; a v6 fingerprint (16 groups) on two lines of eight. */
-function fingerprintLines(fpr: Fingerprint): string[] {
+export function fingerprintLines(fpr: Fingerprint): string[] {
   const groups = Fingerprint.format(fpr).split(' ');
   const rows = groups.length > 10 ? [groups.slice(0, 8), groups.slice(8)] : [groups];
   return rows.map((row) => `  ${row.join(' ')}`);
 }
 
-function signature(baseUrl: string): string[] {
+export function signature(baseUrl: string): string[] {
   return ['', '-- ', `Keyward key directory, ${baseUrl}`];
 }
 
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   return new URL(url).host;
 }
 

@@ -1,4 +1,5 @@
 import type { Email, Fingerprint, KeyId } from '../../shared/identity';
+import type { EscrowStore } from './escrow-ports';
 
 /**
  * What the keyserver keeps, as ports every store adapter (SQLite, MongoDB) implements to the same contract
@@ -111,6 +112,8 @@ export interface Store {
   bindings: BindingStore;
   tokens: TokenStore;
   rateLimits: RateLimitStore;
+  /** Escrow accounts and their short-lived records (escrow-ports.ts). */
+  escrow: EscrowStore;
   /** For /healthz: throws when the store does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Email, Fingerprint, KeyId } from '../../shared/identity';
+import { describeEscrowStoreContract } from './escrow-store-contract';
 import type { Binding, Store, StoredKey, TokenRecord } from './ports';
 
 /**
@@ -55,6 +56,7 @@ function token(hash: string, over: Partial<TokenRecord> = {}): TokenRecord {
 }
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describeEscrowStoreContract(name, makeStore);
   describe(`${name}: the store contract`, () => {
     let store: Store;
     beforeEach(async () => {

@@ -9,12 +9,13 @@ import { createApp } from '../app';
 import { type Config, loadConfig } from '../config';
 import { createBackgroundWork } from '../directory/directory-deps';
 import { createSmtpMailer } from '../mail/smtp-mailer';
+import { loadOpaqueServerSetup } from '../secrets/opaque-server-setup';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { startMailCatcher } from './mail-catcher';
 
 /**
  * A whole keyserver for integration tests: the real app (app.callback() on an ephemeral port), a real SQLite file
- * store in a temp folder, real SMTP delivery to a mail catcher, and a manual clock. Every test gets its own.
+ * store in a temp folder (or env.DATA_DIR), real SMTP delivery to a mail catcher, and a manual clock. Every test gets its own.
  */
 export async function startTestKeyserver(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-ks-'));
@@ -32,7 +33,8 @@ export async function startTestKeyserver(env: Record<string, string> = {}) {
     WKD_DOMAINS: 'example.org',
     ...env,
   });
-  const store = openSqliteStore(dataDir);
+  // DATA_DIR in `env` makes this keyserver share another one's SQLite file and OPAQUE setup (a second process).
+  const store = openSqliteStore(config.DATA_DIR);
   const mailer = createSmtpMailer({ url: mail.url, from: config.MAIL_FROM, log });
   const background = createBackgroundWork(log);
   const app = createApp({
@@ -42,6 +44,8 @@ export async function startTestKeyserver(env: Record<string, string> = {}) {
     clock,
     log,
     serverSecret: new Uint8Array(32).fill(7),
+    // Generated into the temp DATA_DIR like the embedded default, unless the test passes OPAQUE_SERVER_SETUP.
+    opaqueSetup: await loadOpaqueServerSetup(config.OPAQUE_SERVER_SETUP, config.DATA_DIR),
     background,
   });
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors

@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import type { Store } from '../ports';
 import { createMongoBindingStore } from './mongo-binding-store';
+import { createMongoEscrowStore } from './mongo-escrow-store';
 import { createMongoKeyStore } from './mongo-key-store';
 import { createMongoRateLimitStore } from './mongo-rate-limit-store';
 import { createMongoTokenStore } from './mongo-token-store';
@@ -14,17 +15,19 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
   await client.connect();
   try {
     const db = client.db(dbName);
-    const [keys, bindings, tokens, rateLimits] = await Promise.all([
+    const [keys, bindings, tokens, rateLimits, escrow] = await Promise.all([
       createMongoKeyStore(db),
       createMongoBindingStore(db),
       createMongoTokenStore(db),
       createMongoRateLimitStore(db),
+      createMongoEscrowStore(db),
     ]);
     return {
       keys,
       bindings,
       tokens,
       rateLimits,
+      escrow,
       async ping() {
         await db.command({ ping: 1 });
       },

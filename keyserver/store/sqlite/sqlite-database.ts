@@ -104,6 +104,85 @@ const MIGRATIONS: string[] = [
   // A newer token supersedes older ones for the same key only: another key's request must not cancel it.
   `DROP INDEX tokens_purpose_email;
   CREATE UNIQUE INDEX tokens_purpose_email_fingerprint ON tokens (purpose, email, fingerprint);`,
+  // Escrow (docs/escrow.md). Secrets only as hashes; the OPAQUE setup secret is never in this file.
+  `
+  CREATE TABLE escrow_accounts (
+    address TEXT PRIMARY KEY,
+    registration_record TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    escrow TEXT NOT NULL,
+    recovery_verifier_hash TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE escrow_devices (
+    address TEXT NOT NULL REFERENCES escrow_accounts (address) ON DELETE CASCADE,
+    hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (address, hash)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE escrow_releases (
+    address TEXT NOT NULL REFERENCES escrow_accounts (address) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('passphrase', 'recovery')),
+    client TEXT NOT NULL,
+    new_device INTEGER NOT NULL
+  );
+  CREATE INDEX escrow_releases_address ON escrow_releases (address, at);
+
+  -- One live code per address and purpose: the primary key makes a newer code replace the older one.
+  CREATE TABLE escrow_codes (
+    address TEXT NOT NULL,
+    purpose TEXT NOT NULL CHECK (purpose IN ('register', 'release', 'recover')),
+    hash TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (address, purpose)
+  ) WITHOUT ROWID;
+  CREATE INDEX escrow_codes_expires_at ON escrow_codes (expires_at);
+
+  CREATE TABLE escrow_logins (
+    hash TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    server_state TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX escrow_logins_expires_at ON escrow_logins (expires_at);
+
+  CREATE TABLE escrow_sessions (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('session', 'recovery')),
+    address TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX escrow_sessions_address ON escrow_sessions (address);
+  CREATE INDEX escrow_sessions_expires_at ON escrow_sessions (expires_at);
+
+  CREATE TABLE escrow_guesses (
+    address TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    lockouts INTEGER NOT NULL DEFAULT 0,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX escrow_guesses_expires_at ON escrow_guesses (expires_at);
+
+  -- A picked-up message keeps its row (payload NULL) until it expires, so its slot cannot be written again.
+  CREATE TABLE escrow_relay (
+    channel TEXT NOT NULL,
+    slot TEXT NOT NULL CHECK (slot IN ('offer', 'reply')),
+    payload TEXT,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, slot)
+  ) WITHOUT ROWID;
+  CREATE INDEX escrow_relay_expires_at ON escrow_relay (expires_at);
+  `,
 ];
 
 function migrate(db: Database.Database): void {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Store } from '../ports';
 import { createSqliteBindingStore } from './sqlite-binding-store';
 import { openSqliteDatabase, settled } from './sqlite-database';
+import { createSqliteEscrowStore } from './sqlite-escrow-store';
 import { createSqliteKeyStore } from './sqlite-key-store';
 import { createSqliteRateLimitStore } from './sqlite-rate-limit-store';
 import { createSqliteTokenStore } from './sqlite-token-store';
@@ -17,6 +18,7 @@ export function openSqliteStore(dataDir: string): Store {
     bindings: createSqliteBindingStore(db),
     tokens: createSqliteTokenStore(db),
     rateLimits: createSqliteRateLimitStore(db),
+    escrow: createSqliteEscrowStore(db),
     ping: () => settled(() => void db.prepare('SELECT 1').get()),
     close: () => settled(() => void db.close()),
   };
