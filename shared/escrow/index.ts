@@ -1,0 +1,11 @@
+/** Client side of the key escrow (docs/escrow.md): profiles, derived secrets, recovery codes, the escrow message. */
+export {
+  checkProfile,
+  DEFAULT_ESCROW_PROFILE,
+  ESCROW_PROFILES,
+  stretchingOf,
+  type EscrowProfile,
+} from './profiles';
+export { passphraseSecret, recoveryVerifier } from './secrets';
+export { newRecoveryPhrase, normalizeRecoveryPhrase, RECOVERY_WORDS } from './recovery-code';
+export { makeEscrow, openEscrow, replacePassphrasePacket } from './escrow-message';
