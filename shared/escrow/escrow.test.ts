@@ -29,8 +29,8 @@ async function escrowed() {
 }
 
 async function dearmored(armored: string): Promise<Uint8Array> {
-  const { data } = await openpgp.unarmor(armored);
-  return data;
+  const unarmored: unknown = await openpgp.unarmor(armored);
+  return (unarmored as { data: Uint8Array }).data;
 }
 
 describe('recovery codes', () => {
