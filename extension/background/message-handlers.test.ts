@@ -2,6 +2,7 @@ import { createContactsStore } from '../contacts/contacts-store';
 import { createGroupsStore } from '../contacts/groups-store';
 import { createSiteRecipients } from '../contacts/site-recipients';
 import { createKeyLookup } from '../directory/key-lookup';
+import { createEscrowService } from '../recovery/escrow-service';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
@@ -95,6 +96,12 @@ beforeEach(() => {
         contacts,
         groups,
         siteRecipients,
+        escrow: createEscrowService({
+          vault,
+          keyWork: createInProcessKeyWork({ argon2: CHEAP_ARGON2 }),
+          local,
+          keyserverUrl: async () => (await settings.get()).keyserverUrl,
+        }),
         version: '1.2.3',
         saveTextFile,
       }),

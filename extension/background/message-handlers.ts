@@ -3,6 +3,7 @@ import type { ContactsStore } from '../contacts/contacts-store';
 import type { GroupsStore } from '../contacts/groups-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { Handlers } from '../messaging/dispatcher';
+import type { EscrowService } from '../recovery/escrow-service';
 import type { SiteState } from '../messaging/protocol';
 import { youLabel } from '../upload/upload-service';
 import type { Publisher } from '../publishing/publisher';
@@ -18,6 +19,7 @@ export interface HandlerDeps {
   readonly contacts: ContactsStore;
   readonly groups: GroupsStore;
   readonly siteRecipients: SiteRecipientsResolver;
+  readonly escrow: EscrowService;
   readonly version: string;
   /** Starts a download of a text file (extension/platform/downloads.ts). */
   readonly saveTextFile: (filename: string, text: string, mimeType: string) => Promise<void>;
@@ -25,7 +27,18 @@ export interface HandlerDeps {
 
 /** Every message of the protocol mapped onto the background's parts; the dispatcher has already checked it. */
 export function backgroundHandlers(deps: HandlerDeps): Handlers {
-  const { vault, settings, publisher, sites, contacts, groups, siteRecipients, version, saveTextFile } = deps;
+  const {
+    vault,
+    settings,
+    publisher,
+    sites,
+    contacts,
+    groups,
+    siteRecipients,
+    escrow,
+    version,
+    saveTextFile,
+  } = deps;
   const siteState = async (origin: string): Promise<SiteState> => {
     const options = await sites.options(origin);
     const defaultKey = (await vault.status()).defaultKey;
@@ -104,9 +117,19 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
       await vault.lock(r.fingerprint);
       return {};
     },
-    'vault.changePassphrase': async (r) => ({
-      key: await vault.changePassphrase(r.fingerprint, r.oldPassphrase, r.newPassphrase),
-    }),
+    'vault.changePassphrase': async (r) => {
+      // An escrowed key's escrow follows first: if the keyserver is down, nothing changes anywhere.
+      await escrow.changePassphrase(r.fingerprint, r.oldPassphrase, r.newPassphrase);
+      return { key: await vault.changePassphrase(r.fingerprint, r.oldPassphrase, r.newPassphrase) };
+    },
+    'escrow.state': (r) => escrow.state(r.fingerprint),
+    'escrow.requestCode': async (r) => {
+      await escrow.requestCode(r.email, r.purpose);
+      return {};
+    },
+    'escrow.create': (r) => escrow.create(r.fingerprint, r.passphrase, r.code),
+    'escrow.restore': async (r) => ({ key: await escrow.restore(r.email, r.passphrase, r.code) }),
+    'escrow.recover': (r) => escrow.recover(r.email, r.recoveryPhrase, r.code, r.newPassphrase),
     'vault.setDefault': async (r) => {
       await vault.setDefault(r.fingerprint);
       return {};
@@ -114,6 +137,7 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     'vault.delete': async (r) => {
       await vault.delete(r.fingerprint);
       await publisher.forget(r.fingerprint);
+      await escrow.forget(r.fingerprint);
       return {};
     },
     'vault.export': async (r) => {

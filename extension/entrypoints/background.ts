@@ -5,6 +5,7 @@ import { createKeyLookup } from '../directory/key-lookup';
 import { createContactsStore } from '../contacts/contacts-store';
 import { createGroupsStore } from '../contacts/groups-store';
 import { createSiteRecipients } from '../contacts/site-recipients';
+import { createEscrowService } from '../recovery/escrow-service';
 import { createDispatcher } from '../messaging/dispatcher';
 import { everyMinutes, onBrowserStartup } from '../platform/alarms';
 import { saveTextFile } from '../platform/downloads';
@@ -152,6 +153,12 @@ export default defineBackground(() => {
         contacts,
         groups,
         siteRecipients,
+        escrow: createEscrowService({
+          vault,
+          keyWork,
+          local,
+          keyserverUrl: async () => (await settings.get()).keyserverUrl,
+        }),
         version: extensionVersion(),
         saveTextFile,
       }),

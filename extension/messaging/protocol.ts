@@ -162,6 +162,11 @@ export interface SiteRecipients {
   readonly people: readonly string[];
 }
 
+/** Whether a key has a recoverable copy (escrow) on a keyserver. */
+export type EscrowState =
+  | { readonly escrowed: false }
+  | { readonly escrowed: true; readonly address: string; readonly keyserverUrl: string };
+
 export type AddressState = 'unpublished' | 'pending' | 'published';
 
 /** A key's publication on the configured keyserver, address by address. */
@@ -216,6 +221,11 @@ const settingsSchema = z.strictObject({
     .refine((list) => new Set(list).size === list.length, 'each lookup source at most once'),
 });
 const email = z.string().trim().min(3).max(254);
+/** The 8-digit code a keyserver mails (people may type it with spaces). */
+const oneTimeCode = z
+  .string()
+  .transform((c) => c.replace(/\s+/g, ''))
+  .pipe(z.string().regex(/^\d{8}$/, 'the 8-digit code from the mail'));
 const groupMembers = z.array(z.strictObject({ email, fingerprint: z.string().max(80).optional() })).max(200);
 const recipientsSchema = z.strictObject({
   groups: z.array(z.string().min(1).max(64)).max(50),
@@ -288,6 +298,40 @@ export const protocol = {
       z.strictObject({ fingerprint, part: z.literal('private') }),
       z.strictObject({ fingerprint, part: z.literal('private-gnupg'), passphrase }),
     ]),
+    senders: 'extension-page',
+  }),
+
+  /** Whether the key is escrowed, under which address and where. */
+  'escrow.state': message<EscrowState>()({
+    request: z.strictObject({ fingerprint }),
+    senders: 'extension-page',
+  }),
+  /** Mails a one-time code to the address (answered alike whether or not the keyserver knows it). */
+  'escrow.requestCode': message<Record<string, never>>()({
+    request: z.strictObject({ email, purpose: z.enum(['register', 'release', 'recover']) }),
+    senders: 'extension-page',
+  }),
+  /**
+   * Escrows the key on the configured keyserver: `passphrase` must be the key's own, `code` the mailed
+   * "register" code. Answers the recovery code, to be shown to the user once (extension pages only).
+   */
+  'escrow.create': message<{ recoveryPhrase: string }>()({
+    request: z.strictObject({ fingerprint, passphrase, code: oneTimeCode }),
+    senders: 'extension-page',
+  }),
+  /** "I already have a Keyward key": the key back with address and passphrase (and the mailed code if asked). */
+  'escrow.restore': message<{ key: VaultKey }>()({
+    request: z.strictObject({ email, passphrase, code: oneTimeCode.optional() }),
+    senders: 'extension-page',
+  }),
+  /** The key back with the recovery code and a mailed code, under a new passphrase; answers the new recovery code. */
+  'escrow.recover': message<{ key: VaultKey; recoveryPhrase: string }>()({
+    request: z.strictObject({
+      email,
+      recoveryPhrase: z.string().min(1).max(1000),
+      code: oneTimeCode,
+      newPassphrase: passphrase,
+    }),
     senders: 'extension-page',
   }),
 

@@ -13,4 +13,10 @@ export interface KeyWorkRequest {
 
 export type KeyWorkResponse =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly code: string; readonly message: string };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+      readonly details?: Readonly<Record<string, string | number>>;
+    };

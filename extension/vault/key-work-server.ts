@@ -3,7 +3,16 @@ import type { MessagePort } from '../platform/ports';
 import type { KeyWork } from './key-work';
 import type { KeyWorkOp, KeyWorkRequest, KeyWorkResponse } from './key-work-protocol';
 
-const OPS: readonly string[] = ['generate', 'unlock', 'lock', 'exportForGnuPG'] satisfies KeyWorkOp[];
+const OPS: readonly string[] = [
+  'generate',
+  'unlock',
+  'lock',
+  'exportForGnuPG',
+  'escrowCreate',
+  'escrowRestore',
+  'escrowRecover',
+  'escrowChangePassphrase',
+] satisfies KeyWorkOp[];
 
 /** The offscreen document's side: runs each request on the in-process KeyWork and answers on the port. */
 export function serveKeyWork(port: MessagePort, keyWork: KeyWork): void {
@@ -16,7 +25,7 @@ export function serveKeyWork(port: MessagePort, keyWork: KeyWork): void {
   };
   port.onMessage((message) => {
     const { id, op, args } = message as KeyWorkRequest;
-    // Only the four operations: never a lookup of an arbitrary property name on the object.
+    // Only the listed operations: never a lookup of an arbitrary property name on the object.
     const run = OPS.includes(op)
       ? Promise.resolve().then(() =>
           (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [...args]),
@@ -30,6 +39,7 @@ export function serveKeyWork(port: MessagePort, keyWork: KeyWork): void {
           ok: false,
           code: isKeywardError(error) ? error.code : 'unavailable',
           message: isKeywardError(error) ? error.message : 'The key operation failed.',
+          details: isKeywardError(error) ? { ...error.details } : {},
         }),
     );
   });

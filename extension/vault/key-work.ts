@@ -6,6 +6,8 @@ import {
   type Argon2Params,
   type UnlockedKey,
 } from '../../shared/openpgp';
+import { createEscrowClient, type EscrowClient, type EscrowProfile } from '../../shared/escrow';
+import type { KeyStretching } from '../../shared/escrow/profiles';
 
 /**
  * The vault's passphrase work: everything that runs Argon2 (or another S2K). In Chromium it runs in the offscreen
@@ -21,6 +23,26 @@ export interface KeyWork {
   lock(unlocked: UnlockedKey, passphrase: string): Promise<string>;
   /** Re-locked with an S2K GnuPG 2.2 reads (iterated and salted). */
   exportForGnuPG(locked: string, passphrase: string): Promise<string>;
+  /**
+   * The escrow flows (shared/escrow/escrow-client.ts), here because OPAQUE stretches the passphrase with Argon2
+   * (256 MiB): each takes the keyserver's URL and the flow's own options.
+   */
+  escrowCreate(
+    baseUrl: string,
+    options: Parameters<EscrowClient['createAccount']>[0],
+  ): ReturnType<EscrowClient['createAccount']>;
+  escrowRestore(
+    baseUrl: string,
+    options: Parameters<EscrowClient['restoreWithPassphrase']>[0],
+  ): ReturnType<EscrowClient['restoreWithPassphrase']>;
+  escrowRecover(
+    baseUrl: string,
+    options: Parameters<EscrowClient['recover']>[0],
+  ): ReturnType<EscrowClient['recover']>;
+  escrowChangePassphrase(
+    baseUrl: string,
+    options: Parameters<EscrowClient['changePassphrase']>[0],
+  ): Promise<void>;
 }
 
 export interface GenerateRequest {
@@ -35,6 +57,8 @@ export interface GenerateRequest {
 export interface KeyWorkOptions {
   /** Tests only: a cheaper Argon2 cost. */
   argon2?: Argon2Params;
+  /** Tests only: a cheaper OPAQUE key stretching. */
+  escrowStretching?: (profile: EscrowProfile) => KeyStretching;
 }
 
 export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
@@ -47,5 +71,17 @@ export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
     unlock: (locked, passphrase) => unlockKey(locked, passphrase),
     lock: (unlocked, passphrase) => lockKey(unlocked, passphrase, argon2),
     exportForGnuPG: (locked, passphrase) => exportForGnuPG(locked, passphrase),
+    escrowCreate: (baseUrl, o) => escrow(baseUrl).createAccount(o),
+    escrowRestore: (baseUrl, o) => escrow(baseUrl).restoreWithPassphrase(o),
+    escrowRecover: (baseUrl, o) => escrow(baseUrl).recover(o),
+    escrowChangePassphrase: (baseUrl, o) => escrow(baseUrl).changePassphrase(o),
   };
+  function escrow(baseUrl: string): EscrowClient {
+    return createEscrowClient({
+      fetch: (input, init) => fetch(input, init),
+      baseUrl,
+      now: () => new Date(),
+      ...(options.escrowStretching ? { stretching: options.escrowStretching } : {}),
+    });
+  }
 }

@@ -51,7 +51,7 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
       if (!call) return;
       pending.delete(response.id);
       if (response.ok) call.ok(response.value);
-      else call.fail(new KeywardError(response.code as ErrorCode, response.message));
+      else call.fail(new KeywardError(response.code as ErrorCode, response.message, response.details ?? {}));
       if (pending.size === 0) scheduleClose();
     });
     connected.onDisconnect(() => {
@@ -130,6 +130,11 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     lock: (unlocked, passphrase) => call('lock', [unlocked, passphrase]) as ReturnType<KeyWork['lock']>,
     exportForGnuPG: (locked, passphrase) =>
       call('exportForGnuPG', [locked, passphrase]) as ReturnType<KeyWork['exportForGnuPG']>,
+    escrowCreate: (url, o) => call('escrowCreate', [url, o]) as ReturnType<KeyWork['escrowCreate']>,
+    escrowRestore: (url, o) => call('escrowRestore', [url, o]) as ReturnType<KeyWork['escrowRestore']>,
+    escrowRecover: (url, o) => call('escrowRecover', [url, o]) as ReturnType<KeyWork['escrowRecover']>,
+    escrowChangePassphrase: (url, o) =>
+      call('escrowChangePassphrase', [url, o]) as ReturnType<KeyWork['escrowChangePassphrase']>,
   };
   return { keyWork, attach };
 }

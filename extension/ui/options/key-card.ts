@@ -4,6 +4,7 @@ import { expiryText, formatDate, groupFingerprint, keyTitle, keyTypeText } from 
 import { keyActions } from './key-actions';
 import { lockSection } from './key-lock-section';
 import { publishSection } from './key-publish-section';
+import { recoverySection } from './key-recovery-section';
 
 /** What a card needs from the page. */
 export interface KeyCardDeps {
@@ -69,6 +70,7 @@ export function keyCard(key: VaultKey, deps: KeyCardDeps): HTMLElement {
     ...warnings(key).map((text) => el('p', { class: 'warning' }, text)),
     deps.message ? el('p', { class: 'ok', role: 'status' }, deps.message) : null,
     lockSection(key, deps),
+    recoverySection(key, deps),
     publishSection(key, deps),
     keyActions(key, deps),
   );

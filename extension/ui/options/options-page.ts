@@ -12,6 +12,7 @@ import { keyCard, keyHeadingId } from './key-card';
 import { wireSettingsForm } from './settings-form';
 import { startContactsSection } from './contacts-section';
 import { startGroupsSection } from './groups-section';
+import { wireRestoreForms } from './restore-key-form';
 import { wireTabs } from './tabs';
 import { viewSignature, watchForChanges } from './view-freshness';
 
@@ -111,11 +112,18 @@ export function startOptionsPage(): void {
       tab: requiredElement('tab-import', HTMLButtonElement),
       panel: requiredElement('import-panel', HTMLDivElement),
     },
+    {
+      tab: requiredElement('tab-restore', HTMLButtonElement),
+      panel: requiredElement('restore-panel', HTMLDivElement),
+    },
   ]);
+  wireRestoreForms(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
+    focusNew([key], message),
+  );
   wireCreateKeyForm(requiredElement('create-form', HTMLFormElement), (key) =>
     focusNew(
       [key],
-      'Your key is ready and unlocked. Publish it so others can find it, and export a copy of the private key as a backup.',
+      'Your key is ready and unlocked. Set up recovery below so a lost device does not lose it, and publish it so others can find it.',
     ),
   );
   wireImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>

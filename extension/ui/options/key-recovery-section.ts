@@ -1,0 +1,96 @@
+import type { VaultKey } from '../../messaging/protocol';
+import { sendMessage } from '../../messaging/send-message';
+import { busy, el, errorBox } from '../dom';
+import type { KeyCardDeps } from './key-card';
+import { showRecoveryKit } from './recovery-kit';
+
+/**
+ * Recovery for one key: whether a recoverable copy (escrow) is on the keyserver; if not, setting one up: the key's
+ * passphrase, a code mailed to its address, then the recovery code shown once (recovery-kit.ts).
+ */
+export function recoverySection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
+  const address = key.emails[0];
+  const section = el('section', { class: 'key-section', 'aria-label': 'Recovery' }, el('h4', {}, 'Recovery'));
+  const status = el('p', { class: 'muted' }, 'Checking…');
+  section.append(status);
+  if (!address) {
+    status.textContent = 'This key has no address, so it cannot be recovered through the keyserver.';
+    return section;
+  }
+  void sendMessage('escrow.state', { fingerprint: key.fingerprint }).then(
+    (state) => {
+      if (state.escrowed) {
+        status.textContent =
+          `A passphrase-locked copy is kept on ${state.keyserverUrl} under ${state.address}: on a new device, ` +
+          'choose “I already have a Keyward key”. Changing the passphrase here changes it there too.';
+        status.dataset.escrowed = 'true';
+        return;
+      }
+      status.textContent =
+        'Not set up. If this device is lost, the key and every file encrypted to it are lost too. A recoverable ' +
+        'copy on the keyserver is locked with your passphrase; the keyserver cannot open it.';
+      section.append(setupForm(key, address, deps));
+    },
+    () => (status.textContent = 'Keyward could not tell whether this key is recoverable.'),
+  );
+  return section;
+}
+
+function setupForm(key: VaultKey, address: string, deps: KeyCardDeps): HTMLElement {
+  const error = errorBox();
+  const passphrase = el('input', { type: 'password', name: 'passphrase', autocomplete: 'current-password' });
+  const code = el('input', {
+    name: 'code',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    maxlength: '9',
+  });
+  const send = el('button', { class: 'button', type: 'button' }, 'Mail me a code');
+  const create = el('button', { class: 'button primary', type: 'submit' }, 'Set up recovery');
+  const sent = el('p', { class: 'ok', role: 'status', hidden: true });
+  const codeRow = el('label', { hidden: true }, el('span', {}, `Code mailed to ${address}`), code);
+  const form = el(
+    'form',
+    { class: 'form narrow recovery-form' },
+    el('label', {}, el('span', {}, 'Passphrase of this key'), passphrase),
+    el('div', { class: 'row' }, send),
+    sent,
+    codeRow,
+    error,
+    el('div', { class: 'row' }, create),
+  );
+  create.hidden = true;
+  send.addEventListener('click', () => {
+    void busy(send, error, async () => {
+      await sendMessage('escrow.requestCode', { email: address, purpose: 'register' });
+      sent.textContent = `A code is on its way to ${address}. It is valid for 15 minutes.`;
+      sent.hidden = false;
+      codeRow.hidden = false;
+      create.hidden = false;
+      code.focus();
+    });
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void busy(
+      form,
+      error,
+      async () => {
+        const { recoveryPhrase } = await sendMessage('escrow.create', {
+          fingerprint: key.fingerprint,
+          passphrase: passphrase.value,
+          code: code.value,
+        });
+        passphrase.value = '';
+        await showRecoveryKit({ phrase: recoveryPhrase, fingerprint: key.fingerprint, address });
+        await deps.refresh({
+          focus: key.fingerprint,
+          message: 'Recovery is set up. Keep your recovery code safe.',
+        });
+      },
+      undefined,
+      { focusOnError: passphrase },
+    );
+  });
+  return form;
+}
