@@ -283,6 +283,23 @@ export function createEscrowClient(deps: EscrowClientDeps) {
       };
     },
 
+    /** Writes one slot of a hand-over channel on the relay (single use; the relay keeps it 10 minutes). */
+    async relayPut(channel: string, slot: 'offer' | 'reply', payload: string): Promise<void> {
+      const answer = await call('POST', `/relay/${channel}/${slot}`, { payload });
+      if (answer.status === 409) {
+        throw new KeywardError('conflict', 'This hand-over code was used already. Start a new hand-over.');
+      }
+      if (answer.status !== 201) throw failure(answer, 'the hand-over');
+    },
+
+    /** Picks up one slot (the relay deletes it); null while nothing is there. */
+    async relayGet(channel: string, slot: 'offer' | 'reply'): Promise<string | null> {
+      const answer = await call('GET', `/relay/${channel}/${slot}`);
+      if (answer.status === 404) return null;
+      if (answer.status !== 200) throw failure(answer, 'the hand-over');
+      return field(answer, 'payload');
+    },
+
     /**
      * A passphrase change: only the escrow's passphrase packet and the OPAQUE registration change; the old
      * passphrase stops working, the recovery code and every file stay as they are.

@@ -10,3 +10,14 @@ export { passphraseSecret, recoveryVerifier } from './secrets';
 export { newRecoveryPhrase, normalizeRecoveryPhrase, RECOVERY_WORDS } from './recovery-code';
 export { makeEscrow, openEscrow, replacePassphrasePacket } from './escrow-message';
 export { createEscrowClient, type CodePurpose, type EscrowClient } from './escrow-client';
+export {
+  exportHandoverKey,
+  handoverChannel,
+  importHandoverKey,
+  newHandoverKeyPair,
+  newHandoverWords,
+  normalizeHandoverWords,
+  openHandover,
+  sealHandover,
+  HANDOVER_WORDS,
+} from './handover';
