@@ -3,6 +3,7 @@ import { createGroupsStore } from '../contacts/groups-store';
 import { createSiteRecipients } from '../contacts/site-recipients';
 import { createKeyLookup } from '../directory/key-lookup';
 import { createEscrowService } from '../recovery/escrow-service';
+import { createHandoverService } from '../recovery/handover-service';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
@@ -101,6 +102,12 @@ beforeEach(() => {
           keyWork: createInProcessKeyWork({ argon2: CHEAP_ARGON2 }),
           local,
           keyserverUrl: async () => (await settings.get()).keyserverUrl,
+        }),
+        handover: createHandoverService({
+          vault,
+          session: sessionStorageArea(),
+          keyserverUrl: async () => (await settings.get()).keyserverUrl,
+          now: () => clock.now().getTime(),
         }),
         version: '1.2.3',
         saveTextFile,

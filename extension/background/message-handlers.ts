@@ -4,6 +4,7 @@ import type { GroupsStore } from '../contacts/groups-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { Handlers } from '../messaging/dispatcher';
 import type { EscrowService } from '../recovery/escrow-service';
+import type { HandoverService } from '../recovery/handover-service';
 import type { SiteState } from '../messaging/protocol';
 import { youLabel } from '../upload/upload-service';
 import type { Publisher } from '../publishing/publisher';
@@ -20,6 +21,7 @@ export interface HandlerDeps {
   readonly groups: GroupsStore;
   readonly siteRecipients: SiteRecipientsResolver;
   readonly escrow: EscrowService;
+  readonly handover: HandoverService;
   readonly version: string;
   /** Starts a download of a text file (extension/platform/downloads.ts). */
   readonly saveTextFile: (filename: string, text: string, mimeType: string) => Promise<void>;
@@ -36,6 +38,7 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     groups,
     siteRecipients,
     escrow,
+    handover,
     version,
     saveTextFile,
   } = deps;
@@ -130,6 +133,13 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     'escrow.create': (r) => escrow.create(r.fingerprint, r.passphrase, r.code),
     'escrow.restore': async (r) => ({ key: await escrow.restore(r.email, r.passphrase, r.code) }),
     'escrow.recover': (r) => escrow.recover(r.email, r.recoveryPhrase, r.code, r.newPassphrase),
+    'handover.start': () => handover.start(),
+    'handover.check': () => handover.check(),
+    'handover.finish': async (r) => ({ key: await handover.finish(r.passphrase) }),
+    'handover.send': async (r) => {
+      await handover.send(r.fingerprint, r.words);
+      return {};
+    },
     'vault.setDefault': async (r) => {
       await vault.setDefault(r.fingerprint);
       return {};

@@ -6,6 +6,7 @@ import { createContactsStore } from '../contacts/contacts-store';
 import { createGroupsStore } from '../contacts/groups-store';
 import { createSiteRecipients } from '../contacts/site-recipients';
 import { createEscrowService } from '../recovery/escrow-service';
+import { createHandoverService } from '../recovery/handover-service';
 import { createDispatcher } from '../messaging/dispatcher';
 import { everyMinutes, onBrowserStartup } from '../platform/alarms';
 import { saveTextFile } from '../platform/downloads';
@@ -158,6 +159,12 @@ export default defineBackground(() => {
           keyWork,
           local,
           keyserverUrl: async () => (await settings.get()).keyserverUrl,
+        }),
+        handover: createHandoverService({
+          vault,
+          session: sessionStorageArea(),
+          keyserverUrl: async () => (await settings.get()).keyserverUrl,
+          now: () => clock.now().getTime(),
         }),
         version: extensionVersion(),
         saveTextFile,

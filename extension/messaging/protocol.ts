@@ -335,6 +335,24 @@ export const protocol = {
     senders: 'extension-page',
   }),
 
+  /** New device: starts a hand-over; answers the 7 words to show (and to put in a QR code). */
+  'handover.start': message<{ words: string }>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  /** New device: whether the other device has sent the key. */
+  'handover.check': message<{ status: 'waiting' | 'received' | 'expired' | 'none' }>()({
+    request: z.strictObject({}),
+    senders: 'extension-page',
+  }),
+  /** New device: opens what arrived and adds the key, unlocked with its passphrase. */
+  'handover.finish': message<{ key: VaultKey }>()({
+    request: z.strictObject({ passphrase }),
+    senders: 'extension-page',
+  }),
+  /** Old device: sends this key (locked) to the new device showing these words. */
+  'handover.send': message<Record<string, never>>()({
+    request: z.strictObject({ fingerprint, words: z.string().min(1).max(500) }),
+    senders: 'extension-page',
+  }),
+
   'sites.get': message<SiteState>()({
     request: z.strictObject({ origin: siteOrigin }),
     senders: 'extension-page',

@@ -171,6 +171,40 @@ describe('recovery (three Chromium profiles, one keyserver)', () => {
     });
   }, 180_000);
 
+  it('device hand-over: a fresh profile D shows a code, A reads its QR code from a screenshot and sends the key', async () => {
+    const [a] = browsers;
+    const d = await fresh();
+    const newDevice = await d.openExtensionPage('options.html', { viewport: { width: 1000, height: 1400 } });
+    await newDevice.getByRole('tab', { name: 'I already have a Keyward key' }).click();
+    await newDevice.getByText('Hand it over from my other device').click();
+    await newDevice.getByRole('button', { name: 'Show a hand-over code' }).click();
+    const shown = newDevice.locator('.handover-words');
+    await expect.poll(() => shown.textContent(), { timeout: 20_000 }).toMatch(/^(\w+ ){6}\w+$/);
+    const qrPicture = await newDevice.locator('.handover-qr svg').screenshot();
+    await saveScreenshot(newDevice, 'handover-new-device');
+
+    const oldDevice = await a!.openExtensionPage('options.html', { viewport: { width: 1000, height: 1400 } });
+    const recovery = oldDevice.getByRole('region', { name: 'Recovery' });
+    await recovery.getByText('Hand over to a new device').click();
+    await recovery.getByLabel('…or a picture of its QR code').setInputFiles({
+      name: 'qr.png',
+      mimeType: 'image/png',
+      buffer: qrPicture,
+    });
+    const words = recovery.getByLabel('The 7 words the new device shows');
+    await expect.poll(() => words.inputValue(), { timeout: 10_000 }).toBe(await shown.textContent());
+    await recovery.getByRole('button', { name: 'Send the key' }).click();
+    await recovery.getByText('Sent, encrypted for the new device').waitFor({ timeout: 30_000 });
+    await oldDevice.close();
+
+    await newDevice.getByText('The key arrived').waitFor({ timeout: 30_000 });
+    await newDevice.getByLabel('Passphrase of the key').fill(PASSPHRASE);
+    await newDevice.getByRole('button', { name: 'Add the key' }).click();
+    await newDevice.getByRole('article', { name: `Robin <${EMAIL}>` }).waitFor({ timeout: 60_000 });
+    await newDevice.close();
+    expect(await decrypts(d)).toEqual(plaintext);
+  }, 180_000);
+
   it('had no errors in any profile', () => {
     for (const b of browsers) expect(b.errors()).toEqual([]);
   });

@@ -2,6 +2,7 @@ import type { VaultKey } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import type { KeyCardDeps } from './key-card';
+import { handoverSendForm } from './handover-send';
 import { showRecoveryKit } from './recovery-kit';
 
 /**
@@ -12,7 +13,7 @@ export function recoverySection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   const address = key.emails[0];
   const section = el('section', { class: 'key-section', 'aria-label': 'Recovery' }, el('h4', {}, 'Recovery'));
   const status = el('p', { class: 'muted' }, 'Checking…');
-  section.append(status);
+  section.append(status, handoverSendForm(key));
   if (!address) {
     status.textContent = 'This key has no address, so it cannot be recovered through the keyserver.';
     return section;
@@ -29,7 +30,7 @@ export function recoverySection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
       status.textContent =
         'Not set up. If this device is lost, the key and every file encrypted to it are lost too. A recoverable ' +
         'copy on the keyserver is locked with your passphrase; the keyserver cannot open it.';
-      section.append(setupForm(key, address, deps));
+      status.after(setupForm(key, address, deps));
     },
     () => (status.textContent = 'Keyward could not tell whether this key is recoverable.'),
   );

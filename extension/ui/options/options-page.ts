@@ -12,6 +12,7 @@ import { keyCard, keyHeadingId } from './key-card';
 import { wireSettingsForm } from './settings-form';
 import { startContactsSection } from './contacts-section';
 import { startGroupsSection } from './groups-section';
+import { wireHandoverReceive } from './handover-receive';
 import { wireRestoreForms } from './restore-key-form';
 import { wireTabs } from './tabs';
 import { viewSignature, watchForChanges } from './view-freshness';
@@ -118,6 +119,9 @@ export function startOptionsPage(): void {
     },
   ]);
   wireRestoreForms(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
+    focusNew([key], message),
+  );
+  wireHandoverReceive(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
     focusNew([key], message),
   );
   wireCreateKeyForm(requiredElement('create-form', HTMLFormElement), (key) =>
