@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { benchFileCrypto } from './extension/file-crypto-bench';
+import { benchClientUnlock } from './extension/unlock-bench';
 import { benchKeyserverLoad } from './keyserver/load-bench';
 import { benchKeyserverLookups } from './keyserver/lookup-bench';
 import { benchOpaqueLogin } from './keyserver/opaque-login-bench';
@@ -67,3 +68,9 @@ console.log(
   `lowest encryption ratio to WebCrypto GCM: ${encryptRatio.toFixed(2)} (target >= ${TARGET_RATIO}); ` +
     `peak browser memory growth ${Math.min(...peaks)}-${Math.max(...peaks)} MiB across sizes (flat is the target)`,
 );
+
+console.log(
+  '\nEscrow login on the client in Chromium: OPAQUE client finish (Argon2id) at each profile, vs openpgp.js ' +
+    'unlocking a key locked with Argon2id 64 MiB t=3, same page',
+);
+console.table(await benchClientUnlock());
