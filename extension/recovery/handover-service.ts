@@ -94,12 +94,7 @@ export function createHandoverService({ vault, session, keyserverUrl, now }: Han
     async finish(passphrase: string): Promise<VaultKey> {
       const s = await state();
       if (!s?.reply) throw new KeywardError('not_found', 'Nothing has arrived from your other device yet.');
-      const locked = await openHandover(
-        s.words,
-        await importHandoverKey(s.privateKey),
-        s.publicKey,
-        s.reply,
-      );
+      const locked = await openHandover(s.words, await importHandoverKey(s.privateKey), s.publicKey, s.reply);
       const [key] = await vault.import(locked, passphrase);
       if (!key) throw new KeywardError('unavailable', 'The other device sent no key.');
       await session.remove(KEY);

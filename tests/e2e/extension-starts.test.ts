@@ -60,10 +60,10 @@ describe('the built extension in Chromium', () => {
     await expect(
       options.getByRole('tab', { name: 'Create a new key' }).getAttribute('aria-selected'),
     ).resolves.toBe('true');
-    await expect(options.getByLabel('Email address').isVisible()).resolves.toBe(true);
+    await expect(options.locator('#create-form').getByLabel('Email address').isVisible()).resolves.toBe(true);
     await options.getByRole('tab', { name: 'Import a key I already have' }).click();
     await expect(options.getByLabel('…or paste the key').isVisible()).resolves.toBe(true);
-    await expect(options.getByLabel('Email address').isHidden()).resolves.toBe(true);
+    await expect(options.locator('#create-form').getByLabel('Email address').isHidden()).resolves.toBe(true);
     await options.getByRole('tab', { name: 'Create a new key' }).click();
     // The settings show what the background stored, editable once loaded.
     await expect(options.getByLabel('Keyserver', { exact: true }).isEnabled()).resolves.toBe(true);

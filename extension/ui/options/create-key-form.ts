@@ -7,7 +7,10 @@ import { wireNewPassphrase } from './new-passphrase';
  * The "Create a new key" form: name, address, a passphrase typed twice and rated (name and address count against
  * it), the key type under "Advanced". Creating takes seconds (Argon2id), so the form says so while it works.
  */
-export function wireCreateKeyForm(form: HTMLFormElement, onCreated: (key: VaultKey) => Promise<void>): void {
+export function wireCreateKeyForm(
+  form: HTMLFormElement,
+  onCreated: (key: VaultKey, escrow: { passphrase: string } | null) => Promise<void>,
+): void {
   const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
   const errorBox = form.querySelector<HTMLElement>('.error')!;
   const progress = form.querySelector<HTMLElement>('.progress')!;
@@ -26,6 +29,8 @@ export function wireCreateKeyForm(form: HTMLFormElement, onCreated: (key: VaultK
       const version =
         form.querySelector<HTMLInputElement>('input[name=version]:checked')?.value === '6' ? 6 : 4;
       progress.hidden = false;
+      const passphrase = field('passphrase').value;
+      const escrow = field('escrow').checked;
       try {
         const { key } = await sendMessage('vault.create', {
           name: field('name').value.trim(),
@@ -36,7 +41,7 @@ export function wireCreateKeyForm(form: HTMLFormElement, onCreated: (key: VaultK
         form.reset();
         // Clears the strength meter and the match hint, which follow these fields' input events.
         for (const f of [field('passphrase'), field('repeat')]) f.dispatchEvent(new Event('input'));
-        await onCreated(key);
+        await onCreated(key, escrow ? { passphrase } : null);
       } finally {
         progress.hidden = true;
       }

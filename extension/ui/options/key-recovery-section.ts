@@ -5,6 +5,20 @@ import type { KeyCardDeps } from './key-card';
 import { handoverSendForm } from './handover-send';
 import { showRecoveryKit } from './recovery-kit';
 
+/** Keys just created with "keep a recoverable copy" ticked: the code is mailed, the passphrase already typed. */
+const pending = new Map<string, string>();
+
+/**
+ * Right after creating a key with recovery chosen (the default): mails the code at once, and the key's Recovery
+ * section opens ready for it, so the user only enters the code (or leaves recovery for later).
+ */
+export async function startRecoverySetup(key: VaultKey, passphrase: string): Promise<void> {
+  const address = key.emails[0];
+  if (!address) return;
+  pending.set(key.fingerprint, passphrase);
+  await sendMessage('escrow.requestCode', { email: address, purpose: 'register' });
+}
+
 /**
  * Recovery for one key: whether a recoverable copy (escrow) is on the keyserver; if not, setting one up: the key's
  * passphrase, a code mailed to its address, then the recovery code shown once (recovery-kit.ts).
@@ -61,6 +75,15 @@ function setupForm(key: VaultKey, address: string, deps: KeyCardDeps): HTMLEleme
     el('div', { class: 'row' }, create),
   );
   create.hidden = true;
+  const typed = pending.get(key.fingerprint);
+  if (typed !== undefined) {
+    passphrase.value = typed;
+    sent.textContent = `To finish setting up recovery, enter the code just mailed to ${address} (valid 15 minutes).`;
+    sent.hidden = false;
+    codeRow.hidden = false;
+    create.hidden = false;
+    setTimeout(() => code.focus());
+  }
   send.addEventListener('click', () => {
     void busy(send, error, async () => {
       await sendMessage('escrow.requestCode', { email: address, purpose: 'register' });
@@ -83,6 +106,7 @@ function setupForm(key: VaultKey, address: string, deps: KeyCardDeps): HTMLEleme
           code: code.value,
         });
         passphrase.value = '';
+        pending.delete(key.fingerprint);
         await showRecoveryKit({ phrase: recoveryPhrase, fingerprint: key.fingerprint, address });
         await deps.refresh({
           focus: key.fingerprint,

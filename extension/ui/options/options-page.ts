@@ -13,6 +13,7 @@ import { wireSettingsForm } from './settings-form';
 import { startContactsSection } from './contacts-section';
 import { startGroupsSection } from './groups-section';
 import { wireHandoverReceive } from './handover-receive';
+import { startRecoverySetup } from './key-recovery-section';
 import { wireRestoreForms } from './restore-key-form';
 import { wireTabs } from './tabs';
 import { viewSignature, watchForChanges } from './view-freshness';
@@ -124,12 +125,17 @@ export function startOptionsPage(): void {
   wireHandoverReceive(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
     focusNew([key], message),
   );
-  wireCreateKeyForm(requiredElement('create-form', HTMLFormElement), (key) =>
-    focusNew(
-      [key],
-      'Your key is ready and unlocked. Set up recovery below so a lost device does not lose it, and publish it so others can find it.',
-    ),
-  );
+  wireCreateKeyForm(requiredElement('create-form', HTMLFormElement), async (key, escrow) => {
+    let recovery = 'Set up recovery below so a lost device does not lose it.';
+    if (escrow) {
+      recovery = await startRecoverySetup(key, escrow.passphrase).then(
+        () =>
+          `To keep a recoverable copy, enter the code mailed to ${key.emails[0] ?? 'you'} under Recovery.`,
+        (e: unknown) => `Recovery is not set up yet: ${errorText(e)} Try again under Recovery.`,
+      );
+    }
+    await focusNew([key], `Your key is ready and unlocked. ${recovery} Publish it so others can find it.`);
+  });
   wireImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>
     focusNew(
       keys,
