@@ -122,8 +122,10 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     },
     'vault.changePassphrase': async (r) => {
       // An escrowed key's escrow follows first: if the keyserver is down, nothing changes anywhere.
-      await escrow.changePassphrase(r.fingerprint, r.oldPassphrase, r.newPassphrase);
-      return { key: await vault.changePassphrase(r.fingerprint, r.oldPassphrase, r.newPassphrase) };
+      await vault.unlock(r.fingerprint, r.oldPassphrase); // the old passphrase is checked here first
+      const escrowed = await escrow.changePassphrase(r.fingerprint, r.oldPassphrase, r.newPassphrase);
+      const key = await vault.changePassphrase(r.fingerprint, r.oldPassphrase, r.newPassphrase);
+      return { key, escrow: escrowed };
     },
     'escrow.state': (r) => escrow.state(r.fingerprint),
     'escrow.requestCode': async (r) => {

@@ -273,8 +273,12 @@ export const protocol = {
     request: z.strictObject({ fingerprint: fingerprint.optional() }),
     senders: 'extension-page',
   }),
-  /** Re-locks the stored key under a new passphrase; the old one stops working. */
-  'vault.changePassphrase': message<{ key: VaultKey }>()({
+  /**
+   * Re-locks the stored key under a new passphrase; the old one stops working. A key with a recoverable copy has
+   * that copy's passphrase changed first (`escrow: 'updated'`), unless the copy's passphrase was already changed
+   * on another device (`'differs'`: only this device changes).
+   */
+  'vault.changePassphrase': message<{ key: VaultKey; escrow: 'updated' | 'not-escrowed' | 'differs' }>()({
     request: z.strictObject({ fingerprint, oldPassphrase: passphrase, newPassphrase: passphrase }),
     senders: 'extension-page',
   }),

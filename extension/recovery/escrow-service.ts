@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createEscrowClient, type CodePurpose } from '../../shared/escrow';
-import { KeywardError } from '../../shared/errors';
+import { isKeywardError, KeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
 import type { EscrowState, VaultKey } from '../messaging/protocol';
 import type { StorageArea } from '../platform/storage';
@@ -119,15 +119,27 @@ export function createEscrowService({ vault, keyWork, local, keyserverUrl }: Esc
      * A passphrase change of an escrowed key changes the escrow first (only its passphrase packet), then the
      * vault: if the keyserver cannot be reached, nothing changes and the user is told.
      */
-    async changePassphrase(fingerprint: string, oldPassphrase: string, newPassphrase: string): Promise<void> {
+    async changePassphrase(
+      fingerprint: string,
+      oldPassphrase: string,
+      newPassphrase: string,
+    ): Promise<'updated' | 'not-escrowed' | 'differs'> {
       const r = await record(fingerprint);
-      if (!r) return;
-      await keyWork.escrowChangePassphrase(r.keyserverUrl, {
-        address: r.address,
-        oldPassphrase,
-        newPassphrase,
-        deviceToken: r.deviceToken,
-      });
+      if (!r) return 'not-escrowed';
+      try {
+        await keyWork.escrowChangePassphrase(r.keyserverUrl, {
+          address: r.address,
+          oldPassphrase,
+          newPassphrase,
+          deviceToken: r.deviceToken,
+        });
+        return 'updated';
+      } catch (error) {
+        // The copy's passphrase was changed on another device (a recovery there): this device's passphrase is
+        // still changed, and the copy keeps the other one. Down or limiting: nothing changes (rethrown).
+        if (isKeywardError(error, 'forbidden') && !error.details.codeRequired) return 'differs';
+        throw error;
+      }
     },
 
     forget: (fingerprint: string) => local.remove(recordKey(fingerprint)),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEscrowClient } from '../../shared/escrow';
 import { codeIn } from '../../keyserver/test-support/escrow-client';
 import { startKeyserverProcess } from '../../keyserver/test-support/keyserver-process';
 import { startMailCatcher } from '../../keyserver/test-support/mail-catcher';
@@ -204,6 +205,44 @@ describe('recovery (three Chromium profiles, one keyserver)', () => {
     await newDevice.close();
     expect(await decrypts(d)).toEqual(plaintext);
   }, 180_000);
+
+  it("a passphrase change changes the escrow's too (the old one stops working there); on a device whose copy was changed elsewhere, only that device changes", async () => {
+    const [a, , c] = browsers;
+    const fingerprintOf = async (ext: LaunchedExtension) =>
+      ((await ok(ext, 'vault.list', {})) as { keys: { fingerprint: string }[] }).keys[0]!.fingerprint;
+    const changed = 'amber walrus reads twelve quiet maps';
+    // C recovered last, so the copy opens with C's passphrase.
+    expect(
+      await ok(c!, 'vault.changePassphrase', {
+        fingerprint: await fingerprintOf(c!),
+        oldPassphrase: NEW_PASSPHRASE,
+        newPassphrase: changed,
+      }),
+    ).toMatchObject({ escrow: 'updated' });
+    const client = createEscrowClient({ fetch, baseUrl: keyserver.url, now: () => new Date() });
+    const release = async () => {
+      const before = mail.countTo(EMAIL);
+      await client.requestCode(EMAIL, 'release');
+      return codeIn(await mail.next(EMAIL, 15_000, before));
+    };
+    await expect(
+      client.restoreWithPassphrase({ address: EMAIL, passphrase: NEW_PASSPHRASE, code: await release() }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    const restored = await client.restoreWithPassphrase({
+      address: EMAIL,
+      passphrase: changed,
+      code: await release(),
+    });
+    expect(restored.fingerprint).toBe(await fingerprintOf(c!));
+    // A still has the first passphrase, which the copy no longer takes: A's own passphrase changes anyway.
+    expect(
+      await ok(a!, 'vault.changePassphrase', {
+        fingerprint: await fingerprintOf(a!),
+        oldPassphrase: PASSPHRASE,
+        newPassphrase: 'silver otter paints thirty calm doors',
+      }),
+    ).toMatchObject({ escrow: 'differs' });
+  }, 120_000);
 
   it('had no errors in any profile', () => {
     for (const b of browsers) expect(b.errors()).toEqual([]);

@@ -36,15 +36,20 @@ export function changePassphraseForm(key: VaultKey, deps: KeyCardDeps): HTMLDeta
     event.preventDefault();
     void busy(form, error, async () => {
       await check();
-      await sendMessage('vault.changePassphrase', {
+      const { escrow } = await sendMessage('vault.changePassphrase', {
         fingerprint: key.fingerprint,
         oldPassphrase: current.value,
         newPassphrase: next.value,
       });
+      const copy = {
+        updated: ' The recoverable copy on the keyserver now opens with the new passphrase only.',
+        differs:
+          ' The recoverable copy on the keyserver keeps the passphrase set on another device (a recovery there).',
+        'not-escrowed': '',
+      }[escrow];
       await deps.refresh({
         focus: key.fingerprint,
-        message:
-          'Passphrase changed. Private-key exports you saved earlier still open with the old passphrase.',
+        message: `Passphrase changed.${copy} Private-key exports you saved earlier still open with the old passphrase.`,
       });
     });
   });
