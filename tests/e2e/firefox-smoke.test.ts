@@ -4,13 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decrypt, decryptKey, readMessage, readPrivateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptFile } from '../../shared/openpgp';
 import { readAllBytes } from '../../shared/openpgp/byte-streams';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { buildForFirefox, firefoxExtensionWithSetup, launchFirefox, requireFirefox } from './harness/firefox';
-import { fileParts } from './harness/multipart';
+import { expectFixtureCiphertext } from './harness/fixture-upload';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
 // A Firefox ESR smoke test (puppeteer-core over WebDriver BiDi): the Firefox build, installed in a real Firefox,
@@ -101,19 +100,7 @@ describe('Firefox ESR smoke test', () => {
     await writeFile(path, plaintext);
     await input!.uploadFile(path);
     const [upload] = await site.waitForUploads(1, 30_000);
-    const [part] = fileParts(upload!.body, upload!.headers['content-type']);
-    expect(part?.filename).toBe('firefox.txt.pgp');
-    expect(upload!.body.includes(plaintext)).toBe(false);
-    const key = await decryptKey({
-      privateKey: await readPrivateKey({ armoredKey: readFixture('gnupg-ed25519.sec') }),
-      passphrase: FIXTURE_PASSPHRASE,
-    });
-    const result: unknown = await decrypt({
-      message: await readMessage({ binaryMessage: new Uint8Array(part!.data) }),
-      decryptionKeys: key,
-      format: 'binary',
-    });
-    expect(Buffer.from((result as { data: Uint8Array }).data)).toEqual(plaintext);
+    await expectFixtureCiphertext(upload!, 'firefox.txt', plaintext);
     // The page itself sees the encrypted file's name and can read it (Firefox keeps extension objects from pages).
     await expect(page.$eval('#log', (log) => log.textContent)).resolves.toContain('uploaded firefox.txt.pgp');
     await page.close();

@@ -1,10 +1,9 @@
-import { decrypt, decryptKey, readMessage, readPrivateKey } from 'openpgp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
 import { extensionWithHostPermissions } from './harness/extension-copy';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
-import { fileParts } from './harness/multipart';
+import { expectFixtureCiphertext } from './harness/fixture-upload';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
 // A plain http:// site that is not a secure context (127.0.0.1 and localhost count as secure, so the site is named
@@ -43,19 +42,7 @@ it('a plain http:// site (no secure context, no crypto.subtle) still receives on
   const plaintext = Buffer.from(`sent over plain http ${'y'.repeat(500)}`);
   await page.setInputFiles('#file', { name: 'insecure.txt', mimeType: 'text/plain', buffer: plaintext });
   const [upload] = await site.waitForUploads(1, 20_000);
-  const [part] = fileParts(upload!.body, upload!.headers['content-type']);
-  expect(part?.filename).toBe('insecure.txt.pgp');
-  expect(upload!.body.includes(plaintext)).toBe(false);
-  const key = await decryptKey({
-    privateKey: await readPrivateKey({ armoredKey: readFixture('gnupg-ed25519.sec') }),
-    passphrase: FIXTURE_PASSPHRASE,
-  });
-  const result: unknown = await decrypt({
-    message: await readMessage({ binaryMessage: new Uint8Array(part!.data) }),
-    decryptionKeys: key,
-    format: 'binary',
-  });
-  expect(Buffer.from((result as { data: Uint8Array }).data)).toEqual(plaintext);
+  await expectFixtureCiphertext(upload!, 'insecure.txt', plaintext);
   expect(ext.errors()).toEqual([]);
   await page.close();
 });

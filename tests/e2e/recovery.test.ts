@@ -7,7 +7,7 @@ import { createEscrowClient } from '../../shared/escrow';
 import { codeIn } from '../../keyserver/test-support/escrow-client';
 import { startKeyserverProcess } from '../../keyserver/test-support/keyserver-process';
 import { startMailCatcher } from '../../keyserver/test-support/mail-catcher';
-import { askBackground } from './harness/ask-background';
+import { askBackground, askBackgroundOk } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { fileParts } from './harness/multipart';
 import { saveScreenshot } from './harness/screenshot';
@@ -29,15 +29,7 @@ let ciphertext: Buffer;
 let recoveryWords: string[];
 const plaintext = Buffer.from(`Robin's file ${'r'.repeat(4000)}\n`);
 
-async function ok(ext: LaunchedExtension, type: string, payload: unknown): Promise<unknown> {
-  const reply = (await askBackground(ext, type, payload)) as {
-    ok: boolean;
-    value?: unknown;
-    error?: unknown;
-  };
-  if (!reply.ok) throw new Error(`${type} failed: ${JSON.stringify(reply.error)}`);
-  return reply.value;
-}
+const ok = askBackgroundOk;
 
 async function fresh(): Promise<LaunchedExtension> {
   const ext = await launchExtension();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKeyserverProcess } from '../../keyserver/test-support/keyserver-process';
 import { linkIn, startMailCatcher } from '../../keyserver/test-support/mail-catcher';
 import { makeTestKey, revokeKey, type TestKey } from '../../keyserver/test-support/test-keys';
-import { askBackground } from './harness/ask-background';
+import { askBackgroundOk } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { fileParts } from './harness/multipart';
@@ -38,15 +38,7 @@ let uploads = 0;
 
 const plaintext = (name: string) => Buffer.from(`Team file ${name} ${'y'.repeat(3000)}\n`);
 
-async function ok(ext: LaunchedExtension, type: string, payload: unknown): Promise<unknown> {
-  const reply = (await askBackground(ext, type, payload)) as {
-    ok: boolean;
-    value?: unknown;
-    error?: unknown;
-  };
-  if (!reply.ok) throw new Error(`${type} failed: ${JSON.stringify(reply.error)}`);
-  return reply.value;
-}
+const ok = askBackgroundOk;
 
 /** Confirms the newest verification mail to `email`, as its owner clicking the link would. */
 async function confirmMail(email: string, before: number): Promise<void> {

@@ -23,3 +23,18 @@ export async function askBackground(
     await page.close();
   }
 }
+
+/** `askBackground` for set-up steps that must work: the reply's value, or a thrown error naming the message. */
+export async function askBackgroundOk(
+  ext: LaunchedExtension,
+  type: string,
+  payload: unknown,
+): Promise<unknown> {
+  const reply = (await askBackground(ext, type, payload)) as {
+    ok: boolean;
+    value?: unknown;
+    error?: unknown;
+  };
+  if (!reply.ok) throw new Error(`${type} failed: ${JSON.stringify(reply.error)}`);
+  return reply.value;
+}
