@@ -1,9 +1,4 @@
-import { createContactsStore } from '../contacts/contacts-store';
-import { createGroupsStore } from '../contacts/groups-store';
-import { createSiteRecipients } from '../contacts/site-recipients';
-import { createKeyLookup } from '../directory/key-lookup';
-import { createEscrowService } from '../recovery/escrow-service';
-import { createHandoverService } from '../recovery/handover-service';
+import { createPeopleParts } from './people-parts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
@@ -72,19 +67,16 @@ beforeEach(() => {
     mayReach: () => Promise.resolve(true),
     now: () => clock.now().getTime(),
   });
-  const lookup = createKeyLookup({
-    fetch: fakeKeyserver,
-    clock,
-    keyserverUrl: async () => (await settings.get()).keyserverUrl,
-    order: async () => (await settings.get()).lookupOrder,
-  });
-  const contacts = createContactsStore({ local, lookup, clock });
   let n = 0;
-  const groups = createGroupsStore({ local, newId: () => `group-${++n}` });
-  const siteRecipients = createSiteRecipients({
-    contacts,
-    groups,
-    ownEmails: async () => (await vault.list()).flatMap((k) => k.emails),
+  const people = createPeopleParts({
+    vault,
+    keyWork: createInProcessKeyWork({ argon2: CHEAP_ARGON2 }),
+    settings,
+    local,
+    session: sessionStorageArea(),
+    clock,
+    fetch: fakeKeyserver,
+    newId: () => `group-${++n}`,
   });
   onRuntimeMessage(
     createDispatcher({
@@ -94,21 +86,7 @@ beforeEach(() => {
         settings,
         publisher,
         sites,
-        contacts,
-        groups,
-        siteRecipients,
-        escrow: createEscrowService({
-          vault,
-          keyWork: createInProcessKeyWork({ argon2: CHEAP_ARGON2 }),
-          local,
-          keyserverUrl: async () => (await settings.get()).keyserverUrl,
-        }),
-        handover: createHandoverService({
-          vault,
-          session: sessionStorageArea(),
-          keyserverUrl: async () => (await settings.get()).keyserverUrl,
-          now: () => clock.now().getTime(),
-        }),
+        ...people,
         version: '1.2.3',
         saveTextFile,
       }),

@@ -1,12 +1,6 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { systemClock } from '../../shared/clock';
 import { createVksClient } from '../directory/vks-client';
-import { createKeyLookup } from '../directory/key-lookup';
-import { createContactsStore } from '../contacts/contacts-store';
-import { createGroupsStore } from '../contacts/groups-store';
-import { createSiteRecipients } from '../contacts/site-recipients';
-import { createEscrowService } from '../recovery/escrow-service';
-import { createHandoverService } from '../recovery/handover-service';
 import { createDispatcher } from '../messaging/dispatcher';
 import { everyMinutes, onBrowserStartup } from '../platform/alarms';
 import { saveTextFile } from '../platform/downloads';
@@ -36,6 +30,7 @@ import { createOffscreenKeyWork } from '../vault/offscreen-key-work';
 import { createVault } from '../vault/vault';
 import { createVaultRecords } from '../vault/vault-records';
 import { backgroundHandlers } from '../background/message-handlers';
+import { createPeopleParts } from '../background/people-parts';
 
 /** How long an upload's ciphertext or a download's plaintext stays in the spool (see platform/spool). */
 const SPOOL_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -83,19 +78,17 @@ export default defineBackground(() => {
     mayReach: hasOriginPermission,
     now: () => clock.now().getTime(),
   });
-  const lookup = createKeyLookup({
-    fetch: (input, init) => fetch(input, init),
+  const people = createPeopleParts({
+    vault,
+    keyWork,
+    settings,
+    local,
+    session: sessionStorageArea(),
     clock,
-    keyserverUrl: async () => (await settings.get()).keyserverUrl,
-    order: async () => (await settings.get()).lookupOrder,
+    fetch: (input, init) => fetch(input, init),
+    newId: () => crypto.randomUUID(),
   });
-  const contacts = createContactsStore({ local, lookup, clock });
-  const groups = createGroupsStore({ local, newId: () => crypto.randomUUID() });
-  const siteRecipients = createSiteRecipients({
-    contacts,
-    groups,
-    ownEmails: async () => (await vault.list()).flatMap((k) => k.emails),
-  });
+  const { contacts, siteRecipients } = people;
   const uploads = createUploadService({
     vault,
     sites,
@@ -151,21 +144,7 @@ export default defineBackground(() => {
         settings,
         publisher,
         sites,
-        contacts,
-        groups,
-        siteRecipients,
-        escrow: createEscrowService({
-          vault,
-          keyWork,
-          local,
-          keyserverUrl: async () => (await settings.get()).keyserverUrl,
-        }),
-        handover: createHandoverService({
-          vault,
-          session: sessionStorageArea(),
-          keyserverUrl: async () => (await settings.get()).keyserverUrl,
-          now: () => clock.now().getTime(),
-        }),
+        ...people,
         version: extensionVersion(),
         saveTextFile,
       }),
