@@ -54,11 +54,14 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
       recipientProblems: others.problems,
     };
   };
-  /** Address -> pinned fingerprint, for group files. */
+  /** Address -> pinned fingerprint (or the user's own key's), for group files. */
   const pinnedFingerprints = async () => {
     const view = await contacts.list();
     const pins = new Map<string, string>(view.awaiting.map((a) => [a.email, a.fingerprint]));
     for (const c of view.contacts) for (const email of c.pinnedFor) pins.set(email, c.fingerprint);
+    // The user's own keys too: a team lead's file carries the lead's fingerprint for the team to pin.
+    for (const k of await vault.list())
+      for (const email of k.emails) if (!pins.has(email)) pins.set(email, k.fingerprint);
     return pins;
   };
   return {
@@ -105,8 +108,12 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     },
     'groups.import': async (r) => {
       const group = await groups.importFile(r.text);
+      // The user's own addresses are not contacts: a group file listing the user is not a pin for their key.
+      const own = new Set((await vault.list()).flatMap((k) => k.emails));
       await contacts.pinExpected(
-        group.members.flatMap((m) => (m.fingerprint ? [{ email: m.email, fingerprint: m.fingerprint }] : [])),
+        group.members.flatMap((m) =>
+          m.fingerprint && !own.has(m.email) ? [{ email: m.email, fingerprint: m.fingerprint }] : [],
+        ),
       );
       return group;
     },

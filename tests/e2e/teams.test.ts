@@ -27,6 +27,7 @@ let mail: Awaited<ReturnType<typeof startMailCatcher>>;
 let keyserver: Awaited<ReturnType<typeof startKeyserverProcess>>;
 let dataDir: string;
 let bobDownloads: string;
+let aliceDownloads: string;
 let site: StaticServer;
 let alice: LaunchedExtension;
 let bob: LaunchedExtension;
@@ -151,7 +152,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
   filesOrigin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-  [alice, bob] = await Promise.all([launchExtension(), launchExtension({ downloadsDir: bobDownloads })]);
+  aliceDownloads = await mkdtemp(join(tmpdir(), 'keyward-e2e-alice-dl-'));
+  [alice, bob] = await Promise.all([
+    launchExtension({ downloadsDir: aliceDownloads }),
+    launchExtension({ downloadsDir: bobDownloads }),
+  ]);
 }, 180_000);
 
 afterAll(async () => {
@@ -162,14 +167,18 @@ afterAll(async () => {
   await mail?.close();
   await rm(dataDir, { recursive: true, force: true });
   await rm(bobDownloads, { recursive: true, force: true });
+  await rm(aliceDownloads, { recursive: true, force: true });
 });
 
 describe('teams (two Chromium profiles, one keyserver)', () => {
   let bobFingerprint: string;
+  let aliceFingerprint: string;
 
   it('Alice and Bob each create, publish and verify a key', async () => {
-    const [, bobFp] = await Promise.all([setUpPerson(alice, 'Alice', ALICE), setUpPerson(bob, 'Bob', BOB)]);
-    bobFingerprint = bobFp;
+    [aliceFingerprint, bobFingerprint] = await Promise.all([
+      setUpPerson(alice, 'Alice', ALICE),
+      setUpPerson(bob, 'Bob', BOB),
+    ]);
     await ok(bob, 'sites.setEnabled', { origin: filesOrigin, enabled: true });
   }, 90_000);
 
@@ -196,6 +205,35 @@ describe('teams (two Chromium profiles, one keyserver)', () => {
     await form.getByLabel('Members: one address per line').fill(`${ALICE}\n${BOB}`);
     await form.getByRole('button', { name: 'Save group' }).click();
     await options.getByRole('article', { name: 'Design team' }).waitFor();
+    // Alice hands the group to Bob as a file; his browser pins the fingerprint she verified.
+    await options
+      .getByRole('article', { name: 'Design team' })
+      .getByRole('button', { name: 'Save as file' })
+      .click();
+    await expect
+      .poll(() => readdir(aliceDownloads), { timeout: 15_000 })
+      .toContain('Design-team.keyward-group.json');
+    const groupFile = await readFile(join(aliceDownloads, 'Design-team.keyward-group.json'));
+    const bobOptions = await bob.openExtensionPage('options.html', {
+      viewport: { width: 1000, height: 1800 },
+    });
+    await bobOptions.locator('#group-file').setInputFiles({
+      name: 'Design-team.keyward-group.json',
+      mimeType: 'application/json',
+      buffer: groupFile,
+    });
+    await bobOptions.getByText('Group “Design team” imported with 2 members.').waitFor();
+    await bobOptions.close();
+    const bobView = (await ok(bob, 'contacts.list', {})) as {
+      awaiting: { email: string; fingerprint: string }[];
+    };
+    // Alice's key is pinned for Bob from the file (awaiting its first lookup); Bob's own address is not a contact.
+    expect(bobView.awaiting).toEqual([{ email: ALICE, fingerprint: aliceFingerprint }]);
+    const bobGroups = (await ok(bob, 'groups.list', {})) as { groups: { members: unknown[] }[] };
+    expect(bobGroups.groups[0]!.members).toEqual([
+      { email: ALICE, fingerprint: aliceFingerprint },
+      { email: BOB, fingerprint: bobFingerprint },
+    ]);
     await saveScreenshot(options, 'options-people-and-groups');
     await options.close();
 

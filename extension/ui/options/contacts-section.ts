@@ -1,10 +1,10 @@
 import type { Contact, ContactsView, KeyChange } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
-import { errorText } from '../error-text';
 import { formatDate, formatTime, groupFingerprint } from '../format';
 import { qrCode } from '../qr-code';
 import { requiredElement } from '../required-element';
+import { liveSection, onFilePicked } from './live-section';
 
 const SOURCE_TEXT: Record<Contact['source'], string> = {
   file: 'imported from a file',
@@ -30,26 +30,6 @@ export function startContactsSection(onChange: () => void): { refresh: () => Pro
   const refreshAll = requiredElement('contacts-refresh', HTMLButtonElement);
   const sectionError = requiredElement('contacts-error', HTMLParagraphElement);
 
-  const say = (text: string) => {
-    notice.textContent = text;
-    notice.hidden = text === '';
-  };
-
-  async function refresh(): Promise<void> {
-    try {
-      render(await sendMessage('contacts.list', {}));
-      sectionError.hidden = true;
-    } catch (error) {
-      sectionError.textContent = errorText(error);
-      sectionError.hidden = false;
-    }
-  }
-  const after = async (message: string) => {
-    say(message);
-    await refresh();
-    onChange();
-  };
-
   function render(view: ContactsView): void {
     changes.replaceChildren(...view.changes.map((c) => changeCard(c, view, after)));
     const awaiting = view.awaiting.map((a) =>
@@ -69,6 +49,14 @@ export function startContactsSection(onChange: () => void): { refresh: () => Pro
       ...(awaiting.length > 0 ? [el('ul', { class: 'awaiting' }, ...awaiting)] : []),
     );
   }
+
+  const { refresh, after } = liveSection({
+    notice,
+    error: sectionError,
+    load: () => sendMessage('contacts.list', {}),
+    render,
+    onChange,
+  });
 
   const lookupError = lookupForm.querySelector<HTMLElement>('.error')!;
   lookupForm.addEventListener('submit', (event) => {
@@ -95,19 +83,9 @@ export function startContactsSection(onChange: () => void): { refresh: () => Pro
     });
   });
   const fileError = requiredElement('contact-file-error', HTMLParagraphElement);
-  fileInput.addEventListener('change', () => {
-    const file = fileInput.files?.[0];
-    if (!file) return;
-    fileError.hidden = true;
-    void file
-      .arrayBuffer()
-      .then((bytes) => sendMessage('contacts.import', { data: new Uint8Array(bytes), source: 'file' }))
-      .then((result) => after(importedText(result)))
-      .catch((error: unknown) => {
-        fileError.textContent = errorText(error);
-        fileError.hidden = false;
-      })
-      .finally(() => (fileInput.value = ''));
+  onFilePicked(fileInput, fileError, async (file) => {
+    const data = new Uint8Array(await file.arrayBuffer());
+    await after(importedText(await sendMessage('contacts.import', { data, source: 'file' })));
   });
   refreshAll.addEventListener('click', () => {
     void busy(refreshAll, sectionError, async () => {

@@ -1,10 +1,10 @@
 import type { Group } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
-import { errorText } from '../error-text';
 import { groupFingerprint } from '../format';
 import { addressList } from '../recipient-picker';
 import { requiredElement } from '../required-element';
+import { liveSection, onFilePicked } from './live-section';
 
 /**
  * "Groups": named recipient lists a site's uploads can go to. Create or edit (a name and one address per line),
@@ -23,10 +23,6 @@ export function startGroupsSection(onChange: () => void): { refresh: () => Promi
   const sectionError = requiredElement('groups-error', HTMLParagraphElement);
   let editing: Group | null = null;
 
-  const say = (text: string) => {
-    notice.textContent = text;
-    notice.hidden = text === '';
-  };
   const edit = (group: Group | null) => {
     editing = group;
     nameInput.value = group?.name ?? '';
@@ -36,24 +32,17 @@ export function startGroupsSection(onChange: () => void): { refresh: () => Promi
     if (group) nameInput.focus();
   };
 
-  async function refresh(): Promise<void> {
-    try {
-      const { groups } = await sendMessage('groups.list', {});
+  const { say, refresh, after } = liveSection({
+    notice,
+    error: sectionError,
+    load: async () => (await sendMessage('groups.list', {})).groups,
+    render: (groups: Group[]) =>
       list.replaceChildren(
         ...(groups.length === 0 ? [el('p', { class: 'muted' }, 'No groups yet.')] : []),
         ...groups.map((g) => groupCard(g)),
-      );
-      sectionError.hidden = true;
-    } catch (error) {
-      sectionError.textContent = errorText(error);
-      sectionError.hidden = false;
-    }
-  }
-  const after = async (message: string) => {
-    say(message);
-    await refresh();
-    onChange();
-  };
+      ),
+    onChange,
+  });
 
   function groupCard(group: Group): HTMLElement {
     const error = errorBox();
@@ -123,19 +112,9 @@ export function startGroupsSection(onChange: () => void): { refresh: () => Promi
   });
   cancel.addEventListener('click', () => edit(null));
   const fileError = requiredElement('group-file-error', HTMLParagraphElement);
-  fileInput.addEventListener('change', () => {
-    const file = fileInput.files?.[0];
-    if (!file) return;
-    fileError.hidden = true;
-    void file
-      .text()
-      .then((text) => sendMessage('groups.import', { text }))
-      .then((group) => after(`Group “${group.name}” imported with ${group.members.length} members.`))
-      .catch((error: unknown) => {
-        fileError.textContent = errorText(error);
-        fileError.hidden = false;
-      })
-      .finally(() => (fileInput.value = ''));
+  onFilePicked(fileInput, fileError, async (file) => {
+    const group = await sendMessage('groups.import', { text: await file.text() });
+    await after(`Group “${group.name}” imported with ${group.members.length} members.`);
   });
 
   void refresh();
