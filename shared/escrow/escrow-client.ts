@@ -322,6 +322,17 @@ export function createEscrowClient(deps: EscrowClientDeps) {
       );
       if (put.status !== 200) throw failure(put, 'storing the new escrow');
     },
+
+    /**
+     * Opting out later (escrow design §8): after a login with the passphrase, the keyserver deletes the account
+     * and its escrow. Neither the passphrase nor the recovery code opens anything there afterwards; the key on
+     * this device is untouched.
+     */
+    async deleteAccount(options: { address: string; passphrase: string }): Promise<void> {
+      const { session } = await login(options.address, options.passphrase);
+      const answer = await call('DELETE', '/escrow', undefined, session);
+      if (answer.status !== 204) throw failure(answer, 'removing the escrow');
+    },
   };
 }
 

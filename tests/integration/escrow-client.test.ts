@@ -141,6 +141,116 @@ describe('escrow client against the keyserver', () => {
     expect(await fingerprintOf(recovered.key)).toBe(key.fingerprint);
   });
 
+  it('opting out later deletes the escrow: neither the passphrase nor the recovery code opens anything, and the address can escrow again', async () => {
+    const { recoveryPhrase, deviceToken } = await escrowed('eve@example.org', 'eve passphrase');
+    await expect(
+      client.deleteAccount({ address: 'eve@example.org', passphrase: 'eve wrong passphrase' }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await client.deleteAccount({ address: 'eve@example.org', passphrase: 'eve passphrase' });
+    await expect(
+      client.restoreWithPassphrase({ address: 'eve@example.org', passphrase: 'eve passphrase', deviceToken }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      client.recover({
+        address: 'eve@example.org',
+        recoveryPhrase,
+        code: '12345678', // no "recover" code is mailed for an address without an escrow
+        newPassphrase: 'eve new passphrase',
+      }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    const again = await escrowed('eve@example.org', 'eve second passphrase');
+    expect(again.recoveryPhrase).not.toBe(recoveryPhrase);
+  });
+
+  it('escrowing an address that has an escrow already is refused (account_exists), and the first escrow stays', async () => {
+    const first = await escrowed('fay@example.org', 'fay first passphrase');
+    await expect(escrowed('fay@example.org', 'fay hijacking passphrase')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('already escrowed') as unknown,
+    });
+    const restored = await client.restoreWithPassphrase({
+      address: 'fay@example.org',
+      passphrase: 'fay first passphrase',
+      deviceToken: first.deviceToken,
+    });
+    expect(await fingerprintOf(restored.key)).toBe(first.key.fingerprint);
+  });
+
+  it('online guessing: the 11th login start is locked with the time to wait, even with the right passphrase, and the holder is mailed', async () => {
+    const { deviceToken } = await escrowed('gus@example.org', 'gus right passphrase');
+    const mailsBefore = ks.mail.countTo('gus@example.org');
+    for (let guess = 1; guess <= 10; guess++) {
+      await expect(
+        client.restoreWithPassphrase({
+          address: 'gus@example.org',
+          passphrase: `guess ${guess}`,
+          deviceToken,
+        }),
+      ).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    const locked = client.restoreWithPassphrase({
+      address: 'gus@example.org',
+      passphrase: 'gus right passphrase',
+      deviceToken,
+    });
+    await expect(locked).rejects.toMatchObject({
+      code: 'rate_limited',
+      details: { retryAfterSeconds: expect.any(Number) as unknown },
+      message: expect.stringMatching(
+        /Too many attempts for this address\. Try again in \d+ minutes?\./,
+      ) as unknown,
+    });
+    const error = (await locked.catch((e: unknown) => e)) as { details: { retryAfterSeconds: number } };
+    expect(error.details.retryAfterSeconds).toBeGreaterThan(0);
+    await ks.mail.next('gus@example.org', 5000, mailsBefore);
+  });
+
+  it('two devices changing the passphrase at once: the later write is refused as stale, and only the winner’s passphrase works', async () => {
+    const { key, deviceToken } = await escrowed('hal@example.org', 'hal first passphrase');
+    let raced = false;
+    const racing = createEscrowClient({
+      baseUrl: ks.url,
+      now: () => new Date(),
+      stretching: () => CHEAP_STRETCHING,
+      // Just before this device's compare-and-swap write, another device completes its own change.
+      fetch: async (input, init) => {
+        if (init?.method === 'PUT' && !raced) {
+          raced = true;
+          await client.changePassphrase({
+            address: 'hal@example.org',
+            oldPassphrase: 'hal first passphrase',
+            newPassphrase: 'hal winner passphrase',
+            deviceToken,
+          });
+        }
+        return fetch(input, init);
+      },
+    });
+    await expect(
+      racing.changePassphrase({
+        address: 'hal@example.org',
+        oldPassphrase: 'hal first passphrase',
+        newPassphrase: 'hal loser passphrase',
+        deviceToken,
+      }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('changed meanwhile') as unknown,
+    });
+    expect(raced).toBe(true);
+    for (const lost of ['hal first passphrase', 'hal loser passphrase']) {
+      await expect(
+        client.restoreWithPassphrase({ address: 'hal@example.org', passphrase: lost, deviceToken }),
+      ).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    const restored = await client.restoreWithPassphrase({
+      address: 'hal@example.org',
+      passphrase: 'hal winner passphrase',
+      deviceToken,
+    });
+    expect(await fingerprintOf(restored.key)).toBe(key.fingerprint);
+  });
+
   it('a dead keyserver and a server pushing an unknown Argon2 profile give clear errors', async () => {
     const dead = createEscrowClient({ fetch, baseUrl: 'http://127.0.0.1:9', now: () => new Date() });
     await expect(dead.requestCode('x@example.org', 'register')).rejects.toMatchObject({
