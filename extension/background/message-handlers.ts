@@ -140,6 +140,10 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
       return {};
     },
     'escrow.create': (r) => escrow.create(r.fingerprint, r.passphrase, r.code),
+    'escrow.remove': async (r) => {
+      await escrow.remove(r.fingerprint, r.passphrase);
+      return {};
+    },
     'escrow.restore': async (r) => ({ key: await escrow.restore(r.email, r.passphrase, r.code) }),
     'escrow.recover': (r) => escrow.recover(r.email, r.recoveryPhrase, r.code, r.newPassphrase),
     'handover.start': () => handover.start(),

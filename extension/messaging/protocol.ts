@@ -323,6 +323,11 @@ export const protocol = {
     request: z.strictObject({ fingerprint, passphrase, code: oneTimeCode }),
     senders: 'extension-page',
   }),
+  /** Opting out: deletes the keyserver's copy of the key (the key's passphrase logs in to do it). */
+  'escrow.remove': message<Record<string, never>>()({
+    request: z.strictObject({ fingerprint, passphrase }),
+    senders: 'extension-page',
+  }),
   /** "I already have a Keyward key": the key back with address and passphrase (and the mailed code if asked). */
   'escrow.restore': message<{ key: VaultKey }>()({
     request: z.strictObject({ email, passphrase, code: oneTimeCode.optional() }),

@@ -142,6 +142,14 @@ export function createEscrowService({ vault, keyWork, local, keyserverUrl }: Esc
       }
     },
 
+    /** Opting out: the keyserver's copy is deleted (a login with the key's passphrase proves it is the user's). */
+    async remove(fingerprint: string, passphrase: string): Promise<void> {
+      const r = await record(fingerprint);
+      if (!r) throw new KeywardError('not_found', 'This key has no recoverable copy on a keyserver.');
+      await keyWork.escrowDelete(r.keyserverUrl, { address: r.address, passphrase });
+      await local.remove(recordKey(fingerprint));
+    },
+
     forget: (fingerprint: string) => local.remove(recordKey(fingerprint)),
   };
 }

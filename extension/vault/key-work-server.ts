@@ -12,6 +12,7 @@ const OPS: readonly string[] = [
   'escrowRestore',
   'escrowRecover',
   'escrowChangePassphrase',
+  'escrowDelete',
 ] satisfies KeyWorkOp[];
 
 /** The offscreen document's side: runs each request on the in-process KeyWork and answers on the port. */

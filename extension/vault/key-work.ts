@@ -43,6 +43,7 @@ export interface KeyWork {
     baseUrl: string,
     options: Parameters<EscrowClient['changePassphrase']>[0],
   ): Promise<void>;
+  escrowDelete(baseUrl: string, options: Parameters<EscrowClient['deleteAccount']>[0]): Promise<void>;
 }
 
 export interface GenerateRequest {
@@ -75,6 +76,7 @@ export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
     escrowRestore: (baseUrl, o) => escrow(baseUrl).restoreWithPassphrase(o),
     escrowRecover: (baseUrl, o) => escrow(baseUrl).recover(o),
     escrowChangePassphrase: (baseUrl, o) => escrow(baseUrl).changePassphrase(o),
+    escrowDelete: (baseUrl, o) => escrow(baseUrl).deleteAccount(o),
   };
   function escrow(baseUrl: string): EscrowClient {
     return createEscrowClient({

@@ -135,6 +135,7 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     escrowRecover: (url, o) => call('escrowRecover', [url, o]) as ReturnType<KeyWork['escrowRecover']>,
     escrowChangePassphrase: (url, o) =>
       call('escrowChangePassphrase', [url, o]) as ReturnType<KeyWork['escrowChangePassphrase']>,
+    escrowDelete: (url, o) => call('escrowDelete', [url, o]) as ReturnType<KeyWork['escrowDelete']>,
   };
   return { keyWork, attach };
 }

@@ -19,6 +19,7 @@ import { startStaticServer, type StaticServer } from './harness/static-server';
 const EMAIL = 'robin@example.org';
 const PASSPHRASE = 'copper heron sings under eleven moons';
 const NEW_PASSPHRASE = 'violet harbor juggles ninety quiet lamps';
+const CHANGED_PASSPHRASE = 'amber walrus reads twelve quiet maps';
 
 let mail: Awaited<ReturnType<typeof startMailCatcher>>;
 let keyserver: Awaited<ReturnType<typeof startKeyserverProcess>>;
@@ -202,7 +203,7 @@ describe('recovery (three Chromium profiles, one keyserver)', () => {
     const [a, , c] = browsers;
     const fingerprintOf = async (ext: LaunchedExtension) =>
       ((await ok(ext, 'vault.list', {})) as { keys: { fingerprint: string }[] }).keys[0]!.fingerprint;
-    const changed = 'amber walrus reads twelve quiet maps';
+    const changed = CHANGED_PASSPHRASE;
     // C recovered last, so the copy opens with C's passphrase.
     expect(
       await ok(c!, 'vault.changePassphrase', {
@@ -234,6 +235,30 @@ describe('recovery (three Chromium profiles, one keyserver)', () => {
         newPassphrase: 'silver otter paints thirty calm doors',
       }),
     ).toMatchObject({ escrow: 'differs' });
+  }, 120_000);
+
+  it('opting out later: C removes the recoverable copy, and the keyserver no longer releases the key', async () => {
+    const c = browsers[2]!;
+    const options = await c.openExtensionPage('options.html', { viewport: { width: 1000, height: 1400 } });
+    const recovery = options.getByRole('region', { name: 'Recovery' });
+    await recovery.getByText('Remove the recoverable copy').click();
+    await recovery.getByLabel('Passphrase of this key').fill(CHANGED_PASSPHRASE);
+    await recovery.getByRole('button', { name: 'Remove the copy' }).click();
+    await options
+      .getByText('The recoverable copy was removed from the keyserver.')
+      .waitFor({ timeout: 30_000 });
+    await options
+      .getByRole('region', { name: 'Recovery' })
+      .getByText('Not set up.', { exact: false })
+      .waitFor();
+    await options.close();
+    const client = createEscrowClient({ fetch, baseUrl: keyserver.url, now: () => new Date() });
+    await expect(
+      client.restoreWithPassphrase({ address: EMAIL, passphrase: CHANGED_PASSPHRASE }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining('no key is escrowed') as unknown,
+    });
   }, 120_000);
 
   it('had no errors in any profile', () => {

@@ -39,6 +39,7 @@ export function recoverySection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
           `A passphrase-locked copy is kept on ${state.keyserverUrl} under ${state.address}: on a new device, ` +
           'choose “I already have a Keyward key”. Changing the passphrase here changes it there too.';
         status.dataset.escrowed = 'true';
+        status.after(removeForm(key, deps));
         return;
       }
       status.textContent =
@@ -118,4 +119,40 @@ function setupForm(key: VaultKey, address: string, deps: KeyCardDeps): HTMLEleme
     );
   });
   return form;
+}
+
+/** Opting out later: the key's passphrase, then the keyserver's copy is deleted. */
+function removeForm(key: VaultKey, deps: KeyCardDeps): HTMLElement {
+  const error = errorBox();
+  const passphrase = el('input', { type: 'password', name: 'passphrase', autocomplete: 'current-password' });
+  const form = el(
+    'form',
+    { class: 'form narrow' },
+    el(
+      'p',
+      { class: 'muted' },
+      'After this, a lost device loses the key unless you keep an exported copy yourself. Your recovery code stops ' +
+        'working.',
+    ),
+    el('label', {}, el('span', {}, 'Passphrase of this key'), passphrase),
+    error,
+    el('div', { class: 'row' }, el('button', { class: 'button danger', type: 'submit' }, 'Remove the copy')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void busy(
+      form,
+      error,
+      async () => {
+        await sendMessage('escrow.remove', { fingerprint: key.fingerprint, passphrase: passphrase.value });
+        await deps.refresh({
+          focus: key.fingerprint,
+          message: 'The recoverable copy was removed from the keyserver.',
+        });
+      },
+      undefined,
+      { focusOnError: passphrase },
+    );
+  });
+  return el('details', { class: 'more' }, el('summary', {}, 'Remove the recoverable copy'), form);
 }
