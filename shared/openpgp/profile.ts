@@ -42,18 +42,16 @@ export const MAX_ARGON2_WORK = 2 ** 22;
 
 /**
  * AEAD chunk size octet c, chunks of 2^(c+6) bytes (RFC 9580 §5.13.2; writers MUST NOT exceed 16 = 4 MiB).
- * Measured with bench/openpgp-chunk-size.ts: Node 20.20, 2 cores, 64 MiB streamed in 64 KiB pieces, median of 3
- * per run, range over 3 runs, MB/s encrypt / decrypt (raw node:crypto AES-256-GCM in the same runs: 1179-1250):
- *   c=8  (16 KiB)  143-208 / 207-248
- *   c=10 (64 KiB)  254-345 / 345-439
- *   c=12 (256 KiB) 385-467 / 587-594   (openpgp.js default)
- *   c=14 (1 MiB)   399-467 / 634-726   <- chosen
- *   c=16 (4 MiB)   351-376 / 428-496
- * 1 MiB is fastest both ways; 4 MiB loses again (bigger copies to assemble each chunk, bigger stream buffers:
- * openpgp.js queues cores x chunk size when decrypting). Chromium's WebCrypto has a higher per-call cost than
- * node:crypto, which favours larger chunks there too (design/extension.md).
+ * Measured in Chromium 156 (where files are encrypted), 2 cores, 256 MiB picked from disk, streamed, signed with a
+ * v4 key, MB/s (raw WebCrypto AES-256-GCM over the same file in 4 MiB slices: 60-75):
+ *   c=12 (256 KiB) 30-42 (unsigned 64-72)   <- chosen (also openpgp.js's default)
+ *   c=14 (1 MiB)   24    (unsigned 39-50)
+ *   c=16 (4 MiB)         (unsigned 42-45)
+ * Every chunk is a fresh allocation for the AEAD output, and on this kind of machine fresh memory (page faults)
+ * costs more than WebCrypto's per-call overhead, so 256 KiB wins in the browser. (In Node, bench/openpgp-chunk-size.ts
+ * found 1 MiB slightly ahead: 399-467 against 385-467 MB/s encrypt.)
  */
-export const AEAD_CHUNK_SIZE_BYTE = 14;
+export const AEAD_CHUNK_SIZE_BYTE = 12;
 
 /** Largest chunk size octet we decrypt: RFC 9580 §5.13.2's range every implementation must accept (0..16). */
 export const MAX_AEAD_CHUNK_SIZE_BYTE = 16;
