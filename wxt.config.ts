@@ -1,6 +1,41 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
+
+/**
+ * The extension uses openpgp.js's lightweight build (the same code, its optional parts in chunks) so that one chunk,
+ * the hashes openpgp.js streams files through, can be Keyward's (extension/platform/openpgp-hashes.ts: the same
+ * @noble/hashes functions, SHA-2 over streams in WebAssembly). Builds only: tests in Node use Node's own build.
+ * The build fails if openpgp.js no longer loads that chunk, rather than shipping without it unnoticed.
+ */
+function openpgpStreamedHashes(): Plugin {
+  const root = dirname(fileURLToPath(import.meta.url));
+  const lightweight = join(root, 'node_modules/openpgp/dist/lightweight/openpgp.min.mjs');
+  const standIn = join(root, 'extension/platform/openpgp-hashes.ts');
+  let swapped = false;
+  return {
+    name: 'keyward:openpgp-streamed-hashes',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === 'openpgp') return lightweight;
+      if (source === './noble_hashes.min.mjs' && importer === lightweight) {
+        swapped = true;
+        return standIn;
+      }
+      return null;
+    },
+    buildEnd(error) {
+      if (!error && !swapped && this.getModuleInfo(lightweight) !== null) {
+        this.error(
+          'openpgp.js no longer imports ./noble_hashes.min.mjs: update wxt.config.ts and openpgp-hashes.ts',
+        );
+      }
+    },
+  };
+}
 
 // One place for the extension's manifest. Why each setting is here: docs/architecture.md and
 // ../shared/design/extension.md (structured clone needs Chromium 148+; WASM needs 'wasm-unsafe-eval').
@@ -9,6 +44,7 @@ export default defineConfig({
   outDir: '.output',
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [openpgpStreamedHashes()] }),
   hooks: {
     // WXT wraps scripts as `var name = (function(){...})(); name;`. In the page's own (MAIN) world that var would
     // be a global any page could read to detect Keyward, so the hook's wrapper is made anonymous.

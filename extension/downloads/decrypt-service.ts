@@ -5,6 +5,7 @@ import type { ContactsStore } from '../contacts/contacts-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { DecryptReport, DecryptRequest } from '../messaging/decrypt-port';
 import type { MessagePort } from '../platform/ports';
+import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import { spoolStream } from '../platform/spool';
 import type { Vault } from '../vault/vault';
 
@@ -80,6 +81,7 @@ export function createDecryptService({
       ...new Set(info.recipients.map((r) => names.get(r.keyId) ?? `key ${r.keyId}`)),
       ...(info.hiddenRecipients > 0 ? [`${info.hiddenRecipients} hidden recipient(s)`] : []),
     ];
+    await prepareStreamedHashes(); // checking a signature hashes the whole file
     const decrypted = await decryptFile({
       ciphertext: file.stream(),
       keys: [key],

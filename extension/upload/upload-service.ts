@@ -2,6 +2,7 @@ import type { Clock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
 import type { UploadReport, UploadRequest } from '../messaging/upload-port';
+import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import type { MessagePort } from '../platform/ports';
 import { spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
@@ -92,6 +93,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     return { files: out, recipients: encryptedFor };
 
     async function encryptOne(file: File): Promise<File> {
+      await prepareStreamedHashes(); // the signature hashes the whole file
       const encrypted = await encryptFile({
         plaintext: file.stream(),
         recipients: [own, ...theirs.map((k) => k.armored)],

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectMessage } from '../../shared/openpgp';
-import { makeTestKey } from '../fixtures/test-keys';
+import { decryptFile, inspectMessage } from '../../shared/openpgp';
+import { makeTestKey, type TestKey } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
 import { browserMemoryBytes, sampleBrowserMemory } from './harness/browser-memory';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
@@ -34,6 +34,7 @@ let work: string;
 let downloads: string;
 let original: { path: string; sha256: string };
 let stored: string;
+let key: TestKey;
 let uploaded: Promise<number> | undefined;
 
 async function sha256Of(path: string): Promise<string> {
@@ -75,7 +76,7 @@ beforeAll(async () => {
   ext = await launchExtension({ downloadsDir: downloads });
   // A Keyward key: it advertises SEIPDv2, whose chunks are checked as they stream (a GnuPG-made key would get
   // SEIPDv1, which must be read whole before it can be checked).
-  const key = await makeTestKey({ email: 'large@example.org', date: new Date() });
+  key = await makeTestKey({ email: 'large@example.org', date: new Date() });
   const send = (type: string, payload: unknown) => askBackground(ext, type, payload);
   expect(
     await send('vault.import', { data: key.privateKeyArmored, passphrase: key.passphrase }),
@@ -112,6 +113,19 @@ describe('a 1 GiB file (Chromium)', () => {
     expect(info.encryption).toBe('seipdv2');
     expect(peak - before).toBeLessThan(MAX_GROWTH);
     await page.close();
+
+    // The whole upload decrypts to the file, and its signature (hashed as the file streamed through the
+    // extension's WebAssembly SHA-512, extension/platform/openpgp-hashes.ts) verifies.
+    const decrypted = await decryptFile({
+      ciphertext: Readable.toWeb(createReadStream(stored)) as ReadableStream<Uint8Array>,
+      keys: [key.unlocked],
+      date: new Date(),
+      verificationKeys: [key.publicKeyArmored],
+    });
+    const hash = createHash('sha256');
+    for await (const chunk of decrypted.plaintext as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+    expect(hash.digest('hex')).toBe(original.sha256);
+    expect(await decrypted.signatures).toEqual([{ keyId: expect.any(String) as string, valid: true }]);
   });
 
   it('downloads decrypted without the browser holding the file in memory', { timeout: 300_000 }, async () => {
