@@ -1,4 +1,5 @@
 import { concatBytes } from '../bytes';
+import { KeywardError } from '../errors';
 /** Web byte streams as openpgp.js and both platforms (browser File.stream(), Node's web streams) use them. */
 export type Bytes = ReadableStream<Uint8Array> | Uint8Array;
 
@@ -72,6 +73,41 @@ export function mapStreamErrors(
       } catch (error) {
         controller.error(mapError(error));
       }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/**
+ * Passes the bytes through and errors at the end unless there were exactly `length` of them. A picked file that
+ * shrinks on disk while it is read makes Chromium end the file's stream early *without* an error: unchecked, the
+ * first part of the file would be encrypted and uploaded as if it were all of it.
+ */
+export function withExpectedLength(
+  stream: ReadableStream<Uint8Array>,
+  length: number,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  let seen = 0;
+  const changed = () =>
+    new KeywardError(
+      'invalid_input',
+      `The file changed on disk while Keyward was reading it (${seen} of ${length} bytes), so it was not used.`,
+      { expected: length, read: seen },
+    );
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        if (seen === length) controller.close();
+        else controller.error(changed());
+        return;
+      }
+      seen += value.byteLength;
+      if (seen > length) controller.error(changed());
+      else controller.enqueue(value);
     },
     cancel(reason) {
       return reader.cancel(reason);

@@ -208,3 +208,41 @@ describe('encryptFile', () => {
     expect((error as Error).message).toMatch(message);
   });
 });
+
+describe('a file that changes on disk while it is read', () => {
+  // Chromium ends a picked file's stream early, without an error, when the file shrinks on disk meanwhile.
+  for (const [what, bytes] of [
+    ['cut short', PLAINTEXT.subarray(0, 100_000)],
+    ['grown', Buffer.concat([PLAINTEXT, Buffer.from('more')])],
+  ] as const) {
+    it(`${what}: the ciphertext stream fails (signed or not), so no partial file is taken for the whole`, async () => {
+      for (const signingKey of [undefined, alice.unlocked]) {
+        const encrypted = await encryptFile({
+          plaintext: piecewise(bytes),
+          recipients: [alice.publicKeyArmored],
+          date: NOW,
+          plaintextLength: PLAINTEXT.length,
+          ...(signingKey ? { signingKey } : {}),
+        });
+        const error: unknown = await readAllBytes(encrypted.ciphertext).catch((e: unknown) => e);
+        expect(isKeywardError(error, 'invalid_input'), String(error)).toBe(true);
+        expect((error as Error).message).toMatch(/changed on disk while Keyward was reading it/);
+      }
+    });
+  }
+
+  it('a stream of exactly the expected length encrypts as usual', async () => {
+    const encrypted = await encryptFile({
+      plaintext: piecewise(PLAINTEXT),
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+      plaintextLength: PLAINTEXT.length,
+    });
+    const decrypted = await decryptFile({
+      ciphertext: encrypted.ciphertext,
+      keys: [alice.unlocked],
+      date: NOW,
+    });
+    expect(Buffer.from(await readAllBytes(decrypted.plaintext)).equals(PLAINTEXT)).toBe(true);
+  });
+});

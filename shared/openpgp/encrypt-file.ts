@@ -1,7 +1,7 @@
 import { createMessage, encrypt, enums, type Key } from 'openpgp';
 import type { Fingerprint } from '../identity';
-import { KeywardError, invalidInput } from '../errors';
-import { toByteStream, type Bytes } from './byte-streams';
+import { isKeywardError, KeywardError, invalidInput } from '../errors';
+import { mapStreamErrors, toByteStream, withExpectedLength, type Bytes } from './byte-streams';
 import { PROFILE_CONFIG } from './profile';
 import type { UnlockedKey } from './lock-key';
 import { parseKey, parsePrivateKey, type KeyInput } from './read-keys';
@@ -17,6 +17,11 @@ export interface EncryptFileOptions {
   filename?: string;
   /** Signs the file inside the encryption (one-pass signature, RFC 9580 §5.4), so readers see who sent it. */
   signingKey?: UnlockedKey;
+  /**
+   * The plaintext's size, when known (a picked `File`): a stream that ends short of it or runs past it makes the
+   * ciphertext stream fail with `invalid_input` instead of ending as if the file were whole.
+   */
+  plaintextLength?: number;
 }
 
 export interface EncryptedFile {
@@ -57,8 +62,12 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
   // openpgp.js picks SEIPDv2 exactly when every recipient's Features advertise it; this mirrors that decision.
   const encryption = recipients.every((r) => r.summary.supportsSeipdv2) ? 'seipdv2' : 'seipdv1';
   try {
+    const plaintext = toByteStream(options.plaintext);
     const message = await createMessage({
-      binary: toByteStream(options.plaintext),
+      binary:
+        options.plaintextLength === undefined
+          ? plaintext
+          : withExpectedLength(plaintext, options.plaintextLength),
       format: 'binary',
       date,
       ...(options.filename === undefined ? {} : { filename: options.filename }),
@@ -73,7 +82,17 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
       config: signingKeys.length > 0 ? FILE_SIGNATURE_CONFIG : PROFILE_CONFIG,
     });
     return {
-      ciphertext: ciphertext as ReadableStream<Uint8Array>,
+      // Our own errors (the file changed while read) reach the caller as they are; anything else as one message.
+      ciphertext: mapStreamErrors(ciphertext as ReadableStream<Uint8Array>, (error) =>
+        isKeywardError(error)
+          ? error
+          : new KeywardError(
+              'invalid_input',
+              'The file could not be read or encrypted.',
+              {},
+              { cause: error },
+            ),
+      ),
       encryption,
       recipients: recipients.map((r) => r.summary.fingerprint),
     };
