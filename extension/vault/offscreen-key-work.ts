@@ -30,7 +30,10 @@ const STOPPED = 'Keyward’s key worker stopped before it answered. Try again.';
 export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
   const { connectTimeoutMs = 10_000, idleCloseMs = 30_000 } = deps;
   const lifecycle = serialQueue(); // open and close never overlap
-  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: unknown) => void }>();
+  const pending = new Map<
+    number,
+    { ok: (v: unknown) => void; fail: (e: unknown) => void; progress?: (n: number) => void }
+  >();
   let port: MessagePort | undefined;
   let starting: Promise<MessagePort> | undefined;
   let expecting: ((port: MessagePort) => void) | undefined;
@@ -49,6 +52,10 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
       const response = message as KeyWorkResponse;
       const call = pending.get(response.id);
       if (!call) return;
+      if ('progress' in response) {
+        call.progress?.(response.progress);
+        return;
+      }
       pending.delete(response.id);
       if (response.ok) call.ok(response.value);
       else call.fail(new KeywardError(response.code as ErrorCode, response.message, response.details ?? {}));
@@ -107,12 +114,16 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     return starting;
   }
 
-  async function call(op: KeyWorkOp, args: readonly unknown[]): Promise<unknown> {
+  async function call(
+    op: KeyWorkOp,
+    args: readonly unknown[],
+    progress?: (n: number) => void,
+  ): Promise<unknown> {
     clearTimeout(idleTimer);
     const target = await connected();
     const id = nextId++;
     return new Promise((ok, fail) => {
-      pending.set(id, { ok, fail });
+      pending.set(id, { ok, fail, ...(progress ? { progress } : {}) });
       try {
         target.post({ id, op, args } satisfies KeyWorkRequest);
       } catch {
@@ -136,6 +147,8 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     escrowChangePassphrase: (url, o) =>
       call('escrowChangePassphrase', [url, o]) as ReturnType<KeyWork['escrowChangePassphrase']>,
     escrowDelete: (url, o) => call('escrowDelete', [url, o]) as ReturnType<KeyWork['escrowDelete']>,
+    encryptToSpool: (job, onProgress) =>
+      call('encryptToSpool', [job], onProgress) as ReturnType<KeyWork['encryptToSpool']>,
   };
   return { keyWork, attach };
 }

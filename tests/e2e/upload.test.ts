@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decrypt, readMessage, readPrivateKey, decryptKey } from 'openpgp';
@@ -10,6 +10,7 @@ import { askBackground } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
 import { saveScreenshot } from './harness/screenshot';
 import { fileParts } from './harness/multipart';
+import { writeRandomFile } from './harness/random-file';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
 // Encrypt on upload in the real extension: the site is opted in, the user's key is a GnuPG-made fixture, and the
@@ -216,6 +217,41 @@ describe('encrypt on upload (Chromium)', () => {
 });
 
 describe('fail closed (Chromium)', () => {
+  /** The spool files of uploads in the extension's private file system (extension/platform/spool.ts). */
+  const uploadSpools = () =>
+    ext.serviceWorker.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const dir = await root.getDirectoryHandle('keyward-spool', { create: true });
+      const names: string[] = [];
+      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+      return names.filter((name) => name.startsWith('upload-')).sort();
+    });
+
+  it('a file cut short on disk while it is being encrypted uploads nothing (not its first part as if whole) and leaves no partial ciphertext', async () => {
+    const path = join(tmpdir(), `keyward-changing-${process.pid}.bin`);
+    await writeRandomFile(path, 64 * 1024 * 1024);
+    const page = await ext.context.newPage();
+    try {
+      await page.goto(site.url('/upload/fetch-formdata.html'));
+      const before = await uploadSpools();
+      const uploadsBefore = site.uploads.length;
+      await page.setInputFiles('#file', path);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await truncate(path, 1024 * 1024); // the browser cannot read the rest of a picked file that was cut short
+      await expect
+        .poll(() => keywardNoticeText(ext.context, page), { timeout: 30_000 })
+        .toMatch(/Nothing was uploaded: The file changed on disk while Keyward was reading it/);
+      await expect(
+        page.evaluate(() => (document.getElementById('file') as HTMLInputElement).files?.length),
+      ).resolves.toBe(0);
+      expect(site.uploads.length).toBe(uploadsBefore);
+      expect(await uploadSpools()).toEqual(before);
+    } finally {
+      await page.close();
+      await rm(path, { force: true });
+    }
+  });
+
   it('an upload the background cannot encrypt (no key yet) leaves the input empty and tells the user why', async () => {
     const bare = await launchExtension();
     const server = await startStaticServer();
