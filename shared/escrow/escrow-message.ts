@@ -16,7 +16,7 @@ import {
 import { KeywardError, invalidInput } from '../errors';
 import type { UnlockedKey } from '../openpgp';
 import { readAllBytes, toByteStream } from '../openpgp/byte-streams';
-import { fullConfig, READ_CONFIG } from '../openpgp/profile';
+import { fullConfig, MAX_ARGON2_MEMORY_EXPONENT, MAX_ARGON2_WORK, READ_CONFIG } from '../openpgp/profile';
 
 /**
  * The escrow (escrow design §2): a standard OpenPGP message (RFC 9580 SEIPDv2, AES-256 GCM) whose literal body is
@@ -32,8 +32,8 @@ const ESCROW_CONFIG = fullConfig({
   // Both passwords carry 128 bits or more: iterated-and-salted S2K (RFC 9580 §3.7.1.3) is enough, and cheap.
   s2kType: enums.s2k.iterated,
   s2kIterationCountByte: 96,
-  // Anything a server supplied is opened with a bounded Argon2 cost (escrow design §6).
-  maxArgon2MemoryExponent: 20,
+  // Anything a server supplied is opened with a bounded Argon2 cost (escrow design §6); see also checkShape.
+  maxArgon2MemoryExponent: MAX_ARGON2_MEMORY_EXPONENT,
 });
 
 /** Escrow messages are small; anything larger is not ours. */
@@ -61,15 +61,55 @@ export async function makeEscrow(options: {
 async function readEscrow(armored: string): Promise<Message<Uint8Array>> {
   if (armored.length > MAX_ESCROW_CHARS)
     throw invalidInput('This escrow is too large to be one of Keyward’s.');
+  let message: Message<Uint8Array>;
   try {
     // Read from bytes, not armor: packets read from armor are streams, which cannot be written out again.
     const unarmored: unknown = await unarmor(armored, ESCROW_CONFIG);
     const data = (unarmored as { data: Uint8Array | ReadableStream<Uint8Array> }).data;
     const bytes = await readAllBytes(toByteStream(data));
-    const message = await readMessage({ binaryMessage: bytes, config: ESCROW_CONFIG });
-    return message;
+    message = await readMessage({ binaryMessage: bytes, config: ESCROW_CONFIG });
   } catch (cause) {
     throw new KeywardError('invalid_input', 'The escrow the keyserver sent is damaged.', {}, { cause });
+  }
+  checkShape(message);
+  return message;
+}
+
+interface SkeskView {
+  s2k?: { type?: string; t?: number; encodedM?: number } | null;
+}
+
+/**
+ * Before any password is tried: the escrow must be Keyward's shape, two key packets and then SEIPDv2 data, and its
+ * key packets must not ask for more key stretching than a device allows. openpgp.js tries a password on every key
+ * packet, so a hostile keyserver could otherwise send dozens of them, each naming costly Argon2 parameters, and
+ * stall the device (or reserve its memory) on every restore.
+ */
+function checkShape(message: Message<Uint8Array>): void {
+  const packets = [...message.packets];
+  const tag = (p: unknown) => (p as { constructor?: { tag?: number } }).constructor?.tag;
+  const skesk = enums.packet.symEncryptedSessionKey;
+  const data = packets[2] as { version?: number } | undefined;
+  if (
+    packets.length !== 3 ||
+    tag(packets[0]) !== skesk ||
+    tag(packets[1]) !== skesk ||
+    tag(data) !== enums.packet.symEncryptedIntegrityProtectedData ||
+    data?.version !== 2
+  ) {
+    throw invalidInput('This is not a Keyward escrow (two key packets, then SEIPDv2 data).');
+  }
+  let work = 0;
+  for (const packet of packets.slice(0, 2) as SkeskView[]) {
+    const s2k = packet.s2k;
+    if (s2k?.type === 'iterated') continue;
+    if (s2k?.type !== 'argon2' || (s2k.encodedM ?? Infinity) > MAX_ARGON2_MEMORY_EXPONENT) {
+      throw invalidInput('This escrow’s key packets ask for key stretching Keyward does not allow.');
+    }
+    work += (s2k.t ?? Infinity) * 2 ** s2k.encodedM!;
+  }
+  if (work > MAX_ARGON2_WORK) {
+    throw invalidInput('This escrow’s key packets ask for more key stretching than a device can afford.');
   }
 }
 
@@ -108,13 +148,8 @@ export async function replacePassphrasePacket(
   current: string,
   next: string,
 ): Promise<string> {
-  const message = await readEscrow(armored);
+  const message = await readEscrow(armored); // Keyward's shape: two key packets, then SEIPDv2 data
   const packets = message.packets;
-  const tag = (i: number) => (packets[i]?.constructor as { tag?: number } | undefined)?.tag;
-  const skesk = enums.packet.symEncryptedSessionKey;
-  if (packets.length !== 3 || tag(0) !== skesk || tag(1) !== skesk) {
-    throw invalidInput('This is not a Keyward escrow (two key packets, then the data).');
-  }
   let sessionKey;
   try {
     [sessionKey] = await decryptSessionKeys({ message, passwords: [current], config: ESCROW_CONFIG });

@@ -2,6 +2,7 @@ import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { makeTestKey } from '../../keyserver/test-support/test-keys';
 import type { UnlockedKey } from '../openpgp';
+import { readAllBytes, toByteStream } from '../openpgp/byte-streams';
 import {
   checkProfile,
   makeEscrow,
@@ -105,6 +106,68 @@ describe('the escrow message', () => {
     await expect(
       openEscrow('-----BEGIN PGP MESSAGE-----\n\nAAAA\n-----END PGP MESSAGE-----\n', phrase),
     ).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('a hostile keyserver’s escrow that would stall the device (many or too costly Argon2 key packets) is refused before any key stretching', async () => {
+    const { key, phrase } = await escrowed();
+    /** An escrow-like message with these key packets' Argon2 parameters written in after a cheap encryption. */
+    const hostile = async (argon2: { passes: number; memoryExponent: number }[]) => {
+      const encrypted: unknown = await openpgp.encrypt({
+        message: await openpgp.createMessage({ binary: new Uint8Array([1, 2, 3]) }),
+        passwords: argon2.map((_, i) => (i === 0 ? phrase : `other ${i}`)),
+        format: 'binary',
+        config: {
+          aeadProtect: true,
+          s2kType: openpgp.enums.s2k.argon2,
+          s2kArgon2Params: { passes: 1, parallelism: 1, memoryExponent: 10 },
+        },
+      });
+      const message = await openpgp.readMessage({ binaryMessage: encrypted as Uint8Array });
+      argon2.forEach(({ passes, memoryExponent }, i) => {
+        const s2k = (message.packets[i] as unknown as { s2k: { t: number; encodedM: number } }).s2k;
+        s2k.t = passes;
+        s2k.encodedM = memoryExponent;
+      });
+      // Packets read back are written as a stream; gathered, they are armored like any message.
+      const written = await readAllBytes(toByteStream(message.write() as ReadableStream<Uint8Array>));
+      return openpgp.armor(openpgp.enums.armor.message, written);
+    };
+    const refusals = [
+      // 2^30 KiB = 1 GiB of WASM memory per try: more than any device is asked for.
+      [
+        { passes: 1, memoryExponent: 30 },
+        { passes: 1, memoryExponent: 10 },
+      ],
+      // Within the memory cap, but 255 passes on each packet: minutes of stretching per restore.
+      [
+        { passes: 255, memoryExponent: 18 },
+        { passes: 255, memoryExponent: 18 },
+      ],
+      // Cheap packets, but six of them: each is tried in turn.
+      Array.from({ length: 6 }, () => ({ passes: 1, memoryExponent: 10 })),
+    ];
+    const failure = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    for (const packets of refusals) {
+      const escrow = await hostile(packets);
+      for (const attempt of [openEscrow(escrow, phrase), replacePassphrasePacket(escrow, phrase, 'next')]) {
+        const error = await failure(attempt);
+        expect(error, JSON.stringify(packets)).toMatchObject({ code: 'invalid_input' });
+        expect(error?.message).toMatch(/key stretching|not a Keyward escrow/);
+      }
+    }
+    // Two cheap packets pass the check (and then fail only because there is no key inside).
+    const fine = await hostile([
+      { passes: 1, memoryExponent: 10 },
+      { passes: 1, memoryExponent: 10 },
+    ]);
+    expect((await failure(openEscrow(fine, phrase)))?.message).not.toMatch(
+      /key stretching|not a Keyward escrow/,
+    );
+    expect(key.privateArmored).toContain('PRIVATE KEY');
   });
 
   it('a passphrase change replaces only the passphrase packet: the old secret stops, the recovery code and body stay', async () => {
