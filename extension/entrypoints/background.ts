@@ -99,10 +99,6 @@ export default defineBackground(() => {
     extensionBaseUrl: identity.baseUrl,
     openPicker: (id) => openPopupWindow(`/picker.html#${id}`, { width: 460, height: 420 }),
     newId: () => crypto.randomUUID(),
-    // Chromium: in a worker of the offscreen document, which writes the spool file directly (about 1.5x faster).
-    ...(hasOffscreenDocuments()
-      ? { encryptToSpool: (job, onProgress) => keyWork.encryptToSpool(job, onProgress) }
-      : {}),
     askToUnlock: createUnlockPrompt({
       open: (origin) => openPopupWindow(`/unlock.html#${encodeURIComponent(origin)}`),
       isOpen: windowIsOpen,

@@ -30,16 +30,8 @@ interface WritableFile {
   abort(): Promise<void>;
 }
 
-interface SyncAccessHandle {
-  write(data: Uint8Array, options: { at: number }): number;
-  flush(): void;
-  close(): void;
-}
-
 interface FileHandle {
   createWritable(): Promise<WritableFile>;
-  /** Dedicated workers only. */
-  createSyncAccessHandle?(): Promise<SyncAccessHandle>;
   getFile(): Promise<File>;
 }
 
@@ -63,18 +55,11 @@ async function spoolDirectory(): Promise<SpoolDirectory | undefined> {
   }
 }
 
-/** A new spool file's name: `purpose` (`upload`, `download`) and the time let a sweep tell them apart. */
-export function newSpoolName(purpose: string, now = Date.now()): string {
-  return `${purpose}-${now}-${crypto.randomUUID()}`;
-}
-
-const SPOOL_NAME = /^[a-z]+-\d+-[0-9a-f-]{36}$/;
-
 /** Opens a new spool; `purpose` names the file (`upload`, `download`) so a sweep can tell them apart. */
 export async function openSpool(purpose: string, now = Date.now()): Promise<Spool> {
   const dir = await spoolDirectory();
   if (!dir) return blobSpool();
-  const name = newSpoolName(purpose, now);
+  const name = `${purpose}-${now}-${crypto.randomUUID()}`;
   const handle = await dir.getFileHandle(name, { create: true });
   const writable = await handle.createWritable();
   const batches = batchedWrites((bytes) => writable.write(bytes));
@@ -183,59 +168,6 @@ export async function sweepSpools(olderThan: number): Promise<number> {
     }
   }
   return removed;
-}
-
-/**
- * In a dedicated worker (Chromium's offscreen document starts one per upload): streams into the spool file `name`
- * through a synchronous access handle, which writes to disk from this thread. That is about 3x what `createWritable`
- * manages (each of its writes is a round trip to the browser process), and it leaves the service worker free.
- * Returns the bytes written. On any error the file is removed and the error thrown on: nothing partial is kept.
- */
-export async function spoolStreamInWorker(
-  name: string,
-  stream: ReadableStream<Uint8Array>,
-  onBytes: (total: number) => void = () => undefined,
-): Promise<number> {
-  if (!SPOOL_NAME.test(name)) throw new Error(`Not a spool file name: ${JSON.stringify(name)}`);
-  const dir = await spoolDirectory();
-  const handle = await dir?.getFileHandle(name, { create: true });
-  if (!dir || typeof handle?.createSyncAccessHandle !== 'function') {
-    throw new Error('No origin-private file system with synchronous access here.');
-  }
-  const access = await handle.createSyncAccessHandle();
-  let total = 0;
-  try {
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let at = 0;
-      while (at < value.byteLength) at += access.write(value.subarray(at), { at: total + at });
-      total += value.byteLength;
-      onBytes(total);
-    }
-    access.flush();
-    access.close();
-  } catch (error) {
-    access.close();
-    await dir.removeEntry(name).catch(() => undefined);
-    throw error;
-  }
-  return total;
-}
-
-/** The spool file `name` a worker finished, as a `File` with this name and type. */
-export async function spooledFile(spoolName: string, fileName: string, type = ''): Promise<File> {
-  const dir = await spoolDirectory();
-  if (!dir || !SPOOL_NAME.test(spoolName)) throw new Error('There is no such spool file.');
-  const file = await (await dir.getFileHandle(spoolName)).getFile();
-  return new File([file], fileName, { type });
-}
-
-/** Removes the spool file `name` (an upload that failed or was abandoned); quietly if it is not there. */
-export async function removeSpool(spoolName: string): Promise<void> {
-  const dir = await spoolDirectory();
-  if (dir && SPOOL_NAME.test(spoolName)) await dir.removeEntry(spoolName).catch(() => undefined);
 }
 
 /** Runs `producer`'s stream into a spool; on any error the spool is discarded and the error thrown on. */

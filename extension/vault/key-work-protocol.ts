@@ -13,8 +13,6 @@ export interface KeyWorkRequest {
 
 export type KeyWorkResponse =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
-  /** Not an answer yet: progress of a long operation (encryptToSpool: ciphertext bytes so far). */
-  | { readonly id: number; readonly progress: number }
   | {
       readonly id: number;
       readonly ok: false;

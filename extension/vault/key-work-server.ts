@@ -13,7 +13,6 @@ const OPS: readonly string[] = [
   'escrowRecover',
   'escrowChangePassphrase',
   'escrowDelete',
-  'encryptToSpool',
 ] satisfies KeyWorkOp[];
 
 /** The offscreen document's side: runs each request on the in-process KeyWork and answers on the port. */
@@ -28,11 +27,9 @@ export function serveKeyWork(port: MessagePort, keyWork: KeyWork): void {
   port.onMessage((message) => {
     const { id, op, args } = message as KeyWorkRequest;
     // Only the listed operations: never a lookup of an arbitrary property name on the object.
-    // Progress (encryptToSpool) goes back on the port before the answer; other operations ignore the callback.
-    const progress = (value: number) => answer({ id, progress: value });
     const run = OPS.includes(op)
       ? Promise.resolve().then(() =>
-          (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [...args, progress]),
+          (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [...args]),
         )
       : Promise.reject(invalidInput(`Unknown key operation ${JSON.stringify(op)}.`));
     run.then(

@@ -7,8 +7,6 @@ import {
   type UnlockedKey,
 } from '../../shared/openpgp';
 import { createEscrowClient, type EscrowClient, type EscrowProfile } from '../../shared/escrow';
-import { KeywardError } from '../../shared/errors';
-import { encryptInWorker, type EncryptJob, type EncryptJobResult } from '../upload/encrypt-job';
 import type { KeyStretching } from '../../shared/escrow/profiles';
 
 /**
@@ -46,11 +44,6 @@ export interface KeyWork {
     options: Parameters<EscrowClient['changePassphrase']>[0],
   ): Promise<void>;
   escrowDelete(baseUrl: string, options: Parameters<EscrowClient['deleteAccount']>[0]): Promise<void>;
-  /**
-   * An upload's encryption into a spool file, in a dedicated worker (../upload/encrypt-job.ts). Only where a
-   * worker can be started (Chromium's offscreen document); elsewhere `unavailable`, and the background encrypts.
-   */
-  encryptToSpool(job: EncryptJob, onProgress?: (bytes: number) => void): Promise<EncryptJobResult>;
 }
 
 export interface GenerateRequest {
@@ -67,8 +60,6 @@ export interface KeyWorkOptions {
   argon2?: Argon2Params;
   /** Tests only: a cheaper OPAQUE key stretching. */
   escrowStretching?: (profile: EscrowProfile) => KeyStretching;
-  /** Starts the encryption worker (entrypoints/encrypt-worker.ts); given only by the offscreen document. */
-  startEncryptWorker?: () => Worker;
 }
 
 export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
@@ -86,11 +77,6 @@ export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
     escrowRecover: (baseUrl, o) => escrow(baseUrl).recover(o),
     escrowChangePassphrase: (baseUrl, o) => escrow(baseUrl).changePassphrase(o),
     escrowDelete: (baseUrl, o) => escrow(baseUrl).deleteAccount(o),
-    encryptToSpool: (job, onProgress) => {
-      const start = options.startEncryptWorker;
-      if (!start) return Promise.reject(new KeywardError('unavailable', 'No encryption worker here.'));
-      return encryptInWorker(start, job, onProgress);
-    },
   };
   function escrow(baseUrl: string): EscrowClient {
     return createEscrowClient({

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHEAP_ARGON2, makeTestKey } from '../../tests/fixtures/test-keys';
 import type { MessagePort } from '../platform/ports';
-import type { EncryptJob, EncryptJobMessage } from '../upload/encrypt-job';
 import { createInProcessKeyWork } from './key-work';
 import { serveKeyWork } from './key-work-server';
 import { createOffscreenKeyWork, type OffscreenKeyWorkDeps } from './offscreen-key-work';
@@ -34,7 +33,7 @@ function portPair(): [MessagePort, MessagePort] {
 }
 
 /** A stand-in for Chromium's offscreen document: `open` loads a page that connects and serves key work. */
-function fakeOffscreen(options: { connects?: boolean; startEncryptWorker?: () => Worker } = {}) {
+function fakeOffscreen(options: { connects?: boolean } = {}) {
   const documents: MessagePort[] = [];
   const log: string[] = [];
   let work: ReturnType<typeof createOffscreenKeyWork> | undefined;
@@ -43,8 +42,7 @@ function fakeOffscreen(options: { connects?: boolean; startEncryptWorker?: () =>
       log.push('open');
       if (options.connects !== false) {
         const [background, page] = portPair();
-        const worker = options.startEncryptWorker ? { startEncryptWorker: options.startEncryptWorker } : {};
-        serveKeyWork(page, createInProcessKeyWork({ argon2: CHEAP_ARGON2, ...worker }));
+        serveKeyWork(page, createInProcessKeyWork({ argon2: CHEAP_ARGON2 }));
         documents.push(page);
         setTimeout(() => work!.attach(background), 5);
       }
@@ -65,32 +63,6 @@ function fakeOffscreen(options: { connects?: boolean; startEncryptWorker?: () =>
 }
 
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A stand-in for the encryption worker (entrypoints/encrypt-worker.ts): plays the given messages back for a job. */
-function fakeEncryptWorker(script: (job: EncryptJob) => (EncryptJobMessage | 'crash')[]) {
-  const started: { job?: EncryptJob; terminated: boolean }[] = [];
-  const start = () => {
-    const record: { job?: EncryptJob; terminated: boolean } = { terminated: false };
-    started.push(record);
-    const worker = {
-      onmessage: null as ((event: MessageEvent<EncryptJobMessage>) => void) | null,
-      onerror: null as ((event: ErrorEvent) => void) | null,
-      terminate: () => void (record.terminated = true),
-      postMessage: (job: EncryptJob) => {
-        record.job = job;
-        script(job).forEach((message, i) =>
-          setTimeout(() => {
-            if (record.terminated) return;
-            if (message === 'crash') worker.onerror?.({ preventDefault: () => undefined } as ErrorEvent);
-            else worker.onmessage?.({ data: message } as MessageEvent<EncryptJobMessage>);
-          }, i),
-        );
-      },
-    };
-    return worker as unknown as Worker;
-  };
-  return { start, started };
-}
 
 afterEach(() => vi.useRealTimers());
 
@@ -169,57 +141,5 @@ describe('key work in the offscreen document', () => {
     await expect(inProgress).rejects.toMatchObject({ code: 'unavailable', message: /stopped/ });
     // The next call starts a new document.
     await expect(keyWork.unlock(alice.privateKeyArmored, alice.passphrase)).resolves.toBe(alice.unlocked);
-  });
-
-  describe('an upload encrypted in the document’s worker', () => {
-    const job = (): EncryptJob => ({
-      file: new File(['plain'], 'a.txt'),
-      recipients: ['-----BEGIN PGP PUBLIC KEY BLOCK-----'],
-      signingKey: 'key' as EncryptJob['signingKey'],
-      date: 0,
-      spoolName: 'upload-1-00000000-0000-0000-0000-000000000000',
-    });
-
-    it('relays the worker’s progress before the answer, and ends the worker', async () => {
-      const worker = fakeEncryptWorker(() => [
-        { kind: 'progress', bytes: 8 },
-        { kind: 'progress', bytes: 16 },
-        { kind: 'done', result: { bytes: 20 } },
-      ]);
-      const { keyWork } = fakeOffscreen({ startEncryptWorker: worker.start }).start();
-      const seen: number[] = [];
-      await expect(keyWork.encryptToSpool(job(), (n) => seen.push(n))).resolves.toEqual({ bytes: 20 });
-      expect(seen).toEqual([8, 16]);
-      expect(worker.started).toHaveLength(1);
-      expect(worker.started[0]!.job?.spoolName).toBe(job().spoolName);
-      expect(worker.started[0]!.terminated).toBe(true);
-    });
-
-    it('a job the worker fails (say, a revoked recipient) fails with the worker’s code and message', async () => {
-      const worker = fakeEncryptWorker(() => [
-        { kind: 'progress', bytes: 8 },
-        { kind: 'failed', code: 'invalid_input', message: 'The file could not be encrypted.' },
-      ]);
-      const { keyWork } = fakeOffscreen({ startEncryptWorker: worker.start }).start();
-      await expect(keyWork.encryptToSpool(job())).rejects.toMatchObject({
-        code: 'invalid_input',
-        message: 'The file could not be encrypted.',
-      });
-      expect(worker.started[0]!.terminated).toBe(true);
-    });
-
-    it('a worker that crashes (out of memory) fails the upload instead of hanging it', async () => {
-      const worker = fakeEncryptWorker(() => [{ kind: 'progress', bytes: 8 }, 'crash']);
-      const { keyWork } = fakeOffscreen({ startEncryptWorker: worker.start }).start();
-      await expect(keyWork.encryptToSpool(job())).rejects.toMatchObject({
-        code: 'unavailable',
-        message: expect.stringMatching(/encryption worker stopped/) as unknown,
-      });
-    });
-
-    it('where no worker can be started, says so (the background then encrypts itself)', async () => {
-      const { keyWork } = fakeOffscreen().start();
-      await expect(keyWork.encryptToSpool(job())).rejects.toMatchObject({ code: 'unavailable' });
-    });
   });
 });

@@ -30,10 +30,7 @@ const STOPPED = 'Keyward’s key worker stopped before it answered. Try again.';
 export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
   const { connectTimeoutMs = 10_000, idleCloseMs = 30_000 } = deps;
   const lifecycle = serialQueue(); // open and close never overlap
-  const pending = new Map<
-    number,
-    { ok: (v: unknown) => void; fail: (e: unknown) => void; progress?: (n: number) => void }
-  >();
+  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: unknown) => void }>();
   let port: MessagePort | undefined;
   let starting: Promise<MessagePort> | undefined;
   let expecting: ((port: MessagePort) => void) | undefined;
@@ -52,10 +49,6 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
       const response = message as KeyWorkResponse;
       const call = pending.get(response.id);
       if (!call) return;
-      if ('progress' in response) {
-        call.progress?.(response.progress);
-        return;
-      }
       pending.delete(response.id);
       if (response.ok) call.ok(response.value);
       else call.fail(new KeywardError(response.code as ErrorCode, response.message, response.details ?? {}));
@@ -114,16 +107,12 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     return starting;
   }
 
-  async function call(
-    op: KeyWorkOp,
-    args: readonly unknown[],
-    progress?: (n: number) => void,
-  ): Promise<unknown> {
+  async function call(op: KeyWorkOp, args: readonly unknown[]): Promise<unknown> {
     clearTimeout(idleTimer);
     const target = await connected();
     const id = nextId++;
     return new Promise((ok, fail) => {
-      pending.set(id, { ok, fail, ...(progress ? { progress } : {}) });
+      pending.set(id, { ok, fail });
       try {
         target.post({ id, op, args } satisfies KeyWorkRequest);
       } catch {
@@ -147,8 +136,6 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     escrowChangePassphrase: (url, o) =>
       call('escrowChangePassphrase', [url, o]) as ReturnType<KeyWork['escrowChangePassphrase']>,
     escrowDelete: (url, o) => call('escrowDelete', [url, o]) as ReturnType<KeyWork['escrowDelete']>,
-    encryptToSpool: (job, onProgress) =>
-      call('encryptToSpool', [job], onProgress) as ReturnType<KeyWork['encryptToSpool']>,
   };
   return { keyWork, attach };
 }

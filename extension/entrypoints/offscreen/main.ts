@@ -4,8 +4,4 @@ import { KEY_WORK_PORT } from '../../vault/key-work-protocol';
 import { serveKeyWork } from '../../vault/key-work-server';
 
 // Wiring only: connect to the background and run key work for it until the background closes this document.
-// Uploads are encrypted in a dedicated worker of this document, one per file (entrypoints/encrypt-worker.ts).
-serveKeyWork(
-  connectPort(KEY_WORK_PORT),
-  createInProcessKeyWork({ startEncryptWorker: () => new Worker('/encrypt-worker.js') }),
-);
+serveKeyWork(connectPort(KEY_WORK_PORT), createInProcessKeyWork());
