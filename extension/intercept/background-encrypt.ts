@@ -42,9 +42,18 @@ export function siteModeFromBackground(): Promise<{ strict: boolean }> {
   });
 }
 
-function runInBackground(doc: Document, request: UploadRequest, passthrough: () => File[]): Promise<File[]> {
+/** How long to wait before asking a background that refused the connection once more (it may be restarting). */
+const RECONNECT_AFTER_MS = 500;
+
+function runInBackground(
+  doc: Document,
+  request: UploadRequest,
+  passthrough: () => File[],
+  attempt = 1,
+): Promise<File[]> {
   return new Promise((resolve, reject) => {
     const port = connectPort(UPLOAD_PORT);
+    let heard = false;
     let toast: ReturnType<typeof showUploadToast> | undefined;
     let settled = false;
     const finish = (outcome: () => void) => {
@@ -53,6 +62,7 @@ function runInBackground(doc: Document, request: UploadRequest, passthrough: () 
       outcome();
     };
     port.onMessage((message) => {
+      heard = true;
       const report = message as UploadReport;
       switch (report.kind) {
         case 'progress':
@@ -85,6 +95,14 @@ function runInBackground(doc: Document, request: UploadRequest, passthrough: () 
     });
     port.onDisconnect(() => {
       if (settled) return;
+      // Never heard from at all: Chromium was (re)starting the service worker and refused the connection ("receiving
+      // end does not exist"), or stopped it before it said anything. Nothing was handed over, so ask once more.
+      if (!heard && attempt === 1) {
+        setTimeout(() => {
+          runInBackground(doc, request, passthrough, 2).then(resolve, reject);
+        }, RECONNECT_AFTER_MS);
+        return;
+      }
       toast?.remove();
       showUploadToast(doc, '').failed('Keyward did not answer, so nothing was uploaded. Try again.');
       reject(new Error('background gone'));
