@@ -4,8 +4,8 @@
  *
  * - Keyward encrypt: a file picked on an opted-in page, until the page's input holds the `.pgp` (content script ->
  *   background -> openpgp.js streaming -> spool file -> back to the page).
- * - Keyward decrypt: the same file's ciphertext (made by shared/openpgp for the same key) chosen in the decrypt page,
- *   until it offers the verified result.
+ * - Keyward decrypt: the same file's ciphertext (made and signed by shared/openpgp with the same key, as an upload
+ *   would be) chosen in the decrypt page, until it offers the verified result (signature checked).
  * - WebCrypto: the file read in 4 MiB slices and each encrypted with AES-256-GCM, one at a time (the ceiling for
  *   anything in a browser), in a page of a site that is not opted in.
  * - GnuPG: `gpg -e` / `gpg -d` of the same file, no compression, to a Curve25519 key.
@@ -95,6 +95,7 @@ export async function benchFileCrypto(): Promise<FileCryptoRow[]> {
         recipients: [key.publicKeyArmored],
         date: new Date(),
         filename: `file-${sizeMiB}.bin`,
+        signingKey: key.unlocked, // signed, as Keyward's uploads are: decrypting checks the signature too
       });
       await pipeline(Readable.fromWeb(encrypted.ciphertext as never), createWriteStream(cipherPath));
 
