@@ -16,7 +16,8 @@ import {
 import { KeywardError, invalidInput } from '../errors';
 import type { UnlockedKey } from '../openpgp';
 import { readAllBytes, toByteStream } from '../openpgp/byte-streams';
-import { fullConfig, MAX_ARGON2_MEMORY_EXPONENT, MAX_ARGON2_WORK, READ_CONFIG } from '../openpgp/profile';
+import { fullConfig, MAX_ARGON2_MEMORY_EXPONENT, READ_CONFIG } from '../openpgp/profile';
+import { affordableArgon2, type S2KView } from '../openpgp/s2k-cost';
 
 /**
  * The escrow (escrow design §2): a standard OpenPGP message (RFC 9580 SEIPDv2, AES-256 GCM) whose literal body is
@@ -75,10 +76,6 @@ async function readEscrow(armored: string): Promise<Message<Uint8Array>> {
   return message;
 }
 
-interface SkeskView {
-  s2k?: { type?: string; t?: number; encodedM?: number } | null;
-}
-
 /**
  * Before any password is tried: the escrow must be Keyward's shape, two key packets and then SEIPDv2 data, and its
  * key packets must not ask for more key stretching than a device allows. openpgp.js tries a password on every key
@@ -99,16 +96,11 @@ function checkShape(message: Message<Uint8Array>): void {
   ) {
     throw invalidInput('This is not a Keyward escrow (two key packets, then SEIPDv2 data).');
   }
-  let work = 0;
-  for (const packet of packets.slice(0, 2) as SkeskView[]) {
-    const s2k = packet.s2k;
-    if (s2k?.type === 'iterated') continue;
-    if (s2k?.type !== 'argon2' || (s2k.encodedM ?? Infinity) > MAX_ARGON2_MEMORY_EXPONENT) {
-      throw invalidInput('This escrow’s key packets ask for key stretching Keyward does not allow.');
-    }
-    work += (s2k.t ?? Infinity) * 2 ** s2k.encodedM!;
+  const s2ks = packets.slice(0, 2).map((packet) => (packet as { s2k?: S2KView | null }).s2k);
+  if (!s2ks.every((s2k) => s2k?.type === 'iterated' || s2k?.type === 'argon2')) {
+    throw invalidInput('This escrow’s key packets ask for key stretching Keyward does not allow.');
   }
-  if (work > MAX_ARGON2_WORK) {
+  if (!affordableArgon2(s2ks)) {
     throw invalidInput('This escrow’s key packets ask for more key stretching than a device can afford.');
   }
 }
