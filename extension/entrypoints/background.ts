@@ -4,7 +4,12 @@ import { createVksClient } from '../directory/vks-client';
 import { createDispatcher } from '../messaging/dispatcher';
 import { everyMinutes, onBrowserStartup } from '../platform/alarms';
 import { saveTextFile } from '../platform/downloads';
-import { closeOffscreenDocument, hasOffscreenDocuments, openOffscreenDocument } from '../platform/offscreen';
+import {
+  closeOffscreenDocument,
+  hasOffscreenDocuments,
+  offscreenDocumentIsOpen,
+  openOffscreenDocument,
+} from '../platform/offscreen';
 import { hasOriginPermission } from '../platform/permissions';
 import { onPortConnect, type MessagePort } from '../platform/ports';
 import { sweepSpools } from '../platform/spool';
@@ -48,8 +53,9 @@ export default defineBackground(() => {
   let attachKeyWork = (port: MessagePort) => port.disconnect();
   if (hasOffscreenDocuments()) {
     const offscreen = createOffscreenKeyWork({
-      open: () => openOffscreenDocument('Argon2 key stretching for unlocking the user’s keys'),
+      open: () => openOffscreenDocument('Argon2 key stretching, and encrypting uploads in workers'),
       close: closeOffscreenDocument,
+      isOpen: offscreenDocumentIsOpen,
     });
     keyWork = offscreen.keyWork;
     attachKeyWork = (port) => {
@@ -99,6 +105,10 @@ export default defineBackground(() => {
     extensionBaseUrl: identity.baseUrl,
     openPicker: (id) => openPopupWindow(`/picker.html#${id}`, { width: 460, height: 420 }),
     newId: () => crypto.randomUUID(),
+    // Chromium: in a worker of the offscreen document, which writes the spool file directly (about 1.5x faster).
+    ...(hasOffscreenDocuments()
+      ? { encryptToSpool: (job, onProgress, signal) => keyWork.encryptToSpool(job, onProgress, signal) }
+      : {}),
     askToUnlock: createUnlockPrompt({
       open: (origin) => openPopupWindow(`/unlock.html#${encodeURIComponent(origin)}`),
       isOpen: windowIsOpen,

@@ -11,13 +11,17 @@ export function hasOffscreenDocuments(): boolean {
 
 const PATH = '/offscreen.html';
 
-export async function openOffscreenDocument(justification: string): Promise<void> {
-  const url = browser.runtime.getURL(PATH);
+/** Whether Keyward's offscreen document is open (perhaps one a stopped service worker left). */
+export async function offscreenDocumentIsOpen(): Promise<boolean> {
   const contexts = await browser.runtime.getContexts({
     contextTypes: [browser.runtime.ContextType.OFFSCREEN_DOCUMENT],
-    documentUrls: [url],
+    documentUrls: [browser.runtime.getURL(PATH)],
   });
-  if (contexts.length > 0) return;
+  return contexts.length > 0;
+}
+
+export async function openOffscreenDocument(justification: string): Promise<void> {
+  if (await offscreenDocumentIsOpen()) return;
   await browser.offscreen.createDocument({
     url: PATH,
     reasons: [browser.offscreen.Reason.WORKERS],

@@ -4,11 +4,12 @@ import { encryptFile } from '../../shared/openpgp';
 import type { UploadReport, UploadRequest } from '../messaging/upload-port';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import type { MessagePort } from '../platform/ports';
-import { spoolStream } from '../platform/spool';
+import { newSpoolName, removeSpool, spooledFile, spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import { outputFileName, type SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
+import type { EncryptJob, EncryptJobResult } from './encrypt-job';
 import { createStrictPicks } from './strict-picks';
 
 export interface UploadServiceDeps {
@@ -26,6 +27,15 @@ export interface UploadServiceDeps {
   /** Opens Keyward's picker page (strict mode) for this request id. */
   readonly openPicker: (id: string) => Promise<unknown>;
   readonly newId: () => string;
+  /**
+   * Encrypts in a dedicated worker into a spool file (Chromium: the offscreen document's, ./encrypt-job.ts).
+   * Without it (Firefox, tests) the background encrypts the file itself.
+   */
+  readonly encryptToSpool?: (
+    job: EncryptJob,
+    onProgress: (bytes: number) => void,
+    signal: AbortSignal,
+  ) => Promise<EncryptJobResult>;
 }
 
 /** Progress goes to the page's toast about every this many bytes of ciphertext. */
@@ -49,6 +59,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     askToUnlock,
     openPicker,
     newId,
+    encryptToSpool,
   } = deps;
 
   /** The default key, unlocked: uploads are signed with it. Locked: the user is asked, and the upload waits. */
@@ -70,7 +81,12 @@ export function createUploadService(deps: UploadServiceDeps) {
     return [youLabel(defaultKey), ...encryptedFor];
   }
 
-  async function encryptAll(files: readonly File[], origin: string, report: (r: UploadReport) => void) {
+  async function encryptAll(
+    files: readonly File[],
+    origin: string,
+    report: (r: UploadReport) => void,
+    signal: AbortSignal,
+  ) {
     const defaultKey = (await vault.status()).defaultKey;
     if (!defaultKey) throw new Error('no-key');
     const { outputName, recipients } = await sites.options(origin);
@@ -93,23 +109,40 @@ export function createUploadService(deps: UploadServiceDeps) {
     return { files: out, recipients: encryptedFor };
 
     async function encryptOne(file: File): Promise<File> {
+      const name = outputFileName(file.name, outputName);
+      const type = 'application/pgp-encrypted';
+      let reported = 0;
+      const onBytes = (bytes: number) => {
+        if (bytes - reported < PROGRESS_EVERY_BYTES) return;
+        reported = bytes;
+        report({ kind: 'progress', file: file.name, done: Math.min(bytes, file.size), total: file.size });
+      };
+      const allRecipients = [own, ...theirs.map((k) => k.armored)];
+      if (encryptToSpool) {
+        const spoolName = newSpoolName('upload');
+        written.push(() => removeSpool(spoolName));
+        const job = {
+          file,
+          recipients: allRecipients,
+          signingKey: signWith,
+          date: clock.now().getTime(),
+          spoolName,
+        };
+        await encryptToSpool(job, onBytes, signal);
+        return spooledFile(spoolName, name, type);
+      }
       await prepareStreamedHashes(); // the signature hashes the whole file
       const encrypted = await encryptFile({
         plaintext: file.stream(),
         plaintextLength: file.size, // a file cut short on disk meanwhile must fail, not upload its first part
-        recipients: [own, ...theirs.map((k) => k.armored)],
+        recipients: allRecipients,
         date: clock.now(),
         filename: file.name,
         signingKey: signWith,
       });
-      let reported = 0;
-      const spooled = await spoolStream('upload', encrypted.ciphertext, (bytes) => {
-        if (bytes - reported < PROGRESS_EVERY_BYTES) return;
-        reported = bytes;
-        report({ kind: 'progress', file: file.name, done: Math.min(bytes, file.size), total: file.size });
-      });
+      const spooled = await spoolStream('upload', encrypted.ciphertext, onBytes, signal);
       written.push(spooled.discard);
-      return spooled.finish(outputFileName(file.name, outputName), 'application/pgp-encrypted');
+      return spooled.finish(name, type);
     }
   }
 
@@ -121,11 +154,19 @@ export function createUploadService(deps: UploadServiceDeps) {
     alsoReport: (r: UploadReport) => void = () => undefined,
   ): Promise<boolean> {
     const securityPhrase = (await settings.get()).securityPhrase;
+    // The page went away (closed, navigated): its upload is stopped, and nothing of it is kept.
+    const abandoned = new AbortController();
+    content.onDisconnect(() => abandoned.abort(new Error('The page went away.')));
     try {
-      const result = await encryptAll(files, origin, (r) => {
-        content.post(r);
-        alsoReport(r);
-      });
+      const result = await encryptAll(
+        files,
+        origin,
+        (r) => {
+          content.post(r);
+          alsoReport(r);
+        },
+        abandoned.signal,
+      );
       content.post({ kind: 'done', ...result, securityPhrase } satisfies UploadReport);
       return true;
     } catch (error) {

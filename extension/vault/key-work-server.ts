@@ -13,26 +13,53 @@ const OPS: readonly string[] = [
   'escrowRecover',
   'escrowChangePassphrase',
   'escrowDelete',
+  'encryptToSpool',
 ] satisfies KeyWorkOp[];
 
-/** The offscreen document's side: runs each request on the in-process KeyWork and answers on the port. */
-export function serveKeyWork(port: MessagePort, keyWork: KeyWork): void {
+/**
+ * The offscreen document's side: runs each request on the in-process KeyWork and answers on the port.
+ *
+ * When the port goes (the background closed it when idle, or Chromium stopped the service worker) the calls in
+ * progress are aborted, and once every one has ended (an upload's worker has closed and removed its file)
+ * `whenDone` runs: the document then closes itself. A new background never has to close a document whose worker
+ * is still writing; doing so can crash Chromium's extension process.
+ */
+export function serveKeyWork(
+  port: MessagePort,
+  keyWork: KeyWork,
+  whenDone: () => void = () => undefined,
+): void {
+  const running = new Map<number, { readonly stop: AbortController; readonly ended: Promise<unknown> }>();
+  let gone = false;
   const answer = (response: KeyWorkResponse) => {
+    if (gone) return;
     try {
       port.post(response);
     } catch {
-      // The background stopped meanwhile; it failed the call itself and will open a fresh document.
+      // The background stopped meanwhile; it failed the call itself, and the disconnect below ends the rest.
     }
   };
   port.onMessage((message) => {
-    const { id, op, args } = message as KeyWorkRequest;
+    const request = message as KeyWorkRequest;
+    if ('cancel' in request) {
+      running.get(request.id)?.stop.abort(new Error('cancelled'));
+      return;
+    }
+    const { id, op, args } = request;
+    const stop = new AbortController();
+    // Progress (encryptToSpool) goes back on the port before the answer; other operations ignore the extras.
+    const progress = (value: number) => answer({ id, progress: value });
     // Only the listed operations: never a lookup of an arbitrary property name on the object.
     const run = OPS.includes(op)
       ? Promise.resolve().then(() =>
-          (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [...args]),
+          (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [
+            ...args,
+            progress,
+            stop.signal,
+          ]),
         )
       : Promise.reject(invalidInput(`Unknown key operation ${JSON.stringify(op)}.`));
-    run.then(
+    const ended = run.then(
       (value) => answer({ id, ok: true, value }),
       (error: unknown) =>
         answer({
@@ -43,5 +70,13 @@ export function serveKeyWork(port: MessagePort, keyWork: KeyWork): void {
           details: isKeywardError(error) ? { ...error.details } : {},
         }),
     );
+    running.set(id, { stop, ended });
+    void ended.then(() => running.delete(id));
+  });
+  port.onDisconnect(() => {
+    gone = true;
+    const calls = [...running.values()];
+    for (const call of calls) call.stop.abort(new Error('The background went away.'));
+    void Promise.all(calls.map((call) => call.ended)).then(whenDone);
   });
 }

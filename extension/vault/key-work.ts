@@ -7,6 +7,8 @@ import {
   type UnlockedKey,
 } from '../../shared/openpgp';
 import { createEscrowClient, type EscrowClient, type EscrowProfile } from '../../shared/escrow';
+import { KeywardError } from '../../shared/errors';
+import { encryptInWorker, type EncryptJob, type EncryptJobResult } from '../upload/encrypt-job';
 import type { KeyStretching } from '../../shared/escrow/profiles';
 
 /**
@@ -44,6 +46,16 @@ export interface KeyWork {
     options: Parameters<EscrowClient['changePassphrase']>[0],
   ): Promise<void>;
   escrowDelete(baseUrl: string, options: Parameters<EscrowClient['deleteAccount']>[0]): Promise<void>;
+  /**
+   * An upload's encryption into a spool file, in a dedicated worker (../upload/encrypt-job.ts). Only where a
+   * worker can be started (Chromium's offscreen document); elsewhere `unavailable`, and the background encrypts.
+   * `signal` stops it (the page went away); it rejects once the worker has stopped writing and removed the file.
+   */
+  encryptToSpool(
+    job: EncryptJob,
+    onProgress?: (bytes: number) => void,
+    signal?: AbortSignal,
+  ): Promise<EncryptJobResult>;
 }
 
 export interface GenerateRequest {
@@ -60,6 +72,8 @@ export interface KeyWorkOptions {
   argon2?: Argon2Params;
   /** Tests only: a cheaper OPAQUE key stretching. */
   escrowStretching?: (profile: EscrowProfile) => KeyStretching;
+  /** Starts the encryption worker (entrypoints/encrypt-worker.ts); given only by the offscreen document. */
+  startEncryptWorker?: () => Worker;
 }
 
 export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
@@ -77,6 +91,11 @@ export function createInProcessKeyWork(options: KeyWorkOptions = {}): KeyWork {
     escrowRecover: (baseUrl, o) => escrow(baseUrl).recover(o),
     escrowChangePassphrase: (baseUrl, o) => escrow(baseUrl).changePassphrase(o),
     escrowDelete: (baseUrl, o) => escrow(baseUrl).deleteAccount(o),
+    encryptToSpool: (job, onProgress, signal) => {
+      const start = options.startEncryptWorker;
+      if (!start) return Promise.reject(new KeywardError('unavailable', 'No encryption worker here.'));
+      return encryptInWorker(start, job, onProgress, signal);
+    },
   };
   function escrow(baseUrl: string): EscrowClient {
     return createEscrowClient({

@@ -9,13 +9,18 @@ export interface OffscreenKeyWorkDeps {
   readonly open: () => Promise<void>;
   /** Closes it; resolves also when there is none. */
   readonly close: () => Promise<void>;
+  /** Whether a document is open (perhaps one left by a service worker that stopped). */
+  readonly isOpen: () => Promise<boolean>;
   /** How long to wait for the offscreen page to connect before giving up (not hanging). */
   readonly connectTimeoutMs?: number;
   /** Argon2's WASM memory is freed by closing the document once it has been idle this long. */
   readonly idleCloseMs?: number;
+  /** How long a document that lost its port gets to stop its work and close itself before it is closed. */
+  readonly retireTimeoutMs?: number;
 }
 
 const NOT_STARTED = 'Keyward’s key worker did not start. Try again, or reload the extension.';
+const RETIRE_POLL_MS = 50;
 const STOPPED = 'Keyward’s key worker stopped before it answered. Try again.';
 
 /**
@@ -23,22 +28,38 @@ const STOPPED = 'Keyward’s key worker stopped before it answered. Try again.';
  * are not broadcast to every extension page (runtime.sendMessage would be). The document is opened on demand and
  * closed when idle. `attach` is given the port the document connects (the background checks it comes from there).
  *
- * A document can outlive its port: when Chromium stops the idle service worker, the port closes but the document
- * stays. Such a document never connects again, so the background always closes whatever document there is before
- * opening its own, and also once at start-up to free the memory of one left over.
+ * A document can outlive its port: when Chromium stops the service worker, the port closes but the document stays.
+ * Such a document never connects again; it stops its work (an upload's worker closes and removes its file) and
+ * closes itself (key-work-server.ts). The background lets it: closing a document while its worker writes a file can
+ * crash Chromium's extension process. So before opening its own document, and once at start-up, the background
+ * waits for any document there is to go, and closes it only if it is still there after `retireTimeoutMs`. When
+ * idle, the background lets go of the port and the document closes itself the same way.
  */
 export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
-  const { connectTimeoutMs = 10_000, idleCloseMs = 30_000 } = deps;
+  const { connectTimeoutMs = 10_000, idleCloseMs = 30_000, retireTimeoutMs = 8_000 } = deps;
   const lifecycle = serialQueue(); // open and close never overlap
-  const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: unknown) => void }>();
+  const pending = new Map<
+    number,
+    { ok: (v: unknown) => void; fail: (e: unknown) => void; progress?: (n: number) => void }
+  >();
   let port: MessagePort | undefined;
   let starting: Promise<MessagePort> | undefined;
   let expecting: ((port: MessagePort) => void) | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let nextId = 1;
 
-  const closeQuietly = () => deps.close().catch(() => undefined);
-  void lifecycle(closeQuietly);
+  /** Waits for a document without a port to close itself; closes it if it has not after retireTimeoutMs. */
+  async function retire(): Promise<void> {
+    const deadline = Date.now() + retireTimeoutMs;
+    while (await deps.isOpen().catch(() => false)) {
+      if (Date.now() >= deadline) {
+        await deps.close().catch(() => undefined);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETIRE_POLL_MS));
+    }
+  }
+  void lifecycle(retire);
 
   function attach(connected: MessagePort): void {
     if (expecting === undefined) {
@@ -49,6 +70,10 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
       const response = message as KeyWorkResponse;
       const call = pending.get(response.id);
       if (!call) return;
+      if ('progress' in response) {
+        call.progress?.(response.progress);
+        return;
+      }
       pending.delete(response.id);
       if (response.ok) call.ok(response.value);
       else call.fail(new KeywardError(response.code as ErrorCode, response.message, response.details ?? {}));
@@ -69,15 +94,15 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
       if (pending.size > 0 || starting !== undefined) return;
       const idle = port;
       port = undefined;
-      idle?.disconnect();
-      void lifecycle(closeQuietly);
+      idle?.disconnect(); // the document closes itself
+      void lifecycle(retire);
     }, idleCloseMs);
   }
 
   /** Opens a fresh document and waits for its port; a clear `unavailable` error if it never connects. */
   function start(): Promise<MessagePort> {
     return lifecycle(async () => {
-      await closeQuietly();
+      await retire();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const arrival = new Promise<MessagePort>((resolve, reject) => {
         timer = setTimeout(() => {
@@ -107,12 +132,17 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     return starting;
   }
 
-  async function call(op: KeyWorkOp, args: readonly unknown[]): Promise<unknown> {
+  async function call(
+    op: KeyWorkOp,
+    args: readonly unknown[],
+    progress?: (n: number) => void,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     clearTimeout(idleTimer);
     const target = await connected();
     const id = nextId++;
     return new Promise((ok, fail) => {
-      pending.set(id, { ok, fail });
+      pending.set(id, { ok, fail, ...(progress ? { progress } : {}) });
       try {
         target.post({ id, op, args } satisfies KeyWorkRequest);
       } catch {
@@ -120,7 +150,19 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
         pending.delete(id);
         if (port === target) port = undefined;
         fail(new KeywardError('unavailable', STOPPED));
+        return;
       }
+      // The call still ends with the document's answer, once the work has really stopped.
+      const cancel = () => {
+        if (!pending.has(id)) return;
+        try {
+          target.post({ id, cancel: true } satisfies KeyWorkRequest);
+        } catch {
+          // Gone: the document stops everything itself.
+        }
+      };
+      if (signal?.aborted) cancel();
+      else signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 
@@ -136,6 +178,8 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     escrowChangePassphrase: (url, o) =>
       call('escrowChangePassphrase', [url, o]) as ReturnType<KeyWork['escrowChangePassphrase']>,
     escrowDelete: (url, o) => call('escrowDelete', [url, o]) as ReturnType<KeyWork['escrowDelete']>,
+    encryptToSpool: (job, onProgress, signal) =>
+      call('encryptToSpool', [job], onProgress, signal) as ReturnType<KeyWork['encryptToSpool']>,
   };
   return { keyWork, attach };
 }

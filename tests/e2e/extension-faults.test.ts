@@ -7,6 +7,7 @@ import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { offscreenDocumentOpen, uploadSpoolFiles } from './harness/spool-files';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
 // Faults inside the extension itself. The background (a Chromium service worker the browser may stop at any time)
@@ -60,6 +61,10 @@ it('the service worker stopped mid-encryption: nothing is uploaded, the user is 
   ).resolves.toBe(0);
   await expect(page.locator('#log').textContent()).resolves.toBe('');
   expect(site.uploads).toEqual([]);
+  // The offscreen document stopped its encryption worker, which removed its partial file, and closed itself
+  // (closing it while the worker still wrote could crash Chromium's extension process).
+  await expect.poll(() => uploadSpoolFiles(ext), { timeout: 15_000 }).toEqual([]);
+  await expect.poll(() => offscreenDocumentOpen(ext), { timeout: 15_000 }).toBe(false);
 
   // The worker starts again for the next upload, which goes through encrypted.
   const again = Buffer.from('after the restart');
@@ -69,6 +74,53 @@ it('the service worker stopped mid-encryption: nothing is uploaded, the user is 
   expect(upload!.body.toString('latin1')).toContain('filename="again.txt.pgp"');
   await page.close();
 }, 90_000);
+
+it('a service worker stopped mid-encryption and the next upload at once: that one goes through, the first leaves nothing', async () => {
+  const page = await ext.context.newPage();
+  await page.goto(site.url('/upload/fetch-formdata.html'));
+  const uploadsBefore = site.uploads.length;
+  const spoolsBefore = await uploadSpoolFiles(ext);
+  await page.setInputFiles('#file', bigFile);
+  await expect
+    .poll(() => keywardNoticeText(ext.context, page), { timeout: 20_000 })
+    .toMatch(/Encrypting big\.bin/);
+  const extensionPage = await ext.openExtensionPage('options.html');
+  const cdp = await ext.context.newCDPSession(extensionPage);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await extensionPage.close();
+
+  // The restarted background must not close the old document while its worker writes, nor wait on it for long.
+  const again = Buffer.from('right after the restart');
+  await page.setInputFiles('#file', { name: 'now.txt', mimeType: 'text/plain', buffer: again });
+  await expect
+    .poll(() => keywardNoticeText(ext.context, page), { timeout: 30_000 })
+    .toMatch(/Encrypted now\.txt\.pgp/);
+  const uploads = await site.waitForUploads(uploadsBefore + 1, 20_000);
+  expect(
+    uploads.slice(uploadsBefore).map((u) => u.body.toString('latin1').match(/filename="([^"]+)"/)?.[1]),
+  ).toEqual(['now.txt.pgp']);
+  expect(uploads.at(-1)!.body.includes(again)).toBe(false);
+  // Only now.txt's file is new (the page holds it); the interrupted upload's partial file was removed.
+  const newSpools = async () => (await uploadSpoolFiles(ext)).filter((name) => !spoolsBefore.includes(name));
+  await expect.poll(newSpools, { timeout: 15_000 }).toHaveLength(1);
+  await page.close();
+}, 90_000);
+
+it('the page is closed mid-encryption: the encryption stops and no partial ciphertext is kept', async () => {
+  const page = await ext.context.newPage();
+  await page.goto(site.url('/upload/fetch-formdata.html'));
+  const before = await uploadSpoolFiles(ext);
+  await page.setInputFiles('#file', bigFile);
+  await expect
+    .poll(() => keywardNoticeText(ext.context, page), { timeout: 20_000 })
+    .toMatch(/Encrypting big\.bin/);
+  await page.close();
+  // Had it gone on, its finished file would stay (nobody takes it); stopped, the partial file is removed.
+  await expect.poll(() => uploadSpoolFiles(ext), { timeout: 20_000 }).toEqual(before);
+  await new Promise((resolve) => setTimeout(resolve, 4_000)); // longer than the rest of that encryption
+  expect(await uploadSpoolFiles(ext)).toEqual(before);
+}, 60_000);
 
 /** Writes straight into Keyward's storage, as a disk error or a buggy older version might have left it. */
 async function corrupt(key: string, value: unknown): Promise<void> {

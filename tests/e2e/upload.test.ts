@@ -11,6 +11,7 @@ import { keywardNoticeText } from './harness/keyward-notice';
 import { saveScreenshot } from './harness/screenshot';
 import { fileParts } from './harness/multipart';
 import { writeRandomFile } from './harness/random-file';
+import { uploadSpoolFiles } from './harness/spool-files';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
 // Encrypt on upload in the real extension: the site is opted in, the user's key is a GnuPG-made fixture, and the
@@ -217,15 +218,7 @@ describe('encrypt on upload (Chromium)', () => {
 });
 
 describe('fail closed (Chromium)', () => {
-  /** The spool files of uploads in the extension's private file system (extension/platform/spool.ts). */
-  const uploadSpools = () =>
-    ext.serviceWorker.evaluate(async () => {
-      const root = await navigator.storage.getDirectory();
-      const dir = await root.getDirectoryHandle('keyward-spool', { create: true });
-      const names: string[] = [];
-      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-      return names.filter((name) => name.startsWith('upload-')).sort();
-    });
+  const uploadSpools = () => uploadSpoolFiles(ext);
 
   it('a file cut short on disk while it is being encrypted uploads nothing (not its first part as if whole) and leaves no partial ciphertext', async () => {
     const path = join(tmpdir(), `keyward-changing-${process.pid}.bin`);

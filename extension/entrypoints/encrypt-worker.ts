@@ -1,0 +1,27 @@
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { prepareStreamedHashes } from '../platform/openpgp-hashes';
+import {
+  runEncryptJob,
+  type EncryptJob,
+  type EncryptJobAbort,
+  type EncryptJobMessage,
+} from '../upload/encrypt-job';
+
+// Wiring only: a dedicated worker (started by the offscreen document, one per upload) that runs one encryption job,
+// and stops it cleanly when told to abort.
+export default defineUnlistedScript(() => {
+  const scope = globalThis as unknown as {
+    onmessage: ((event: MessageEvent<EncryptJob | EncryptJobAbort>) => void) | null;
+    postMessage: (message: EncryptJobMessage) => void;
+  };
+  void prepareStreamedHashes(); // while this worker waits as the spare, before its job comes
+  const stop = new AbortController();
+  let started = false;
+  scope.onmessage = (event) => {
+    if ('kind' in event.data) stop.abort(new Error('The upload was abandoned.'));
+    else if (!started) {
+      started = true; // one job per worker
+      void runEncryptJob(event.data, (message) => scope.postMessage(message), stop.signal);
+    }
+  };
+});
