@@ -1,5 +1,6 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
+import { prepareSpool } from '../platform/spool';
 import {
   runEncryptJob,
   type EncryptJob,
@@ -14,7 +15,9 @@ export default defineUnlistedScript(() => {
     onmessage: ((event: MessageEvent<EncryptJob | EncryptJobAbort>) => void) | null;
     postMessage: (message: EncryptJobMessage) => void;
   };
-  void prepareStreamedHashes(); // while this worker waits as the spare, before its job comes
+  // While this worker waits as the spare, before its job comes.
+  void prepareStreamedHashes();
+  prepareSpool();
   const stop = new AbortController();
   let started = false;
   scope.onmessage = (event) => {

@@ -49,7 +49,26 @@ interface SpoolDirectory {
   keys(): AsyncIterable<string>;
 }
 
-async function spoolDirectory(): Promise<SpoolDirectory | undefined> {
+let opened: Promise<SpoolDirectory | undefined> | undefined;
+
+/**
+ * The spool folder, found once per context and kept: in a fresh worker the first `navigator.storage.getDirectory()`
+ * took 270-450 ms here, most of a 16 MiB upload's time. Not kept when there is none (tried again next time).
+ */
+function spoolDirectory(): Promise<SpoolDirectory | undefined> {
+  opened ??= openSpoolDirectory().then((dir) => {
+    if (!dir) opened = undefined;
+    return dir;
+  });
+  return opened;
+}
+
+/** Finds the spool folder ahead of the first upload (an encryption worker waiting as the spare calls this). */
+export function prepareSpool(): void {
+  void spoolDirectory();
+}
+
+async function openSpoolDirectory(): Promise<SpoolDirectory | undefined> {
   const storage = (globalThis.navigator as Navigator | undefined)?.storage;
   if (typeof storage?.getDirectory !== 'function') return undefined;
   try {

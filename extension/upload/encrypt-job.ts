@@ -80,15 +80,21 @@ export async function runEncryptJob(
 }
 
 /**
- * Starting a worker costs a few hundred milliseconds here (openpgp.js parsed, WebAssembly compiled), most of a small
- * upload's time. So one is started with the document, and each upload takes it and starts the next. Each worker still
- * runs one job only and is ended after it.
+ * Starting a worker costs a few hundred milliseconds of CPU here (openpgp.js parsed, WebAssembly compiled), most of
+ * a small upload's time. So one is started with the document, and each upload takes it; the next is started when
+ * that upload's worker is ended, not beside it while it encrypts (on two cores that slowed the upload). Each
+ * worker still runs one job only.
  */
 export function withSpareWorker(start: () => Worker): () => Worker {
-  let spare = start();
+  let spare: Worker | undefined = start();
   return () => {
-    const worker = spare;
-    spare = start();
+    const worker = spare ?? start();
+    spare = undefined;
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      terminate();
+      spare ??= start();
+    };
     return worker;
   };
 }

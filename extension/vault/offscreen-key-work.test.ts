@@ -328,17 +328,23 @@ describe('key work in the offscreen document', () => {
       expect(offscreen.log).toEqual(['open']);
     });
 
-    it('a spare worker is started with the document; each upload takes it and starts the next', () => {
-      const made: number[] = [];
+    it('a spare worker is started with the document; an upload takes it, and the next starts when it ends', () => {
+      let made = 0;
       const take = withSpareWorker(() => {
-        made.push(made.length);
-        return { id: made.length } as unknown as Worker;
+        made += 1;
+        return { terminate: () => undefined } as unknown as Worker;
       });
-      expect(made).toHaveLength(1); // ready before the first upload
+      expect(made).toBe(1); // ready before the first upload
       const first = take();
-      const second = take();
-      expect(first).not.toBe(second); // one job per worker
-      expect(made).toHaveLength(3);
+      expect(made).toBe(1); // nothing started beside the upload's encryption
+      const meanwhile = take(); // a second upload at the same time: a worker of its own
+      expect(meanwhile).not.toBe(first);
+      expect(made).toBe(2);
+      first.terminate();
+      expect(made).toBe(3);
+      meanwhile.terminate(); // a spare is already waiting
+      expect(made).toBe(3);
+      expect(take()).not.toBe(first); // one job per worker
     });
 
     it('where no worker can be started, says so (the background then encrypts itself)', async () => {
