@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
@@ -37,21 +38,28 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-it('the service worker stopped mid-encryption: nothing is uploaded, the user is told, the next upload works', async () => {
-  const page = await ext.context.newPage();
-  await page.goto(site.url('/upload/fetch-formdata.html'));
+/** Picks the big file on the page and waits until encryption is under way (the notice shows progress). */
+async function pickBigFile(page: Page): Promise<void> {
   await page.setInputFiles('#file', bigFile);
-  // Encryption is under way once the in-page notice shows progress.
   await expect
     .poll(() => keywardNoticeText(ext.context, page), { timeout: 20_000 })
     .toMatch(/Encrypting big\.bin/);
+}
 
-  // What the browser does to an idle or misbehaving service worker, done now through the DevTools protocol.
+/** What the browser does to an idle or misbehaving service worker, done now through the DevTools protocol. */
+async function stopServiceWorker(): Promise<void> {
   const extensionPage = await ext.openExtensionPage('options.html');
   const cdp = await ext.context.newCDPSession(extensionPage);
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
   await extensionPage.close();
+}
+
+it('the service worker stopped mid-encryption: nothing is uploaded, the user is told, the next upload works', async () => {
+  const page = await ext.context.newPage();
+  await page.goto(site.url('/upload/fetch-formdata.html'));
+  await pickBigFile(page);
+  await stopServiceWorker();
 
   await expect
     .poll(() => keywardNoticeText(ext.context, page), { timeout: 20_000 })
@@ -80,15 +88,8 @@ it('a service worker stopped mid-encryption and the next upload at once: that on
   await page.goto(site.url('/upload/fetch-formdata.html'));
   const uploadsBefore = site.uploads.length;
   const spoolsBefore = await uploadSpoolFiles(ext);
-  await page.setInputFiles('#file', bigFile);
-  await expect
-    .poll(() => keywardNoticeText(ext.context, page), { timeout: 20_000 })
-    .toMatch(/Encrypting big\.bin/);
-  const extensionPage = await ext.openExtensionPage('options.html');
-  const cdp = await ext.context.newCDPSession(extensionPage);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await extensionPage.close();
+  await pickBigFile(page);
+  await stopServiceWorker();
 
   // The restarted background must not close the old document while its worker writes, nor wait on it for long.
   const again = Buffer.from('right after the restart');
@@ -111,10 +112,7 @@ it('the page is closed mid-encryption: the encryption stops and no partial ciphe
   const page = await ext.context.newPage();
   await page.goto(site.url('/upload/fetch-formdata.html'));
   const before = await uploadSpoolFiles(ext);
-  await page.setInputFiles('#file', bigFile);
-  await expect
-    .poll(() => keywardNoticeText(ext.context, page), { timeout: 20_000 })
-    .toMatch(/Encrypting big\.bin/);
+  await pickBigFile(page);
   await page.close();
   // Had it gone on, its finished file would stay (nobody takes it); stopped, the partial file is removed.
   await expect.poll(() => uploadSpoolFiles(ext), { timeout: 20_000 }).toEqual(before);
