@@ -6,10 +6,8 @@ import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { DecryptReport, DecryptRequest } from '../messaging/decrypt-port';
 import type { MessagePort } from '../platform/ports';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
-import { spoolStream } from '../platform/spool';
+import { everyFewMegabytes, spoolStream } from '../platform/spool';
 import type { Vault } from '../vault/vault';
-
-const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Decrypts a file for one of Keyward's own pages (the decrypt page). Only authenticated plaintext leaves: the
@@ -89,12 +87,13 @@ export function createDecryptService({
       verificationKeys,
     });
     // Into a spool file (memory flat in file size); handed over only if the stream closed cleanly, else deleted.
-    let reported = 0;
-    const spooled = await spoolStream('download', decrypted.plaintext, (bytes) => {
-      if (bytes - reported < PROGRESS_EVERY_BYTES) return;
-      reported = bytes;
-      report({ kind: 'progress', done: Math.min(bytes, file.size), total: file.size });
-    });
+    const spooled = await spoolStream(
+      'download',
+      decrypted.plaintext,
+      everyFewMegabytes((bytes) => {
+        report({ kind: 'progress', done: Math.min(bytes, file.size), total: file.size });
+      }),
+    );
     const name = safeName(decrypted.filename) ?? file.name.replace(/\.(pgp|gpg|asc)$/i, '') ?? 'decrypted';
     const signatures = await decrypted.signatures;
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchedWrites, openSpool, spoolStream, sweepSpools } from './spool';
+import { batchedWrites, everyFewMegabytes, openSpool, spoolStream, sweepSpools } from './spool';
 
 // Without OPFS (as here) the spool gathers Blobs; the OPFS path is exercised in Chromium by the e2e upload and
 // download tests, including the 1 GiB one that checks memory stays flat.
@@ -93,5 +93,15 @@ describe('spool', () => {
       await expect(attempt()).rejects.toThrow('disk full');
       await batches.abandon(); // settles without throwing
     });
+  });
+});
+
+describe('progress of long work', () => {
+  it('passes a running total on about every 8 MiB, not for every chunk', () => {
+    const MiB = 1024 * 1024;
+    const seen: number[] = [];
+    const onBytes = everyFewMegabytes((total) => seen.push(total / MiB));
+    for (let total = 1; total <= 20; total += 1) onBytes(total * MiB);
+    expect(seen).toEqual([8, 16]);
   });
 });

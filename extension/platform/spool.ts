@@ -84,6 +84,22 @@ async function openSpoolDirectory(): Promise<SpoolDirectory | undefined> {
 
 const TASK_BREAK_EVERY_BYTES = 4 * 1024 * 1024;
 
+/** Progress of long work is reported about every this many bytes (to the page's notice, across threads). */
+const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * An `onBytes` callback for the spool functions below that passes running totals on to `report` only about every
+ * 8 MiB, so a large file sends tens of progress messages, not thousands.
+ */
+export function everyFewMegabytes(report: (total: number) => void): (total: number) => void {
+  let reported = 0;
+  return (total) => {
+    if (total - reported < PROGRESS_EVERY_BYTES) return;
+    reported = total;
+    report(total);
+  };
+}
+
 /** A new spool file's name: `purpose` (`upload`, `download`) and the time let a sweep tell them apart. */
 export function newSpoolName(purpose: string, now = Date.now()): string {
   return `${purpose}-${now}-${crypto.randomUUID()}`;

@@ -1,7 +1,7 @@
 import { isKeywardError, KeywardError, type ErrorCode } from '../../shared/errors';
 import { encryptFile, type UnlockedKey } from '../../shared/openpgp';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
-import { spoolStreamInWorker } from '../platform/spool';
+import { everyFewMegabytes, spoolStreamInWorker } from '../platform/spool';
 
 /**
  * One upload's encryption, run in a dedicated worker that Chromium's offscreen document starts for it
@@ -35,9 +35,6 @@ export type EncryptJobMessage =
   | { readonly kind: 'done'; readonly result: EncryptJobResult }
   | { readonly kind: 'failed'; readonly code: ErrorCode; readonly message: string };
 
-/** Progress is posted about every this many bytes of ciphertext. */
-export const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
-
 /**
  * The worker's side: runs the job and posts its progress and its end. Never throws. After `signal` aborts it posts
  * `failed` only once the spool file's handle is closed and the file removed (spool.ts spoolStreamInWorker), so the
@@ -58,15 +55,10 @@ export async function runEncryptJob(
       filename: job.file.name,
       signingKey: job.signingKey,
     });
-    let reported = 0;
     const bytes = await spoolStreamInWorker(
       job.spoolName,
       encrypted.ciphertext,
-      (total) => {
-        if (total - reported < PROGRESS_EVERY_BYTES) return;
-        reported = total;
-        post({ kind: 'progress', bytes: total });
-      },
+      everyFewMegabytes((total) => post({ kind: 'progress', bytes: total })),
       signal,
     );
     post({ kind: 'done', result: { bytes } });

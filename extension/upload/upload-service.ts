@@ -4,7 +4,7 @@ import { encryptFile } from '../../shared/openpgp';
 import type { UploadReport, UploadRequest } from '../messaging/upload-port';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import type { MessagePort } from '../platform/ports';
-import { newSpoolName, removeSpool, spooledFile, spoolStream } from '../platform/spool';
+import { everyFewMegabytes, newSpoolName, removeSpool, spooledFile, spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import { outputFileName, type SitesStore } from '../sites/sites-store';
@@ -37,9 +37,6 @@ export interface UploadServiceDeps {
     signal: AbortSignal,
   ) => Promise<EncryptJobResult>;
 }
-
-/** Progress goes to the page's toast about every this many bytes of ciphertext. */
-const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 
 /**
  * The background's side of an upload: checks that the port comes from Keyward's content script in an opted-in
@@ -111,12 +108,9 @@ export function createUploadService(deps: UploadServiceDeps) {
     async function encryptOne(file: File): Promise<File> {
       const name = outputFileName(file.name, outputName);
       const type = 'application/pgp-encrypted';
-      let reported = 0;
-      const onBytes = (bytes: number) => {
-        if (bytes - reported < PROGRESS_EVERY_BYTES) return;
-        reported = bytes;
+      const onBytes = everyFewMegabytes((bytes) => {
         report({ kind: 'progress', file: file.name, done: Math.min(bytes, file.size), total: file.size });
-      };
+      });
       const allRecipients = [own, ...theirs.map((k) => k.armored)];
       if (encryptToSpool) {
         const spoolName = newSpoolName('upload');
