@@ -226,12 +226,14 @@ export async function sweepSpools(olderThan: number): Promise<number> {
  * In a dedicated worker (Chromium's offscreen document starts one per upload): streams into the spool file `name`
  * through a synchronous access handle, which writes to disk from this thread. That is about 3x what `createWritable`
  * manages (each of its writes is a round trip to the browser process), and it leaves the service worker free.
+ * `open` starts the stream only once the file is open: opening took 5 ms on its own but 120-370 ms while the upload's
+ * file was being read, and meanwhile openpgp.js held 6-16 MiB of read-ahead plaintext in memory.
  * Returns the bytes written. On any error, and when `signal` aborts, the stream is cancelled, the handle closed and
  * the file removed before this rejects: nothing partial is kept, and no write is left running.
  */
 export async function spoolStreamInWorker(
   name: string,
-  stream: ReadableStream<Uint8Array>,
+  open: () => Promise<ReadableStream<Uint8Array>>,
   onBytes: (total: number) => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<number> {
@@ -243,7 +245,7 @@ export async function spoolStreamInWorker(
     throw new Error('No origin-private file system with synchronous access here.');
   }
   const access = await handle.createSyncAccessHandle();
-  const reader = stream.getReader();
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // A read can wait on the file or on encryption for a while; an abort must not wait for it.
   let stop = () => undefined as void;
   const stopped = new Promise<never>((_, reject) => {
@@ -257,6 +259,7 @@ export async function spoolStreamInWorker(
   let total = 0;
   let lastBreak = 0;
   try {
+    reader = (await open()).getReader();
     for (;;) {
       signal?.throwIfAborted();
       const { done, value } = await Promise.race([reader.read(), stopped]);
@@ -278,7 +281,7 @@ export async function spoolStreamInWorker(
   } catch (error) {
     access.close();
     // Not awaited: openpgp.js's streams may settle a cancel only once their pending work has, or never.
-    reader.cancel(error).catch(() => undefined);
+    reader?.cancel(error).catch(() => undefined);
     await dir.removeEntry(name).catch(() => undefined);
     throw error;
   } finally {

@@ -47,17 +47,19 @@ export async function runEncryptJob(
 ) {
   try {
     await prepareStreamedHashes();
-    const encrypted = await encryptFile({
-      plaintext: job.file.stream(),
-      plaintextLength: job.file.size,
-      recipients: job.recipients,
-      date: new Date(job.date),
-      filename: job.file.name,
-      signingKey: job.signingKey,
-    });
     const bytes = await spoolStreamInWorker(
       job.spoolName,
-      encrypted.ciphertext,
+      async () => {
+        const encrypted = await encryptFile({
+          plaintext: job.file.stream(),
+          plaintextLength: job.file.size,
+          recipients: job.recipients,
+          date: new Date(job.date),
+          filename: job.file.name,
+          signingKey: job.signingKey,
+        });
+        return encrypted.ciphertext;
+      },
       everyFewMegabytes((total) => post({ kind: 'progress', bytes: total })),
       signal,
     );
