@@ -1,4 +1,6 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { systemClock } from '../../shared/clock';
+import { warmUpFileEncryption } from '../../shared/openpgp';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import { prepareSpool } from '../platform/spool';
 import {
@@ -15,9 +17,12 @@ export default defineUnlistedScript(() => {
     onmessage: ((event: MessageEvent<EncryptJob | EncryptJobAbort>) => void) | null;
     postMessage: (message: EncryptJobMessage) => void;
   };
-  // While this worker waits as the spare, before its job comes.
-  void prepareStreamedHashes();
+  // While this worker waits as the spare, before its job comes. The warm-up is only for speed: if it fails, the job
+  // still runs (and says why it failed, if it does).
   prepareSpool();
+  void prepareStreamedHashes()
+    .then(() => warmUpFileEncryption(systemClock.now()))
+    .catch(() => undefined);
   const stop = new AbortController();
   let started = false;
   scope.onmessage = (event) => {

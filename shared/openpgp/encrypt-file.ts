@@ -1,4 +1,4 @@
-import { createMessage, encrypt, enums, type Key } from 'openpgp';
+import { createMessage, encrypt, enums, generateKey, type Key } from 'openpgp';
 import type { Fingerprint } from '../identity';
 import { isKeywardError, KeywardError, invalidInput } from '../errors';
 import { mapStreamErrors, toByteStream, withExpectedLength, type Bytes } from './byte-streams';
@@ -105,4 +105,32 @@ function whyNotEncrypt(summary: KeySummary): string {
   if (summary.revoked) return 'is revoked';
   if (summary.expired) return `expired on ${new Date(summary.expires ?? 0).toISOString().slice(0, 10)}`;
   return 'has no subkey that can encrypt (or its self-signatures are invalid)';
+}
+
+/**
+ * One small signed encryption to a throwaway key made here (unprotected, in memory only, never kept or returned),
+ * so that a worker waiting for an upload has openpgp.js's key parsing, signing and encryption code compiled before
+ * the upload comes (V8 compiles on first use): the first encryption in a fresh context spends about twice as long
+ * getting ready as the next ones. The key is of the kind Keyward makes by default (generate-key.ts).
+ */
+export async function warmUpFileEncryption(date: Date): Promise<void> {
+  const throwaway = await generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ email: 'warm-up@keyward.invalid' }],
+    date,
+    format: 'armored',
+    config: PROFILE_CONFIG,
+  });
+  const bytes = 1024;
+  const encrypted = await encryptFile({
+    plaintext: new Blob([new Uint8Array(bytes)]).stream(),
+    plaintextLength: bytes,
+    recipients: [throwaway.publicKey],
+    date,
+    filename: 'warm-up',
+    signingKey: throwaway.privateKey as UnlockedKey,
+  });
+  const reader = encrypted.ciphertext.getReader();
+  while (!(await reader.read()).done);
 }

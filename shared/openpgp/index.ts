@@ -22,7 +22,12 @@ export { publicKeyOf, splitKeys } from './split-keys';
 export { mergePrivateKeys } from './merge-keys';
 export { mergePublicKeys, readPublicKeys, type PublicKeyEntry } from './public-keys';
 export { summarizeKey, summarizeKeys, type KeySummary, type SubkeySummary } from './summarize-key';
-export { encryptFile, type EncryptFileOptions, type EncryptedFile } from './encrypt-file';
+export {
+  encryptFile,
+  warmUpFileEncryption,
+  type EncryptFileOptions,
+  type EncryptedFile,
+} from './encrypt-file';
 export { decryptFile, type DecryptFileOptions, type DecryptedFile, type FileSignature } from './decrypt-file';
 export { addRecipients, type AddRecipientsOptions, type WithRecipientsAdded } from './add-recipients';
 export { inspectMessage, type MessageInfo, type Recipient } from './inspect-message';
