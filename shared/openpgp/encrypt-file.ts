@@ -1,7 +1,8 @@
 import { createMessage, encrypt, enums, generateKey, type Key } from 'openpgp';
 import type { Fingerprint } from '../identity';
 import { isKeywardError, KeywardError, invalidInput } from '../errors';
-import { mapStreamErrors, toByteStream, withExpectedLength, type Bytes } from './byte-streams';
+import { mapStreamErrors, readAllBytes, toByteStream, withExpectedLength, type Bytes } from './byte-streams';
+import { keyAlgorithms } from './generate-key';
 import { PROFILE_CONFIG } from './profile';
 import type { UnlockedKey } from './lock-key';
 import { parseKey, parsePrivateKey, type KeyInput } from './read-keys';
@@ -111,12 +112,11 @@ function whyNotEncrypt(summary: KeySummary): string {
  * One small signed encryption to a throwaway key made here (unprotected, in memory only, never kept or returned),
  * so that a worker waiting for an upload has openpgp.js's key parsing, signing and encryption code compiled before
  * the upload comes (V8 compiles on first use): the first encryption in a fresh context spends about twice as long
- * getting ready as the next ones. The key is of the kind Keyward makes by default (generate-key.ts).
+ * getting ready as the next ones. The key is of the kind Keyward makes by default (v4, generate-key.ts).
  */
 export async function warmUpFileEncryption(date: Date): Promise<void> {
   const throwaway = await generateKey({
-    type: 'ecc',
-    curve: 'ed25519Legacy',
+    ...keyAlgorithms(4),
     userIDs: [{ email: 'warm-up@keyward.invalid' }],
     date,
     format: 'armored',
@@ -131,6 +131,5 @@ export async function warmUpFileEncryption(date: Date): Promise<void> {
     filename: 'warm-up',
     signingKey: throwaway.privateKey as UnlockedKey,
   });
-  const reader = encrypted.ciphertext.getReader();
-  while (!(await reader.read()).done);
+  await readAllBytes(encrypted.ciphertext);
 }

@@ -34,6 +34,11 @@ export interface GeneratedKey {
   summary: KeySummary;
 }
 
+/** The algorithms of a new key of each version (see GenerateKeyOptions.version). */
+export function keyAlgorithms(version: 4 | 6): Pick<KeyOptions, 'type' | 'curve'> {
+  return version === 6 ? { type: 'curve25519' } : { type: 'ecc', curve: 'ed25519Legacy' };
+}
+
 /**
  * A new key in Keyward's profile. Both versions advertise SEIPDv2 (Features, RFC 9580 §5.2.3.32) with
  * AES-256-GCM first in the Preferred AEAD Ciphersuites (subpacket 39), so Keyward peers encrypt with AEAD while GnuPG,
@@ -50,8 +55,7 @@ export async function generateKey(options: GenerateKeyOptions): Promise<Generate
     if (keyExpirationTime <= 0) throw invalidInput('The expiry date must be after the creation date.');
   }
   const config = { ...profileWithArgon2(options.argon2), v6Keys: version === 6 };
-  const algorithms: Pick<KeyOptions, 'type' | 'curve'> =
-    version === 6 ? { type: 'curve25519' } : { type: 'ecc', curve: 'ed25519Legacy' };
+  const algorithms = keyAlgorithms(version);
   let generated: { privateKey: string; publicKey: string; revocationCertificate: string };
   try {
     generated = await openpgpGenerateKey({
