@@ -80,6 +80,13 @@ export default defineConfig({
       ? { optional_permissions: ['https://*/*', 'http://*/*'] }
       : { optional_host_permissions: ['https://*/*', 'http://*/*'] }),
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    // The in-page notice (extension/intercept/in-page-notice.ts) is an extension page framed in web pages. In
+    // Chromium only through the per-session dynamic address, so a page cannot probe for Keyward by its fixed id;
+    // Firefox's addresses carry a random per-install id already.
+    web_accessible_resources:
+      browser === 'firefox'
+        ? ['notice.html']
+        : [{ resources: ['notice.html'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true }],
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },

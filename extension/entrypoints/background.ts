@@ -24,7 +24,9 @@ import { DECRYPT_PORT } from '../messaging/decrypt-port';
 import { createDecryptService } from '../downloads/decrypt-service';
 import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
-import { openExtensionTab } from '../platform/tabs-open';
+import { openExtensionTab, openTabNextTo } from '../platform/tabs-open';
+import { createNoticeBoard } from '../upload/notice-board';
+import { NOTICE_PORT } from '../messaging/notice-port';
 import { linkMenu } from '../platform/context-menus';
 import { openPopupWindow, windowIsOpen } from '../platform/windows';
 import { createUnlockPrompt } from '../upload/unlock-prompt';
@@ -95,15 +97,23 @@ export default defineBackground(() => {
     newId: () => crypto.randomUUID(),
   });
   const { contacts, siteRecipients } = people;
+  const notices = createNoticeBoard({
+    extensionId: identity.id,
+    newId: () => crypto.randomUUID(),
+    securityPhrase: async () => (await settings.get()).securityPhrase,
+    now: () => clock.now().getTime(),
+  });
   const uploads = createUploadService({
     vault,
     sites,
     recipients: siteRecipients,
     settings,
+    notices,
     clock,
     extensionId: identity.id,
     extensionBaseUrl: identity.baseUrl,
     openPicker: (id) => openPopupWindow(`/picker.html#${id}`, { width: 460, height: 420 }),
+    openLink: openTabNextTo,
     newId: () => crypto.randomUUID(),
     // Chromium: in a worker of the offscreen document, which writes the spool file directly (about 1.5x faster).
     ...(hasOffscreenDocuments()
@@ -127,6 +137,7 @@ export default defineBackground(() => {
     else if (port.name === UPLOAD_PORT) uploads.serve(port);
     else if (port.name === PICKER_PORT) uploads.servePicker(port);
     else if (port.name === DECRYPT_PORT) serveDecrypt(port);
+    else if (port.name === NOTICE_PORT) notices.serve(port);
     else port.disconnect();
   });
 

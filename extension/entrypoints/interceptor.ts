@@ -1,36 +1,78 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { guardUserActivation } from '../intercept/activation-guard';
 import {
   encryptInBackground,
+  noticeFromBackground,
+  openLinkFromBackground,
   pickInBackground,
   siteModeFromBackground,
 } from '../intercept/background-encrypt';
-import { interceptPickerOpening } from '../intercept/strict-picker';
+import { guardFrames } from '../intercept/frame-guard';
+import { newTabLinks } from '../intercept/new-tab-links';
 import { createOwnEvents } from '../intercept/own-events';
-import { installUploadInterceptor } from '../intercept/upload-interceptor';
 import { createPageBlobReader } from '../intercept/page-blob-reader';
+import { pickerRequests } from '../intercept/picker-requests';
+import { choosePrivately } from '../intercept/private-picker';
+import { guardReopening } from '../intercept/reopen-guard';
+import { installUploadInterceptor } from '../intercept/upload-interceptor';
 import { shadowRootOf } from '../platform/dom';
-import { extensionIdentity, onRuntimeRequest } from '../platform/runtime';
+import { extensionIdentity, framedPageUrl, onRuntimeRequest } from '../platform/runtime';
 
 // Isolated-world content script, registered at document_start in every frame of opted-in sites
-// (extension/platform/content-scripts.ts). No crypto and no keys here: files go to the background.
+// (extension/platform/content-scripts.ts), before any page script runs: its listeners on the window are the first.
+// No crypto and no keys here: files go to the background. How the parts fit: docs/security.md, "Hostile pages".
 export default defineUnlistedScript(() => {
-  const deps = {
-    own: createOwnEvents(),
-    encrypt: encryptInBackground(document),
-    ciphertexts: new WeakSet<File>(),
-    shadowRootOf,
+  const ownFrames = new WeakSet<Element>();
+  const background = {
+    doc: document,
+    noticeUrl: (id: string) => `${framedPageUrl('/notice.html')}#${id}`,
+    ownFrames,
   };
-  installUploadInterceptor(window, deps);
-  // Strict mode (a per-site option): Keyward's own picker replaces the page's. Until the background has answered,
-  // the page's picker may open, and what is chosen there is still encrypted by the interceptor above.
-  let strict = false;
-  void siteModeFromBackground().then((mode) => (strict = mode.strict));
-  interceptPickerOpening(window, {
-    ...deps,
-    isStrict: () => strict,
-    hasUserActivation: () => navigator.userActivation?.isActive ?? true,
-    pick: pickInBackground(document),
+  const encrypt = encryptInBackground(background);
+  const deps = { own: createOwnEvents(), encrypt, ciphertexts: new WeakSet<File>(), shadowRootOf };
+  let mode: 'strict' | 'normal' | 'passthrough' = 'normal';
+
+  const activation = guardUserActivation(window, {
+    onDirectActivation: (input) => pickers.onDirectActivation(input),
+    shadowRootOf,
+    now: () => Date.now(),
   });
+  const pickers = pickerRequests(window, {
+    ...deps,
+    isStrict: () => mode === 'strict',
+    gestures: activation.gestures,
+    pickInBrowser: (options) => choosePrivately(document, options).then((files) => encrypt(files, 'pick')),
+    pickInKeyward: pickInBackground(background),
+  });
+  const links = newTabLinks(window, { openTab: openLinkFromBackground(background), shadowRootOf });
+
+  // Everything that listens on the window, in the order it must run: the activation guard first of all.
+  let disarm: (() => void)[] = [];
+  const arm = () => {
+    disarm = [activation.arm(), pickers.arm(), installUploadInterceptor(window, deps), links.arm()];
+  };
+  arm();
+  const reopening = guardReopening(window, {
+    rearm: arm,
+    onStopped: () => noticeFromBackground(background)('stopped-rewrite'),
+    randomId,
+    onAnimationFrame: (callback) => requestAnimationFrame(callback),
+  });
+  const frames = guardFrames(window, {
+    shadowRootOf,
+    isOwn: (element) => ownFrames.has(element),
+    onAnimationFrame: (callback) => requestAnimationFrame(callback),
+  });
+
+  void siteModeFromBackground().then((answer) => {
+    mode = answer;
+    // Neither this frame's site nor its tab's page is opted in (another port of an opted-in host): stand aside.
+    if (answer !== 'passthrough') return;
+    disarm.forEach((remove) => remove());
+    reopening.stop();
+    frames.stop();
+  });
+
   // Page-made encrypted downloads (blob: URLs): only this frame can read them; the decrypt page asks for them.
   const identity = extensionIdentity();
   onRuntimeRequest(
@@ -42,3 +84,8 @@ export default defineUnlistedScript(() => {
     }),
   );
 });
+
+/** A random name (crypto.randomUUID needs a secure context; plain http:// pages are protected too). */
+function randomId(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

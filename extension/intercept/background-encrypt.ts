@@ -1,43 +1,67 @@
-import type { UploadReport, UploadRequest } from '../messaging/upload-port';
+import type { NoticeReason, UploadReport, UploadRequest, UploadSource } from '../messaging/upload-port';
 import { UPLOAD_PORT } from '../messaging/upload-port';
 import { connectPort } from '../platform/ports';
-import type { UploadSource } from './interception-deps';
-import { showUploadToast } from './upload-toast';
+import { mountNoticeFrame, showPlainNotice, type InPageNotice } from './in-page-notice';
+import { PickCancelled, type PickOptions } from './private-picker';
 
-/**
- * Asks the background to encrypt files for this site, showing progress and the outcome in the in-page notice.
- * Rejects on any failure (and when the background does not answer), so the interceptor uploads nothing.
- */
-export function encryptInBackground(doc: Document) {
-  return (files: readonly File[], _source: UploadSource): Promise<File[]> =>
-    runInBackground(doc, { kind: 'encrypt', files }, () => [...files]);
+/** What the content script's requests to the background need from the page and the extension. */
+export interface BackgroundDeps {
+  readonly doc: Document;
+  /** The address of Keyward's notice page for a notice id (notice.html#<id>). */
+  readonly noticeUrl: (id: string) => string;
+  /** Keyward's own frames, which its frame guard leaves alone. */
+  readonly ownFrames: WeakSet<Element>;
 }
 
-/** The user closed Keyward's picker without choosing (strict mode): like cancelling the browser's picker. */
-export class PickCancelled extends Error {}
-
 /**
- * Strict mode: Keyward's own picker opens in a window of its own; resolves to the encrypted files the user chose
- * there (the page never held the originals), rejects with `PickCancelled` when they closed it.
+ * Asks the background to encrypt files for this site; the in-page notice shows progress and the outcome. Rejects
+ * on any failure (and when the background does not answer), so the interceptor uploads nothing.
  */
-export function pickInBackground(doc: Document) {
-  return (options: { multiple: boolean; accept: string }): Promise<File[]> =>
-    runInBackground(doc, { kind: 'pick', ...options }, () => []);
+export function encryptInBackground(deps: BackgroundDeps) {
+  return (files: readonly File[], source: UploadSource): Promise<File[]> =>
+    runInBackground(deps, { kind: 'encrypt', files, source });
 }
 
-/** How uploads work on this site; not strict when the background does not say (the usual interception still runs). */
-export function siteModeFromBackground(): Promise<{ strict: boolean }> {
+/**
+ * Keyward's own picker window; resolves to the encrypted files the user chose there (the page never held the
+ * originals), rejects with `PickCancelled` when they closed it.
+ */
+export function pickInBackground(deps: BackgroundDeps) {
+  return (options: PickOptions): Promise<File[]> => runInBackground(deps, { kind: 'pick', ...options });
+}
+
+/** Shows the user one of Keyward's notices about this page. */
+export function noticeFromBackground(deps: BackgroundDeps) {
+  return (reason: NoticeReason): void => {
+    void runInBackground(deps, { kind: 'notice', reason }).catch(() => undefined);
+  };
+}
+
+/** Asks the background to open a link in a new tab (./new-tab-links.ts says why Keyward does it). */
+export function openLinkFromBackground(deps: BackgroundDeps) {
+  return (url: string, active: boolean): void => {
+    void runInBackground(deps, { kind: 'open-link', url, active }).catch(() => undefined);
+  };
+}
+
+/**
+ * How uploads work in this frame: `strict` (Keyward's picker window for every pick), `normal`, or `passthrough`
+ * when neither this frame's site nor its tab's page is opted in (another port of an opted-in host: match patterns
+ * cannot tell ports apart), and Keyward stands aside. Until the background says otherwise, the frame is guarded.
+ */
+export function siteModeFromBackground(): Promise<'strict' | 'normal' | 'passthrough'> {
   return new Promise((resolve) => {
     const port = connectPort(UPLOAD_PORT);
-    const done = (strict: boolean) => {
+    const done = (mode: 'strict' | 'normal' | 'passthrough') => {
       port.disconnect();
-      resolve({ strict });
+      resolve(mode);
     };
     port.onMessage((message) => {
       const report = message as UploadReport;
-      done(report.kind === 'mode' && report.strict);
+      if (report.kind === 'passthrough') done('passthrough');
+      else if (report.kind === 'mode') done(report.strict ? 'strict' : 'normal');
     });
-    port.onDisconnect(() => resolve({ strict: false }));
+    port.onDisconnect(() => resolve('normal'));
     port.post({ kind: 'mode' } satisfies UploadRequest);
   });
 }
@@ -45,16 +69,11 @@ export function siteModeFromBackground(): Promise<{ strict: boolean }> {
 /** How long to wait before asking a background that refused the connection once more (it may be restarting). */
 const RECONNECT_AFTER_MS = 500;
 
-function runInBackground(
-  doc: Document,
-  request: UploadRequest,
-  passthrough: () => File[],
-  attempt = 1,
-): Promise<File[]> {
+function runInBackground(deps: BackgroundDeps, request: UploadRequest, attempt = 1): Promise<File[]> {
   return new Promise((resolve, reject) => {
     const port = connectPort(UPLOAD_PORT);
     let heard = false;
-    let toast: ReturnType<typeof showUploadToast> | undefined;
+    let notice: InPageNotice | undefined;
     let settled = false;
     const finish = (outcome: () => void) => {
       settled = true;
@@ -65,31 +84,36 @@ function runInBackground(
       heard = true;
       const report = message as UploadReport;
       switch (report.kind) {
-        case 'progress':
-          toast ??= showUploadToast(doc, '…');
-          toast.progress(`Encrypting ${report.file}…`, report.done / Math.max(1, report.total));
+        case 'notice':
+          notice?.remove();
+          notice = mountNoticeFrame(deps.doc, deps.noticeUrl(report.id), deps.ownFrames);
+          if (request.kind === 'notice') {
+            notice.settle('stopped');
+            finish(() => resolve([]));
+          }
           break;
+        case 'progress':
+          break; // the notice frame shows it
         case 'done':
-          toast?.remove();
-          showUploadToast(doc, report.securityPhrase).done(
-            `Encrypted ${report.files.map((f) => f.name).join(', ')} for: ${report.recipients.join(', ')}`,
-          );
+          notice?.settle('done');
           finish(() => resolve([...report.files]));
           break;
         case 'passthrough':
-          // This origin is not opted in (match patterns cannot tell ports apart): the page gets its files.
-          finish(() => resolve(passthrough()));
+          // Neither this frame's site nor its tab's page is opted in: nothing to do here.
+          finish(() => reject(new Error('This site is not protected by Keyward.')));
           break;
         case 'cancelled':
-          toast?.remove();
+          notice?.remove();
           finish(() => reject(new PickCancelled('The user closed Keyward’s picker.')));
           break;
         case 'mode':
           break; // only answers a mode request
+        case 'opened':
+          finish(() => resolve([]));
+          break;
         case 'failed':
-          toast?.remove();
-          showUploadToast(doc, report.securityPhrase).failed(report.message);
-          finish(() => reject(new Error(report.message)));
+          notice?.settle('failed');
+          finish(() => reject(new Error('Nothing was uploaded.')));
           break;
       }
     });
@@ -99,12 +123,12 @@ function runInBackground(
       // end does not exist"), or stopped it before it said anything. Nothing was handed over, so ask once more.
       if (!heard && attempt === 1) {
         setTimeout(() => {
-          runInBackground(doc, request, passthrough, 2).then(resolve, reject);
+          runInBackground(deps, request, 2).then(resolve, reject);
         }, RECONNECT_AFTER_MS);
         return;
       }
-      toast?.remove();
-      showUploadToast(doc, '').failed('Keyward did not answer, so nothing was uploaded. Try again.');
+      notice?.remove();
+      showPlainNotice(deps.doc, 'Keyward did not answer, so nothing was uploaded. Try again.');
       reject(new Error('background gone'));
     });
     port.post(request);

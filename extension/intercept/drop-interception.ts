@@ -8,7 +8,9 @@ import type { InterceptionDeps } from './interception-deps';
  */
 export function interceptDrops(win: Window, deps: InterceptionDeps): () => void {
   const onDrop = (event: DragEvent) => {
-    if (deps.own.has(event)) return;
+    // Untrusted: the page's own event with the page's own files (./file-input-interception.ts says why they are
+    // left alone).
+    if (deps.own.has(event) || !event.isTrusted) return;
     const files = filesOf(event.dataTransfer?.files);
     if (files.length === 0 || files.every((file) => deps.ciphertexts.has(file))) return;
     // preventDefault too: otherwise the browser would open the plaintext file in the tab.

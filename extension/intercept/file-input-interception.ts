@@ -2,10 +2,16 @@ import { filesOf, dataTransferOf } from './file-list';
 import type { InterceptionDeps } from './interception-deps';
 
 /**
- * File inputs: the browser fires `input` then `change` after the user picks files. Keyward's capture listener on
- * the window runs before any page listener, takes the files, empties the input at once, and only puts the
- * encrypted files back (re-dispatching `input` and `change`). The page's handlers, its `fetch(FormData)` and a
- * native form post therefore only ever see ciphertext; when anything fails the input stays empty (fail closed).
+ * File inputs that the browser itself filled: the pickers users get are Keyward's (./picker-requests.ts), which
+ * hand the page's input only ciphertext, so this is the second line: any trusted `input`/`change` on an input
+ * holding files Keyward did not make (a browser default action Keyward did not foresee, a file set by developer
+ * tools). Keyward's capture listener on the window runs before any page listener, takes the files, empties the
+ * input at once, and only puts the encrypted files back (re-dispatching `input` and `change`). When anything fails
+ * the input stays empty (fail closed).
+ *
+ * Events the page dispatched itself (untrusted) carry files the page made: those are the page's own, and Keyward
+ * leaves them alone. It never encrypts, signs or asks to unlock for them: that would make it an oracle the page can
+ * drive without the user (a signature on the page's text, an unlock window, the user's key id in a ciphertext).
  */
 export function interceptFileInputs(win: Window, deps: InterceptionDeps): () => void {
   const pending = new WeakSet<HTMLInputElement>();
@@ -20,6 +26,7 @@ export function interceptFileInputs(win: Window, deps: InterceptionDeps): () => 
       event.stopImmediatePropagation();
       return;
     }
+    if (!event.isTrusted) return;
     const inputs = inputsWithPlaintext(target, deps);
     if (inputs.length === 0) return;
     event.stopImmediatePropagation();

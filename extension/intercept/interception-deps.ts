@@ -1,7 +1,7 @@
 import type { OwnEvents } from './own-events';
 
-/** Where files came from, for the user's messages. */
-export type UploadSource = 'input' | 'drop' | 'paste';
+export type { UploadSource } from '../messaging/upload-port';
+import type { UploadSource } from '../messaging/upload-port';
 
 /** What the interceptors share: the page-independent parts, injected so they stay testable. */
 export interface InterceptionDeps {

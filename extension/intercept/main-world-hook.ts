@@ -1,15 +1,19 @@
-import { SHOW_PICKER_EVENT } from './strict-picker';
+import { SHOW_PICKER_EVENT } from './picker-requests';
 
 /**
  * Runs in the page's own JavaScript world (MAIN) at document_start on opted-in sites, before any page script. It
- * never sees file bytes. Two jobs:
+ * never sees file bytes, and it is a convenience, not a defence: a page can always reach functions this hook never
+ * wrapped (a frame's fresh realm, say). What keeps files from the page is in the isolated world: the page never
+ * holds a gesture's activation, so the browser opens no picker for it (./activation-guard.ts). This hook only
+ * makes honest upload widgets work with Keyward's pickers. Two jobs:
  *
- * 1. Detached file inputs (`document.createElement('input'); input.click()`, what most upload widgets do) fire
- *    their events on an element outside the document, where Keyward's isolated-world listeners cannot see them.
- *    Before such an input opens its picker it is moved into a hidden holder inside the document, so its `input`
- *    and `change` pass the window and are intercepted like any other.
- * 2. `showOpenFilePicker`/`showDirectoryPicker` (and a drop item's `getAsFileSystemHandle`) hand the page file
- *    handles that bypass inputs entirely; they are removed so pages fall back to inputs.
+ * 1. Detached file inputs (`document.createElement('input'); input.click()`, what most upload widgets do), or a
+ *    detached label or element around one, fire their events outside the document, where Keyward's isolated-world
+ *    listeners cannot hear them. Before such a click (or `showPicker()`) the detached tree is moved into a hidden
+ *    holder inside the document, so Keyward hears it and opens its picker for that input.
+ * 2. `showOpenFilePicker`/`showDirectoryPicker`/`showSaveFilePicker` (and a drop item's `getAsFileSystemHandle`)
+ *    work without inputs; they are removed so pages fall back to inputs (they would fail anyway: they need the
+ *    activation Keyward takes).
  *
  * The wrappers are installed non-writable and non-configurable, so page code running later cannot swap them out.
  */
@@ -22,12 +26,28 @@ export function installMainWorldHook(win: Window & typeof globalThis): void {
   const isConnected = getter(Node.prototype, 'isConnected');
   const ownerDocument = getter(Node.prototype, 'ownerDocument');
   const eventType = getter(Event.prototype, 'type');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call()
+  const getRootNode = Node.prototype.getRootNode;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call()
+  const querySelector = win.Element.prototype.querySelector;
   const holders = new WeakMap<Document, HTMLElement>();
 
+  /** The root of the detached tree `target` is in, when that tree holds a file input. */
+  const detachedTreeWithFileInput = (target: unknown): Element | undefined => {
+    if (!brandCall(isConnected, target, false)) return undefined;
+    const root = getRootNode.call(target as Node);
+    if (brandCall(inputType, root, 'file')) return root as Element;
+    try {
+      return querySelector.call(root as Element, 'input[type=file i]') ? (root as Element) : undefined;
+    } catch {
+      return undefined; // not an element (a detached text node, a document fragment's own root)
+    }
+  };
+
   const adopt = (target: unknown) => {
-    if (!brandCall(inputType, target, 'file') || brandCall(isConnected, target, true)) return;
-    const input = target as HTMLInputElement;
-    const doc = ownerDocument.call(input) as Document;
+    const tree = detachedTreeWithFileInput(target);
+    if (!tree) return;
+    const doc = ownerDocument.call(tree) as Document;
     let holder = holders.get(doc);
     if (!holder?.isConnected) {
       holder = doc.createElement('keyward-file-inputs');
@@ -35,7 +55,7 @@ export function installMainWorldHook(win: Window & typeof globalThis): void {
       (doc.body ?? doc.documentElement).append(holder);
       holders.set(doc, holder);
     }
-    holder.append(input);
+    holder.append(tree);
   };
 
   // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
@@ -49,7 +69,7 @@ export function installMainWorldHook(win: Window & typeof globalThis): void {
   const dispatchEvent = EventTarget.prototype.dispatchEvent;
 
   // showPicker() fires no click: the input first hears a cancelable SHOW_PICKER_EVENT, which Keyward's content
-  // script cancels in strict mode (its own picker opens instead), and the browser's picker opens only if not.
+  // script cancels (its own picker opens instead, once per user gesture).
   // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
   const showPicker = HTMLInputElement.prototype.showPicker as (() => void) | undefined;
   if (typeof showPicker === 'function') {
@@ -61,14 +81,15 @@ export function installMainWorldHook(win: Window & typeof globalThis): void {
     });
   }
 
-  // A synthetic click event also opens a file input's picker (with user activation): the same adoption applies.
+  // A synthetic click event also activates a file input (directly, or through a label or an element inside it): the
+  // same adoption applies.
   lock(EventTarget.prototype, 'dispatchEvent', function (this: EventTarget, event: Event) {
     if (brandCall(eventType, event, 'click')) adopt(this);
     return dispatchEvent.call(this, event);
   });
 
   // Deleted rather than set to undefined: feature checks like `'showOpenFilePicker' in window` then fall back.
-  for (const name of ['showOpenFilePicker', 'showDirectoryPicker'] as const) {
+  for (const name of ['showOpenFilePicker', 'showDirectoryPicker', 'showSaveFilePicker'] as const) {
     if (!Reflect.deleteProperty(win, name)) lock(win, name, undefined);
   }
   // A drop's items can hand out a handle to the original file; Keyward's re-created drops carry no handles.

@@ -7,7 +7,9 @@ import type { InterceptionDeps } from './interception-deps';
  */
 export function interceptPastes(win: Window, deps: InterceptionDeps): () => void {
   const onPaste = (event: ClipboardEvent) => {
-    if (deps.own.has(event)) return;
+    // Untrusted: the page's own event with the page's own files (./file-input-interception.ts says why they are
+    // left alone).
+    if (deps.own.has(event) || !event.isTrusted) return;
     const files = filesOf(event.clipboardData?.files);
     if (files.length === 0 || files.every((file) => deps.ciphertexts.has(file))) return;
     event.preventDefault();

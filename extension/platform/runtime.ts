@@ -31,6 +31,14 @@ export function extensionIdentity(): ExtensionIdentity {
   return { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
 }
 
+/**
+ * The address of one of Keyward's pages that web pages may frame (web_accessible_resources). In Chromium it is the
+ * per-session dynamic address (`use_dynamic_url` in wxt.config.ts), so a page cannot find Keyward by its fixed id.
+ */
+export function framedPageUrl(path: '/notice.html'): string {
+  return browser.runtime.getURL(path);
+}
+
 /** The `version` field of the built manifest (package.json's version). */
 export function extensionVersion(): string {
   return browser.runtime.getManifest().version;

@@ -13,7 +13,8 @@ export interface EncryptJob {
   readonly file: File;
   /** Armored public keys: the user's own first, then the site's other recipients. */
   readonly recipients: readonly string[];
-  readonly signingKey: UnlockedKey;
+  /** The user's key, unlocked, when the upload is signed (every source but a paste). */
+  readonly signingKey?: UnlockedKey;
   /** Epoch ms: key validity and the literal data's date. */
   readonly date: number;
   /** The spool file to write (spool.ts newSpoolName); removed again if anything fails. */

@@ -1,4 +1,5 @@
 import type { PickerReport, PickerRequest, UploadReport } from '../messaging/upload-port';
+import type { UploadReporter } from './upload-service';
 import type { MessagePort } from '../platform/ports';
 import type { SettingsStore } from '../settings/settings-store';
 
@@ -15,14 +16,17 @@ export interface StrictPicksDeps {
     content: MessagePort,
     origin: string,
     files: readonly File[],
-    alsoReport: (r: UploadReport) => void,
+    alsoReport: Partial<UploadReporter>,
   ) => Promise<boolean>;
+  /** Tells the content script (and the user, in the page's notice) that nothing was uploaded. */
+  readonly failed: (content: MessagePort, message: string) => void;
 }
 
 interface Pick {
   readonly origin: string;
   readonly multiple: boolean;
   readonly accept: string;
+  readonly directory: boolean;
   /** The content script's port, waiting for the encrypted files. */
   readonly content: MessagePort;
 }
@@ -33,29 +37,28 @@ interface Pick {
  * site and handed to the waiting content script. Closing the window cancels: the page gets nothing.
  */
 export function createStrictPicks(deps: StrictPicksDeps) {
-  const { settings, recipientsFor, extensionBaseUrl, openPicker, newId, encryptFor } = deps;
+  const { settings, recipientsFor, extensionBaseUrl, openPicker, newId, encryptFor, failed } = deps;
   const picks = new Map<string, Pick>();
 
   /** A content script of an opted-in site asks for files. */
   async function start(
     content: MessagePort,
     origin: string,
-    request: { multiple?: unknown; accept?: unknown },
-    securityPhrase: string,
+    request: { multiple?: unknown; accept?: unknown; directory?: unknown },
   ): Promise<void> {
     const id = newId();
     picks.set(id, {
       origin,
       multiple: request.multiple === true,
       accept: typeof request.accept === 'string' ? request.accept.slice(0, 1000) : '',
+      directory: request.directory === true,
       content,
     });
     // The page navigated away or closed: nothing is waiting for the picker any more.
     content.onDisconnect(() => picks.delete(id));
     await openPicker(id).catch(() => {
       picks.delete(id);
-      const text = 'Keyward could not open its file picker, so nothing was uploaded.';
-      content.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
+      failed(content, 'Keyward could not open its file picker, so nothing was uploaded.');
     });
   }
 
@@ -93,6 +96,7 @@ export function createStrictPicks(deps: StrictPicksDeps) {
             site: new URL(pick.origin).host,
             multiple: pick.multiple,
             accept: pick.accept,
+            directory: pick.directory,
             recipients: await recipientsFor(pick.origin),
             securityPhrase: (await settings.get()).securityPhrase,
           } satisfies PickerReport);
@@ -107,8 +111,9 @@ export function createStrictPicks(deps: StrictPicksDeps) {
         handedOver = true;
         picks.delete(id!);
         const chosen = pick.multiple ? files : files.slice(0, 1);
-        const ok = await encryptFor(pick.content, pick.origin, chosen, (r) => {
-          if (r.kind === 'progress') port.post(r satisfies PickerReport);
+        const ok = await encryptFor(pick.content, pick.origin, chosen, {
+          progress: (file, done, total) =>
+            port.post({ kind: 'progress', file, done, total } satisfies PickerReport),
         });
         const failed = { kind: 'failed', message: 'Nothing was uploaded; the page says why.' } as const;
         port.post((ok ? { kind: 'done' } : failed) satisfies PickerReport);

@@ -1,7 +1,8 @@
 import type { Clock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
-import type { UploadReport, UploadRequest } from '../messaging/upload-port';
+import type { NoticeReason, UploadReport, UploadRequest, UploadSource } from '../messaging/upload-port';
+import { UPLOAD_SOURCES } from '../messaging/upload-port';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import type { MessagePort } from '../platform/ports';
 import { everyFewMegabytes, newSpoolName, removeSpool, spooledFile, spoolStream } from '../platform/spool';
@@ -10,6 +11,7 @@ import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import { outputFileName, type SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
 import type { EncryptJob, EncryptJobResult } from './encrypt-job';
+import type { NoticeBoard } from './notice-board';
 import { createStrictPicks } from './strict-picks';
 
 export interface UploadServiceDeps {
@@ -20,12 +22,15 @@ export interface UploadServiceDeps {
   /** The keys of the site's other recipients (groups, people), from the contacts keyring. */
   readonly recipients: SiteRecipientsResolver;
   readonly settings: SettingsStore;
+  readonly notices: NoticeBoard;
   readonly clock: Clock;
   readonly extensionId: string;
   /** `chrome-extension://<id>/`: only Keyward's own picker page may hand over files for a strict-mode pick. */
   readonly extensionBaseUrl: string;
   /** Opens Keyward's picker page (strict mode) for this request id. */
   readonly openPicker: (id: string) => Promise<unknown>;
+  /** Opens an http(s) URL in a new tab next to `tabId` (a link the user clicked in a protected page). */
+  readonly openLink: (tabId: number, url: string, active: boolean) => Promise<void>;
   readonly newId: () => string;
   /**
    * Encrypts in a dedicated worker into a spool file (Chromium: the offscreen document's, ./encrypt-job.ts).
@@ -38,11 +43,22 @@ export interface UploadServiceDeps {
   ) => Promise<EncryptJobResult>;
 }
 
+/** How one request's progress and outcome reach the page's content script and the in-page notice. */
+export interface UploadReporter {
+  progress(file: string, done: number, total: number): void;
+  done(files: readonly File[], names: readonly string[], recipients: readonly string[]): void;
+  failed(message: string): void;
+}
+
 /**
- * The background's side of an upload: checks that the port comes from Keyward's content script in an opted-in
- * site, encrypts each file to the site's recipients (the user's default key), streaming into a spool file (memory
- * stays flat in file size), and answers with disk-backed `name.ext.pgp` files. Anything wrong is reported as
- * `failed`, and the content script then uploads nothing. Strict-mode picks: ./strict-picks.ts.
+ * The background's side of an upload: checks that the port comes from Keyward's content script in a tab whose site
+ * (the frame's, or the tab's own page's) is opted in, encrypts each file to the site's recipients, streaming into a
+ * spool file (memory stays flat in file size), and answers with disk-backed `name.ext.pgp` files. Anything wrong
+ * is reported as `failed`, and the content script then uploads nothing. Strict-mode picks: ./strict-picks.ts.
+ *
+ * Every request here comes from the user's own action (Keyward's content script sends nothing for files a page made
+ * itself): files are signed with the user's key, and a locked key asks to be unlocked; pasted files are encrypted
+ * but not signed (the clipboard may hold what the page wrote) and never ask to unlock.
  */
 export function createUploadService(deps: UploadServiceDeps) {
   const {
@@ -50,11 +66,13 @@ export function createUploadService(deps: UploadServiceDeps) {
     sites,
     recipients: others,
     settings,
+    notices,
     clock,
     extensionId,
     extensionBaseUrl,
     askToUnlock,
     openPicker,
+    openLink,
     newId,
     encryptToSpool,
   } = deps;
@@ -81,7 +99,8 @@ export function createUploadService(deps: UploadServiceDeps) {
   async function encryptAll(
     files: readonly File[],
     origin: string,
-    report: (r: UploadReport) => void,
+    source: UploadSource,
+    report: UploadReporter,
     signal: AbortSignal,
   ) {
     const defaultKey = (await vault.status()).defaultKey;
@@ -90,7 +109,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     // The others' keys first: a changed or revoked key stops the upload before the user is asked to unlock.
     const theirs = await others.keysForUpload(recipients);
     const own = await vault.publicKey(defaultKey.fingerprint);
-    const signWith = await signingKey(defaultKey.fingerprint, origin);
+    const signWith = source === 'paste' ? undefined : await signingKey(defaultKey.fingerprint, origin);
     const encryptedFor = [youLabel(defaultKey), ...theirs.map((k) => k.label)];
     const out: File[] = [];
     const written: (() => Promise<void>)[] = [];
@@ -108,9 +127,9 @@ export function createUploadService(deps: UploadServiceDeps) {
     async function encryptOne(file: File): Promise<File> {
       const name = outputFileName(file.name, outputName);
       const type = 'application/pgp-encrypted';
-      const onBytes = everyFewMegabytes((bytes) => {
-        report({ kind: 'progress', file: file.name, done: Math.min(bytes, file.size), total: file.size });
-      });
+      const onBytes = everyFewMegabytes((bytes) =>
+        report.progress(file.name, Math.min(bytes, file.size), file.size),
+      );
       const allRecipients = [own, ...theirs.map((k) => k.armored)];
       if (encryptToSpool) {
         const spoolName = newSpoolName('upload');
@@ -118,7 +137,7 @@ export function createUploadService(deps: UploadServiceDeps) {
         const job = {
           file,
           recipients: allRecipients,
-          signingKey: signWith,
+          ...(signWith ? { signingKey: signWith } : {}),
           date: clock.now().getTime(),
           spoolName,
         };
@@ -132,7 +151,7 @@ export function createUploadService(deps: UploadServiceDeps) {
         recipients: allRecipients,
         date: clock.now(),
         filename: file.name,
-        signingKey: signWith,
+        ...(signWith ? { signingKey: signWith } : {}),
       });
       const spooled = await spoolStream('upload', encrypted.ciphertext, onBytes, signal);
       written.push(spooled.discard);
@@ -140,14 +159,36 @@ export function createUploadService(deps: UploadServiceDeps) {
     }
   }
 
+  /** A reporter that tells the content script (no names, no phrase) and the notice frame (the words). */
+  function reporterFor(content: MessagePort): UploadReporter {
+    const notice = notices.open();
+    content.post({ kind: 'notice', id: notice } satisfies UploadReport);
+    return {
+      progress(file, done, total) {
+        const fraction = done / Math.max(1, total);
+        void notices.show(notice, 'working', `Encrypting ${file}…`, fraction);
+        content.post({ kind: 'progress', fraction } satisfies UploadReport);
+      },
+      done(files, names, recipients) {
+        void notices.show(notice, 'done', `Encrypted ${names.join(', ')} for: ${recipients.join(', ')}`);
+        content.post({ kind: 'done', files } satisfies UploadReport);
+      },
+      failed(message) {
+        void notices.show(notice, 'failed', message);
+        content.post({ kind: 'failed' } satisfies UploadReport);
+      },
+    };
+  }
+
   /** Encrypts for the content script's port and reports there (and to the picker page, if one chose the files). */
   async function encryptFor(
     content: MessagePort,
     origin: string,
     files: readonly File[],
-    alsoReport: (r: UploadReport) => void = () => undefined,
+    source: UploadSource,
+    alsoReport: Partial<UploadReporter> = {},
   ): Promise<boolean> {
-    const securityPhrase = (await settings.get()).securityPhrase;
+    const reporter = reporterFor(content);
     // The page went away (closed, navigated): its upload is stopped, and nothing of it is kept.
     const abandoned = new AbortController();
     content.onDisconnect(() => abandoned.abort(new Error('The page went away.')));
@@ -155,72 +196,120 @@ export function createUploadService(deps: UploadServiceDeps) {
       const result = await encryptAll(
         files,
         origin,
-        (r) => {
-          content.post(r);
-          alsoReport(r);
+        source,
+        {
+          ...reporter,
+          progress(file, done, total) {
+            reporter.progress(file, done, total);
+            alsoReport.progress?.(file, done, total);
+          },
         },
         abandoned.signal,
       );
-      content.post({ kind: 'done', ...result, securityPhrase } satisfies UploadReport);
+      reporter.done(
+        result.files,
+        result.files.map((f) => f.name),
+        result.recipients,
+      );
       return true;
     } catch (error) {
-      content.post({ kind: 'failed', message: failureText(error), securityPhrase } satisfies UploadReport);
+      reporter.failed(failureText(error));
       return false;
     }
   }
 
   function serve(port: MessagePort): void {
-    const sender = port.sender;
-    const origin = senderOrigin(sender);
     port.onMessage((message) => {
       // Any failure answers `failed`: the content script then uploads nothing and the notice says why.
-      answer(message).catch(async (error: unknown) => {
-        const securityPhrase = await settings.get().then(
-          (s) => s.securityPhrase,
-          () => '',
-        );
-        port.post({ kind: 'failed', message: failureText(error), securityPhrase } satisfies UploadReport);
-      });
+      answer(port, message).catch((error: unknown) => reporterFor(port).failed(failureText(error)));
     });
+  }
 
-    async function answer(message: unknown): Promise<void> {
-      const securityPhrase = (await settings.get()).securityPhrase;
-      // Only our own content script, in a tab, on a site the user opted in. Anything else learns nothing.
-      if (sender?.id !== extensionId || sender.tab === undefined) {
-        port.disconnect();
-        return;
-      }
-      const request = message as Partial<UploadRequest> | null;
-      // A frame whose site cannot be told (a sandboxed frame's opaque origin) fails closed, never through.
-      if (origin === undefined) {
-        if (request?.kind === 'mode') port.post({ kind: 'mode', strict: false } satisfies UploadReport);
-        const text = 'Keyward cannot tell which site this frame belongs to, so nothing was uploaded.';
-        port.post({ kind: 'failed', message: text, securityPhrase } satisfies UploadReport);
-        return;
-      }
-      if (!(await sites.isEnabled(origin))) {
-        port.post({ kind: 'passthrough' } satisfies UploadReport);
-        return;
-      }
-      if (request?.kind === 'mode') {
+  async function answer(port: MessagePort, message: unknown): Promise<void> {
+    const sender = port.sender;
+    // Only our own content script, in a tab. Anything else learns nothing.
+    if (sender?.id !== extensionId || sender.tab === undefined) {
+      port.disconnect();
+      return;
+    }
+    const request = message as Partial<UploadRequest> | null;
+    const site = await protectedSite(sender);
+    if (site.kind === 'unknown') {
+      // A frame whose site cannot be told (a sandboxed frame's opaque origin, in a tab of a site not opted in):
+      // it fails closed, never through.
+      if (request?.kind === 'mode') port.post({ kind: 'mode', strict: false } satisfies UploadReport);
+      reporterFor(port).failed(
+        'Keyward cannot tell which site this frame belongs to, so nothing was uploaded.',
+      );
+      return;
+    }
+    if (site.kind === 'not-protected') {
+      port.post({ kind: 'passthrough' } satisfies UploadReport);
+      return;
+    }
+    const origin = site.origin;
+    switch (request?.kind) {
+      case 'mode':
         port.post({ kind: 'mode', strict: (await sites.options(origin)).strict } satisfies UploadReport);
         return;
-      }
-      if (request?.kind === 'pick') {
-        await picks.start(port, origin, request, securityPhrase);
+      case 'pick':
+        await picks.start(port, origin, request);
+        return;
+      case 'notice':
+        await showNotice(port, request.reason);
+        return;
+      case 'open-link': {
+        const url =
+          typeof request.url === 'string' && URL.canParse(request.url) ? new URL(request.url) : undefined;
+        if (url && (url.protocol === 'https:' || url.protocol === 'http:') && sender.tab.id !== undefined) {
+          await openLink(sender.tab.id, url.href, request.active === true);
+        }
+        port.post({ kind: 'opened' } satisfies UploadReport);
         return;
       }
-      const files = request?.kind === 'encrypt' ? request.files : undefined;
-      if (!Array.isArray(files) || !files.every((f) => f instanceof File)) {
-        port.post({
-          kind: 'failed',
-          message: 'Keyward received no file.',
-          securityPhrase,
-        } satisfies UploadReport);
+      case 'encrypt': {
+        const { files, source } = request;
+        if (
+          !Array.isArray(files) ||
+          !files.every((f) => f instanceof File) ||
+          !UPLOAD_SOURCES.includes(source!)
+        ) {
+          reporterFor(port).failed('Keyward received no file.');
+          return;
+        }
+        await encryptFor(port, origin, files, source!);
         return;
       }
-      await encryptFor(port, origin, files);
+      default:
+        port.disconnect();
     }
+  }
+
+  async function showNotice(port: MessagePort, reason: NoticeReason | undefined): Promise<void> {
+    if (reason !== 'stopped-rewrite') return;
+    const notice = notices.open();
+    port.post({ kind: 'notice', id: notice } satisfies UploadReport);
+    await notices.show(
+      notice,
+      'stopped',
+      'Keyward stopped this page: it rewrote itself after it had loaded, so Keyward could no longer be sure to ' +
+        'see your files first. Reload the page to use it again.',
+    );
+  }
+
+  /**
+   * The opted-in site a content script's frame belongs to: its own origin if opted in, else the origin of the page
+   * in its tab (a frame of another port or an opaque-origin frame inside a protected page is protected as that
+   * page). `unknown`: the frame's origin cannot be told and its tab's page is not opted in either.
+   */
+  async function protectedSite(
+    sender: NonNullable<MessagePort['sender']>,
+  ): Promise<{ kind: 'site'; origin: string } | { kind: 'not-protected' } | { kind: 'unknown' }> {
+    const own = senderOrigin(sender);
+    if (own !== undefined && (await sites.isEnabled(own))) return { kind: 'site', origin: own };
+    const top = tabOrigin(sender);
+    if (top !== undefined && (await sites.isEnabled(top))) return { kind: 'site', origin: top };
+    return own === undefined ? { kind: 'unknown' } : { kind: 'not-protected' };
   }
 
   const picks = createStrictPicks({
@@ -229,7 +318,9 @@ export function createUploadService(deps: UploadServiceDeps) {
     extensionBaseUrl,
     openPicker,
     newId,
-    encryptFor,
+    encryptFor: (content, origin, files, alsoReport) =>
+      encryptFor(content, origin, files, 'pick', alsoReport),
+    failed: (content, message) => reporterFor(content).failed(message),
   });
 
   return { serve, servePicker: picks.servePicker, recipientsFor };
@@ -249,6 +340,14 @@ function senderOrigin(sender: MessagePort['sender']): string | undefined {
   const candidate =
     sender?.origin ?? (sender?.url && URL.canParse(sender.url) ? new URL(sender.url).origin : undefined);
   return candidate !== undefined && /^https?:\/\//.test(candidate) ? candidate : undefined;
+}
+
+/** The origin of the page in the sender's tab (readable for sites Keyward holds a host permission for). */
+function tabOrigin(sender: MessagePort['sender']): string | undefined {
+  const url = (sender?.tab as { url?: string } | undefined)?.url;
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  const origin = new URL(url).origin;
+  return /^https?:\/\//.test(origin) ? origin : undefined;
 }
 
 function failureText(error: unknown): string {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
+import { pickFiles } from './harness/pick-files';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { offscreenDocumentOpen, uploadSpoolFiles } from './harness/spool-files';
 import { startStaticServer, type StaticServer } from './harness/static-server';
@@ -76,7 +77,11 @@ it('the service worker stopped mid-encryption: nothing is uploaded, the user is 
 
   // The worker starts again for the next upload, which goes through encrypted.
   const again = Buffer.from('after the restart');
-  await page.setInputFiles('#file', { name: 'again.txt', mimeType: 'text/plain', buffer: again });
+  await pickFiles(ext.context, page, () => page.click('#file'), {
+    name: 'again.txt',
+    mimeType: 'text/plain',
+    buffer: again,
+  });
   const [upload] = await site.waitForUploads(1, 20_000);
   expect(upload!.body.includes(again)).toBe(false);
   expect(upload!.body.toString('latin1')).toContain('filename="again.txt.pgp"');
@@ -93,7 +98,11 @@ it('a service worker stopped mid-encryption and the next upload at once: that on
 
   // The restarted background must not close the old document while its worker writes, nor wait on it for long.
   const again = Buffer.from('right after the restart');
-  await page.setInputFiles('#file', { name: 'now.txt', mimeType: 'text/plain', buffer: again });
+  await pickFiles(ext.context, page, () => page.click('#file'), {
+    name: 'now.txt',
+    mimeType: 'text/plain',
+    buffer: again,
+  });
   await expect
     .poll(() => keywardNoticeText(ext.context, page), { timeout: 30_000 })
     .toMatch(/Encrypted now\.txt\.pgp/);
@@ -150,7 +159,7 @@ it('a damaged list of sites: uploads fail closed and say so; turning the site on
   const page = await ext.context.newPage();
   await page.goto(site.url('/upload/fetch-formdata.html'));
   const before = site.uploads.length;
-  await page.setInputFiles('#file', {
+  await pickFiles(ext.context, page, () => page.click('#file'), {
     name: 'd.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('damaged'),
@@ -165,7 +174,7 @@ it('a damaged list of sites: uploads fail closed and say so; turning the site on
     ok: true,
   });
   await page.reload();
-  await page.setInputFiles('#file', {
+  await pickFiles(ext.context, page, () => page.click('#file'), {
     name: 'r.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('repaired'),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
+import { pickFiles } from './harness/pick-files';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
@@ -82,23 +83,30 @@ describe('a hostile page (Chromium)', () => {
 
   it("dialog faking: the page cannot read Keyward's notice or learn the security phrase from it", async () => {
     const page = await hostilePage();
-    await page.setInputFiles('#file', {
+    await pickFiles(ext.context, page, () => page.click('#file'), {
       name: 'phrase.txt',
       mimeType: 'text/plain',
       buffer: Buffer.from('x'),
     });
     await expect.poll(() => keywardNoticeText(ext.context, page)).toContain(securityPhrase);
-    const seen = await page.evaluate(() => {
+    const seen = await page.evaluate((phrase) => {
       const notices = [...document.querySelectorAll('*')].filter((e) => e.tagName.startsWith('KEYWARD'));
       return {
         count: notices.length,
         openRoots: notices.filter((n) => n.shadowRoot !== null).length,
         text: document.documentElement.innerText + document.documentElement.outerHTML,
+        found: (window as unknown as { find(text: string, ...flags: boolean[]): boolean }).find(
+          phrase,
+          false,
+          false,
+          true,
+        ),
       };
-    });
+    }, securityPhrase);
     expect(seen.count).toBeGreaterThan(0); // the notice is there...
     expect(seen.openRoots).toBe(0); // ...behind a closed shadow root
     expect(seen.text).not.toContain(securityPhrase);
+    expect(seen.found).toBe(false); // window.find() searches closed shadow roots, not other origins' frames
     await page.close();
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { askBackground } from './harness/ask-background';
 import { extensionWithHostPermissions } from './harness/extension-copy';
+import { pickFiles } from './harness/pick-files';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { expectFixtureCiphertext } from './harness/fixture-upload';
 import { startStaticServer, type StaticServer } from './harness/static-server';
@@ -40,7 +41,11 @@ it('a plain http:// site (no secure context, no crypto.subtle) still receives on
   await page.goto(`${origin}/upload/fetch-formdata.html`);
   expect(await page.evaluate(() => [isSecureContext, typeof crypto.subtle])).toEqual([false, 'undefined']);
   const plaintext = Buffer.from(`sent over plain http ${'y'.repeat(500)}`);
-  await page.setInputFiles('#file', { name: 'insecure.txt', mimeType: 'text/plain', buffer: plaintext });
+  await pickFiles(ext.context, page, () => page.click('#file'), {
+    name: 'insecure.txt',
+    mimeType: 'text/plain',
+    buffer: plaintext,
+  });
   const [upload] = await site.waitForUploads(1, 20_000);
   await expectFixtureCiphertext(upload!, 'insecure.txt', plaintext);
   expect(ext.errors()).toEqual([]);

@@ -8,6 +8,7 @@ import { codeIn } from '../../keyserver/test-support/escrow-client';
 import { startKeyserverProcess } from '../../keyserver/test-support/keyserver-process';
 import { startMailCatcher } from '../../keyserver/test-support/mail-catcher';
 import { askBackground, askBackgroundOk } from './harness/ask-background';
+import { pickFiles } from './harness/pick-files';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { fileParts } from './harness/multipart';
 import { saveScreenshot } from './harness/screenshot';
@@ -117,7 +118,11 @@ describe('recovery (three Chromium profiles, one keyserver)', () => {
     await ok(a, 'sites.setEnabled', { origin: site.origin, enabled: true });
     const page = await a.context.newPage();
     await page.goto(site.url('/upload/fetch-formdata.html'));
-    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: plaintext });
+    await pickFiles(a.context, page, () => page.click('#file'), {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: plaintext,
+    });
     const [upload] = await site.waitForUploads(1, 30_000);
     ciphertext = fileParts(upload!.body, upload!.headers['content-type'])[0]!.data;
     expect(ciphertext.includes(plaintext)).toBe(false);

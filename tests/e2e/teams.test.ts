@@ -10,6 +10,7 @@ import { linkIn, startMailCatcher } from '../../keyserver/test-support/mail-catc
 import { makeTestKey, revokeKey, type TestKey } from '../../keyserver/test-support/test-keys';
 import { askBackgroundOk } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
+import { pickFiles } from './harness/pick-files';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { fileParts } from './harness/multipart';
 import { saveScreenshot } from './harness/screenshot';
@@ -81,7 +82,11 @@ async function setUpPerson(ext: LaunchedExtension, name: string, email: string):
 async function aliceUploads(name: string): Promise<{ page: Page; body: Buffer | null }> {
   const page = await alice.context.newPage();
   await page.goto(site.url('/upload/fetch-formdata.html'));
-  await page.setInputFiles('#file', { name, mimeType: 'text/plain', buffer: plaintext(name) });
+  await pickFiles(alice.context, page, () => page.click('#file'), {
+    name,
+    mimeType: 'text/plain',
+    buffer: plaintext(name),
+  });
   // Keyward's notice says how it ended: encrypted (then the page uploads), or nothing uploaded and why.
   await expect
     .poll(() => keywardNoticeText(alice.context, page), { timeout: 30_000 })
@@ -272,7 +277,7 @@ describe('teams (two Chromium profiles, one keyserver)', () => {
       await ok(alice, 'sites.setEnabled', { origin: other.origin, enabled: true });
       const page = await alice.context.newPage();
       await page.goto(other.url('/upload/fetch-formdata.html'));
-      await page.setInputFiles('#file', {
+      await pickFiles(alice.context, page, () => page.click('#file'), {
         name: 'solo.txt',
         mimeType: 'text/plain',
         buffer: plaintext('solo.txt'),

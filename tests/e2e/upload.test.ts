@@ -8,6 +8,7 @@ import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { askBackground } from './harness/ask-background';
 import { keywardNoticeText } from './harness/keyward-notice';
+import { pickFiles } from './harness/pick-files';
 import { saveScreenshot } from './harness/screenshot';
 import { fileParts } from './harness/multipart';
 import { writeRandomFile } from './harness/random-file';
@@ -44,7 +45,7 @@ afterAll(async () => {
   await other?.close();
 });
 
-async function decrypted(data: Buffer): Promise<Buffer> {
+async function decrypted(data: Buffer, { signed = true } = {}): Promise<Buffer> {
   const privateKey = await decryptKey({
     privateKey: await readPrivateKey({ armoredKey: readFixture('gnupg-ed25519.sec') }),
     passphrase: FIXTURE_PASSPHRASE,
@@ -54,10 +55,38 @@ async function decrypted(data: Buffer): Promise<Buffer> {
     message: await readMessage({ binaryMessage: new Uint8Array(data) }),
     decryptionKeys: privateKey,
     verificationKeys: privateKey.toPublic(),
-    expectSigned: true, // every upload is signed with the user's key: an unsigned or badly signed one fails here
+    // Uploads are signed with the user's key (an unsigned or badly signed one fails here); pastes are not.
+    expectSigned: signed,
     format: 'binary',
   });
-  return Buffer.from((result as { data: Uint8Array }).data);
+  const { data: bytes, signatures } = result as { data: Uint8Array; signatures: unknown[] };
+  if (!signed) expect(signatures).toEqual([]);
+  return Buffer.from(bytes);
+}
+
+/**
+ * Puts a small PNG on the browser's clipboard, written by a page of a site that is not opted in (as if copied
+ * elsewhere), and returns its bytes.
+ */
+async function copyImageToClipboard(page: Page): Promise<Buffer> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: other.origin });
+  const writer = await page.context().newPage();
+  try {
+    await writer.goto(other.url('/plain-form.html'));
+    const bytes = await writer.evaluate(async () => {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 8, height: 8 });
+      canvas.getContext('2d')!.fillRect(0, 0, 4, 4);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
+      // What the clipboard holds now (the browser may re-encode the image).
+      const held = await (await navigator.clipboard.read())[0]!.getType('image/png');
+      return Array.from(new Uint8Array(await held.arrayBuffer()));
+    });
+    return Buffer.from(bytes);
+  } finally {
+    await writer.close();
+    await page.bringToFront();
+  }
 }
 
 /** The server got `name.pgp`, not the plaintext, and it decrypts to the original bytes. */
@@ -78,12 +107,17 @@ async function open(path: string, server = site): Promise<Page> {
 
 const file = (name: string) => ({ name, mimeType: 'text/plain', buffer: plaintext(name) });
 
+/** The user clicks (`open`) and chooses `name` in whichever picker Keyward opens; returns which it was. */
+const pick = (page: Page, open: () => Promise<unknown>, name: string) =>
+  pickFiles(ext.context, page, open, file(name));
+
 describe('encrypt on upload (Chromium)', () => {
   let uploads = 0;
 
   it('a plain multipart form post carries only ciphertext', async () => {
     const page = await open('/plain-form.html');
-    await page.setInputFiles('#file', file('form.txt'));
+    // A press on the input opens the browser's picker, on an input only Keyward holds.
+    expect(await pick(page, () => page.click('#file'), 'form.txt')).toBe('browser');
     await expect
       .poll(() => page.evaluate(() => (document.querySelector('#file') as HTMLInputElement).files?.[0]?.name))
       .toBe('form.txt.pgp');
@@ -94,7 +128,8 @@ describe('encrypt on upload (Chromium)', () => {
 
   it('a JavaScript change handler uploading with fetch(FormData) gets only ciphertext', async () => {
     const page = await open('/upload/fetch-formdata.html');
-    await page.setInputFiles('#file', file('fetch.txt'));
+    // Through its label, this time.
+    expect(await pick(page, () => page.click('label[for=file]'), 'fetch.txt')).toBe('browser');
     await expectEncryptedUpload(site, ++uploads, 'fetch.txt');
     await expect(page.locator('#log').textContent()).resolves.toContain('fetch.txt.pgp');
     // The notice names who the file was encrypted for, with the user's security phrase.
@@ -106,10 +141,10 @@ describe('encrypt on upload (Chromium)', () => {
     await page.close();
   });
 
-  it('a detached input (React style) gets only ciphertext', async () => {
+  it("a detached input (React style) gets only ciphertext, through Keyward's picker window", async () => {
     const page = await open('/upload/detached-input.html');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#pick')]);
-    await chooser.setFiles(file('detached.txt'));
+    // The page opens its input from script: the gesture's activation is Keyward's by then, so Keyward's window opens.
+    expect(await pick(page, () => page.click('#pick'), 'detached.txt')).toBe('keyward');
     await expectEncryptedUpload(site, ++uploads, 'detached.txt');
     await page.close();
   });
@@ -117,8 +152,7 @@ describe('encrypt on upload (Chromium)', () => {
   it.each(['open', 'closed'])('an input in a %s shadow root gets only ciphertext', async (mode) => {
     const page = await open('/upload/shadow-roots.html');
     const host = mode === 'open' ? 'upload-open' : 'upload-closed';
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator(host).click()]);
-    await chooser.setFiles(file(`${mode}.txt`));
+    await pick(page, () => page.locator(host).click(), `${mode}.txt`);
     await expectEncryptedUpload(site, ++uploads, `${mode}.txt`);
     await page.close();
   });
@@ -126,7 +160,7 @@ describe('encrypt on upload (Chromium)', () => {
   it.each(['same-origin', 'srcdoc'])('an input in a %s iframe gets only ciphertext', async (id) => {
     const page = await open('/upload/iframes.html');
     const frame = page.frameLocator(`#${id}`);
-    await frame.locator('#file').setInputFiles(file(`${id}.txt`));
+    expect(await pick(page, () => frame.locator('#file').click(), `${id}.txt`)).toBe('browser');
     await expectEncryptedUpload(site, ++uploads, `${id}.txt`);
     await page.close();
   });
@@ -150,39 +184,38 @@ describe('encrypt on upload (Chromium)', () => {
     await rm(path, { force: true });
   });
 
-  it('a pasted file reaches the page only as ciphertext', async () => {
+  it('a pasted image reaches the page only as ciphertext (encrypted, not signed)', async () => {
     const page = await open('/upload/paste.html');
-    // Headless Chromium has no clipboard to paste files from; the paste event a browser fires is built here
-    // instead, with the file in its clipboardData, and dispatched at the editable element.
-    await page.evaluate((text) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([text], 'paste.txt', { type: 'text/plain' }));
-      const event = new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true });
-      document.getElementById('target')!.dispatchEvent(event);
-    }, plaintext('paste.txt').toString());
-    await expectEncryptedUpload(site, ++uploads, 'paste.txt');
+    // A real paste: an image on the browser's clipboard, then Ctrl+V in the editable element.
+    const image = await copyImageToClipboard(page);
+    await page.click('#target');
+    await page.keyboard.press('Control+V');
+    const uploaded = await site.waitForUploads(++uploads, 20_000);
+    const upload = uploaded[uploads - 1]!;
+    const [part] = fileParts(upload.body, upload.headers['content-type']);
+    expect(part?.filename).toBe('image.png.pgp');
+    expect(await decrypted(part!.data, { signed: false })).toEqual(image);
     await page.close();
   });
 
   it('react-dropzone (npm) gets only ciphertext', async () => {
     const page = await open('/widgets/react-dropzone.html');
-    await page.locator('input[aria-label="react-dropzone input"]').setInputFiles(file('react.txt'));
+    // react-dropzone opens its (hidden) input from its root's click handler.
+    expect(await pick(page, () => page.click('#dropzone'), 'react.txt')).toBe('keyward');
     await expectEncryptedUpload(site, ++uploads, 'react.txt');
     await page.close();
   });
 
   it('Dropzone (npm, XMLHttpRequest) gets only ciphertext', async () => {
     const page = await open('/widgets/dropzone.html');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#dropzone')]);
-    await chooser.setFiles(file('dropzone.txt'));
+    await pick(page, () => page.click('#dropzone'), 'dropzone.txt');
     await expectEncryptedUpload(site, ++uploads, 'dropzone.txt');
     await page.close();
   });
 
   it('a page replacing the input prototype with a clean click from a fresh frame, and polling input.files, never gets plaintext', async () => {
     const page = await open('/upload/hostile.html');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#pick')]);
-    await chooser.setFiles(file('hostile.txt'));
+    await pick(page, () => page.click('#pick'), 'hostile.txt');
     await expectEncryptedUpload(site, ++uploads, 'hostile.txt');
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     expect(seen.length).toBeGreaterThan(0); // the poller did run and saw the files Keyward put there
@@ -254,7 +287,7 @@ describe('fail closed (Chromium)', () => {
       ).resolves.toMatchObject({ ok: true });
       const site = await bare.context.newPage();
       await site.goto(server.url('/upload/fetch-formdata.html'));
-      await site.setInputFiles('#file', file('nokey.txt'));
+      await pickFiles(bare.context, site, () => site.click('#file'), file('nokey.txt'));
       await expect
         .poll(() => keywardNoticeText(bare.context, site))
         .toMatch(/Keyward has no key yet, so nothing was uploaded/);
@@ -295,7 +328,7 @@ describe('a locked vault (Chromium)', () => {
     await site.goto(server.url('/upload/fetch-formdata.html'));
     const [prompt] = await Promise.all([
       locked.context.waitForEvent('page'),
-      site.setInputFiles('#file', file('locked.txt')),
+      pickFiles(locked.context, site, () => site.click('#file'), file('locked.txt')),
     ]);
     await prompt.waitForLoadState();
     expect(prompt.url()).toContain('/unlock.html#');
@@ -316,7 +349,7 @@ describe('a locked vault (Chromium)', () => {
     await site.goto(server.url('/upload/fetch-formdata.html'));
     const [prompt] = await Promise.all([
       locked.context.waitForEvent('page'),
-      site.setInputFiles('#file', file('closed.txt')),
+      pickFiles(locked.context, site, () => site.click('#file'), file('closed.txt')),
     ]);
     await prompt.waitForLoadState();
     await prompt.close();

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKeyserverProcess } from '../../keyserver/test-support/keyserver-process';
 import { linkIn, startMailCatcher } from '../../keyserver/test-support/mail-catcher';
 import { askBackground } from './harness/ask-background';
+import { pickFiles } from './harness/pick-files';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { saveScreenshot } from './harness/screenshot';
 import { startStaticServer, type StaticServer } from './harness/static-server';
@@ -180,7 +181,7 @@ describe('keys in the extension (Chromium)', () => {
     const page = await ext.context.newPage();
     await page.goto(sites.url('/upload/fetch-formdata.html'));
     const before = sites.uploads.length;
-    await page.setInputFiles('#file', {
+    await pickFiles(ext.context, page, () => page.click('#file'), {
       name: 'offline.txt',
       mimeType: 'text/plain',
       buffer: Buffer.from('x'),

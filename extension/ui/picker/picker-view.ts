@@ -29,10 +29,12 @@ export function wirePicker(doc: Document, win: Pick<Window, 'close'>): void {
       case 'request':
         requiredElement('security-phrase', HTMLSpanElement).textContent = report.securityPhrase;
         why.textContent =
-          `${report.site} asks for ${report.multiple ? 'files' : 'a file'}. Keyward encrypts what you choose ` +
+          `${report.site} asks for ${report.directory ? "a folder's files" : report.multiple ? 'files' : 'a file'}. ` +
+          'Keyward encrypts what you choose ' +
           `for ${report.recipients.join(', ') || 'your key'}; the site gets only the encrypted copy.`;
         input.multiple = report.multiple;
         input.accept = report.accept;
+        input.webkitdirectory = report.directory;
         form.hidden = false;
         input.focus();
         break;

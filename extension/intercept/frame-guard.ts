@@ -1,0 +1,152 @@
+/**
+ * The property Keyward's content script sets on its own (isolated-world) global once it guards a frame. Only
+ * Keyward's content scripts share that world; a page's script cannot set or read it.
+ */
+const ARMED = '__keywardArmed';
+/** A function the parent frame's content script offers: a child that just armed itself calls it. */
+const CHILD_ARMED = '__keywardChildArmed';
+
+type Guarded = Window & { [ARMED]?: true; [CHILD_ARMED]?: () => void };
+
+/** Elements that hold another document the user could interact with. */
+const FRAME_SELECTOR = 'iframe, frame, object, embed';
+
+export interface FrameGuardDeps {
+  readonly shadowRootOf: (element: Element) => ShadowRoot | null;
+  /** Keyward's own frames (its in-page notice), which it manages itself. */
+  readonly isOwn: (element: Element) => boolean;
+  readonly onAnimationFrame: (callback: () => void) => void;
+}
+
+/**
+ * Frames inside a protected page: a user must never interact with a document where Keyward does not run first.
+ * Those are a frame from another site or port (no Keyward there, or a Keyward this frame cannot verify), and a
+ * same-origin frame whose document Keyward has not armed (the blank document a frame holds while its page loads,
+ * which a page can fill and keep by stopping the load). A click there would give the page a gesture Keyward never
+ * sees, and a drop there a file. Such frames are made `inert` (no clicks, focus, keys or drops reach them or their
+ * documents) until Keyward arms their document; frames of other sites stay inert.
+ *
+ * Frames are found as they are added (a mutation observer on the document and on every shadow root Keyward has
+ * seen) and, as a net for frames added inside a shadow root attached later, on every animation frame, before
+ * anything new is painted: the window's child frames are counted, and an unknown one makes Keyward search the
+ * whole document, closed shadow roots included. A page removing `inert` has it back at once.
+ */
+export function guardFrames(win: Window, deps: FrameGuardDeps): { stop(): void } {
+  const known = new Set<Element>();
+  const ours = new WeakSet<Element>(); // frames Keyward made inert (a page's own `inert` is left as it is)
+  const observedRoots = new WeakSet<Node>();
+
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') check(record.target as Element);
+      for (const node of record.addedNodes) if (node instanceof Element) search(node);
+    }
+  });
+
+  function observe(root: Document | ShadowRoot): void {
+    if (observedRoots.has(root)) return;
+    observedRoots.add(root);
+    observer.observe(root, { childList: true, subtree: true });
+  }
+
+  /** Every frame element in `start`'s subtree, shadow roots included. */
+  function search(start: Element | Document | ShadowRoot): void {
+    const elements =
+      start instanceof Element ? [start, ...start.querySelectorAll('*')] : start.querySelectorAll('*');
+    for (const element of elements) {
+      if (element.matches(FRAME_SELECTOR)) adopt(element);
+      const root = deps.shadowRootOf(element);
+      if (root) {
+        observe(root);
+        search(root);
+      }
+    }
+  }
+
+  function adopt(element: Element): void {
+    if (known.has(element) || deps.isOwn(element)) return;
+    known.add(element);
+    observer.observe(element, { attributes: true, attributeFilter: ['inert', 'src', 'srcdoc', 'data'] });
+    check(element);
+  }
+
+  function check(element: Element): void {
+    if (!known.has(element)) return;
+    const frame = element as HTMLElement;
+    if (isArmed(element)) {
+      if (ours.has(element)) {
+        ours.delete(element);
+        frame.inert = false;
+      }
+    } else if (!frame.inert) {
+      frame.inert = true;
+      ours.add(element);
+    }
+  }
+
+  function checkAll(): void {
+    for (const element of known) {
+      if (element.isConnected) check(element);
+      else known.delete(element); // moved or dropped: found again wherever it is added
+    }
+    // A child frame no known element holds: it was added where no observer looked (a shadow root attached after its
+    // host was in the page). Search everything, once per such frame (an <embed>'s document has no element that
+    // names it, and would otherwise be searched for on every frame).
+    if (unmatchedChildren().some((child) => !searched.has(child))) {
+      search(win.document);
+      for (const child of unmatchedChildren()) searched.add(child);
+    }
+  }
+
+  const searched = new WeakSet<object>();
+  function unmatchedChildren(): object[] {
+    const children = new Set<object>();
+    for (let i = 0; i < win.length; i++) {
+      const child = win.frames[i];
+      if (child) children.add(child);
+    }
+    for (const element of known) children.delete(contentWindowOf(element) as object);
+    return [...children];
+  }
+
+  (win as Guarded)[ARMED] = true;
+  (win as Guarded)[CHILD_ARMED] = checkAll;
+  observe(win.document);
+  search(win.document);
+  // A frame whose document just armed itself: let the user in at once rather than at the next animation frame.
+  try {
+    const parent = win.parent as Guarded;
+    if (parent !== (win as Guarded)) parent[CHILD_ARMED]?.();
+  } catch {
+    // A parent of another origin: it cannot verify this frame, and keeps it inert.
+  }
+  let stopped = false;
+  const everyFrame = () => {
+    if (stopped) return;
+    checkAll();
+    deps.onAnimationFrame(everyFrame);
+  };
+  deps.onAnimationFrame(everyFrame);
+  return {
+    /** Keyward stands aside in this frame (its site is not protected): frames it made inert are let go. */
+    stop() {
+      stopped = true;
+      observer.disconnect();
+      for (const element of known) if (ours.has(element)) (element as HTMLElement).inert = false;
+      known.clear();
+    },
+  };
+}
+
+function contentWindowOf(element: Element): unknown {
+  return (element as HTMLIFrameElement).contentWindow ?? undefined;
+}
+
+/** Whether the frame's current document runs Keyward (readable only for frames of this frame's origin). */
+function isArmed(element: Element): boolean {
+  try {
+    return (contentWindowOf(element) as Guarded | undefined)?.[ARMED] === true;
+  } catch {
+    return false; // another origin
+  }
+}
