@@ -73,7 +73,9 @@ export default defineConfig({
       'downloads',
       'contextMenus',
       'offscreen',
-    ].filter((p) => browser !== 'firefox' || p !== 'offscreen'),
+      // Protected sites may not read the clipboard or open pop-ups without a click (extension/platform/site-settings.ts).
+      'contentSettings',
+    ].filter((p) => browser !== 'firefox' || (p !== 'offscreen' && p !== 'contentSettings')),
     // Sites the user opts in (and other keyservers) are asked for one by one. MV2 (Firefox) lists optional hosts
     // under optional_permissions; WXT does not move them there itself.
     ...(browser === 'firefox'

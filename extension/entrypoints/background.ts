@@ -2,7 +2,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { systemClock } from '../../shared/clock';
 import { createVksClient } from '../directory/vks-client';
 import { createDispatcher } from '../messaging/dispatcher';
-import { everyMinutes, onBrowserStartup } from '../platform/alarms';
+import { everyMinutes, onBrowserStartup, onExtensionInstalled } from '../platform/alarms';
 import { saveTextFile } from '../platform/downloads';
 import {
   closeOffscreenDocument,
@@ -31,6 +31,8 @@ import { linkMenu } from '../platform/context-menus';
 import { openPopupWindow, windowIsOpen } from '../platform/windows';
 import { createUnlockPrompt } from '../upload/unlock-prompt';
 import { registerInterception } from '../platform/content-scripts';
+import { protectSiteSettings } from '../platform/site-settings';
+import { reloadTabsOf } from '../platform/tabs';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { KEY_WORK_PORT } from '../vault/key-work-protocol';
 import { createOffscreenKeyWork } from '../vault/offscreen-key-work';
@@ -82,7 +84,11 @@ export default defineBackground(() => {
 
   const sites = createSitesStore({
     local,
-    register: registerInterception,
+    register: async (origins) => {
+      await registerInterception(origins);
+      await protectSiteSettings(origins);
+    },
+    reloadOpenPages: reloadTabsOf,
     mayReach: hasOriginPermission,
     now: () => clock.now().getTime(),
   });
@@ -172,6 +178,7 @@ export default defineBackground(() => {
       onUnexpectedError: (type, error) => console.error(`Keyward: handling "${type}" failed`, error),
     }),
   );
+  onExtensionInstalled(() => void sites.reprotect().catch(() => undefined));
   everyMinutes('keyward-auto-lock', 1, () => void vault.lockIdle());
   // Contacts' keys: revocations, new subkeys and key changes arrive without the user asking (uploads also
   // look their recipients up again each time).

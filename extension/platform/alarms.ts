@@ -12,3 +12,8 @@ export function everyMinutes(name: string, periodInMinutes: number, listener: ()
 export function onBrowserStartup(listener: () => void): void {
   browser.runtime.onStartup.addListener(listener);
 }
+
+/** Runs `listener` when this extension is installed or updated (not at each browser start). */
+export function onExtensionInstalled(listener: () => void): void {
+  browser.runtime.onInstalled.addListener(() => listener());
+}

@@ -26,3 +26,24 @@ export async function tabIdsOnOrigin(origin: string): Promise<number[]> {
 export function askTab(tabId: number, message: unknown): Promise<unknown> {
   return browser.tabs.sendMessage(tabId, message);
 }
+
+/**
+ * Puts Keyward into the pages of `origin` that were open before it was opted in: Keyward's scripts must run before
+ * the page's own, which only a new load of the page allows. The tab the user is looking at (in each window) is
+ * reloaded; the others are discarded, so they load again, protected, when the user goes back to them (the browser
+ * keeps their place in the tab strip and restores what it can of their state). Resolves to how many tabs were
+ * treated.
+ */
+export async function reloadTabsOf(origin: string): Promise<number> {
+  const tabs = await browser.tabs.query({ url: `${origin}/*` });
+  const ours = tabs.filter(
+    (t) => t.id !== undefined && t.url !== undefined && new URL(t.url).origin === origin,
+  );
+  await Promise.all(
+    ours.map(async (tab) => {
+      if (tab.active) await browser.tabs.reload(tab.id!);
+      else if (!tab.discarded) await browser.tabs.discard(tab.id).catch(() => browser.tabs.reload(tab.id!));
+    }),
+  );
+  return ours.length;
+}

@@ -35,14 +35,19 @@ export function outputFileName(name: string, outputName: OutputName): string {
 
 export interface SitesDeps {
   readonly local: StorageArea;
-  /** Re-registers the content scripts for exactly these origins (extension/platform/content-scripts.ts). */
+  /**
+   * Protects exactly these origins: registers the content scripts (extension/platform/content-scripts.ts) and the
+   * browser settings they need (extension/platform/site-settings.ts).
+   */
   readonly register: (origins: readonly string[]) => Promise<void>;
+  /** A site was just opted in: its pages already open load again, so that Keyward runs in them first. */
+  readonly reloadOpenPages?: (origin: string) => Promise<unknown>;
   readonly mayReach: (origin: string) => Promise<boolean>;
   readonly now: () => number;
 }
 
 /** The sites the user opted in, remembered in storage.local; each change re-registers the interception scripts. */
-export function createSitesStore({ local, register, mayReach, now }: SitesDeps) {
+export function createSitesStore({ local, register, reloadOpenPages, mayReach, now }: SitesDeps) {
   /**
    * The stored list. A damaged one is reported, not read as empty: every upload on an opted-in site then fails
    * closed with this message instead of going out unencrypted. Turning a site on or off starts a new list.
@@ -75,6 +80,10 @@ export function createSitesStore({ local, register, mayReach, now }: SitesDeps) 
       await local.set({ [KEY]: sites });
       return optionsOf(sites[origin]);
     },
+    /** Protects the stored sites again (after an update that changed what protecting a site takes). */
+    async reprotect(): Promise<void> {
+      await register(Object.keys(await all({ repair: true })));
+    },
     async setEnabled(origin: string, enabled: boolean): Promise<void> {
       if (enabled && !(await mayReach(origin))) {
         throw new KeywardError('forbidden', `Keyward needs permission to read and change ${origin} first.`);
@@ -84,6 +93,7 @@ export function createSitesStore({ local, register, mayReach, now }: SitesDeps) 
       else delete sites[origin];
       await local.set({ [KEY]: sites });
       await register(Object.keys(sites));
+      if (enabled) await reloadOpenPages?.(origin);
     },
   };
 }
