@@ -1,7 +1,7 @@
 import { KeywardError } from '../../shared/errors';
-import { Email, type Fingerprint, type KeyId } from '../../shared/identity';
+import { Email, Fingerprint, type KeyId } from '../../shared/identity';
 import { wkdHash } from '../../shared/wkd';
-import { keyIndexEntry } from '../keys';
+import { keyIndexEntry, subkeyFingerprints } from '../keys';
 import type { StoredKey } from '../store/ports';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
 import type { LookupCache } from './lookup-cache';
@@ -52,13 +52,23 @@ export function createLookup(deps: DirectoryDeps, cache: LookupCache<FoundKey>) 
     });
   }
 
+  /** VKS: "the fingerprint may refer to the primary key or any subkey". */
+  async function bySubkeyFingerprint(fingerprint: Fingerprint): Promise<StoredKey | null> {
+    for (const key of await deps.store.keys.findByKeyId(Fingerprint.keyId(fingerprint))) {
+      if ((await subkeyFingerprints(key.packets, now())).includes(fingerprint)) return key;
+    }
+    return null;
+  }
+
   async function find(query: KeyQuery, client: Client): Promise<FoundKey> {
     switch (query.kind) {
       case 'email':
         return byEmail(query.email, client);
       case 'fingerprint':
         return cache.get(`fpr:${query.fingerprint}`, async () => {
-          const key = await deps.store.keys.getKey(query.fingerprint);
+          const key =
+            (await deps.store.keys.getKey(query.fingerprint)) ??
+            (await bySubkeyFingerprint(query.fingerprint));
           if (!key) throw notFound();
           return serve(key);
         });

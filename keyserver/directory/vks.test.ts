@@ -5,7 +5,13 @@ import { Email, Fingerprint } from '../../shared/identity';
 import { sweepExpired } from './sweeper';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
-import { addUserId, makeTestKey, revokeKey, userIdsOf } from '../test-support/test-keys';
+import {
+  addUserId,
+  makeTestKey,
+  revokeKey,
+  subkeyFingerprintsOf,
+  userIdsOf,
+} from '../test-support/test-keys';
 import { confirmLink, publishKey, vksRequestVerify, vksUpload } from '../test-support/vks-client';
 
 let ks: TestKeyserver;
@@ -70,6 +76,48 @@ describe('VKS: upload, verify, look up', () => {
     }
     expect((await get('/vks/v1/by-fingerprint/0123')).status).toBe(400);
     expect((await get(`/vks/v1/by-fingerprint/${'A'.repeat(40)}`)).status).toBe(404);
+  });
+
+  it('looks a key up by the fingerprint of any of its subkeys, over VKS, HKP and REST; v6 keys too', async () => {
+    for (const [version, email] of [
+      [4, 'subkeys@example.org'],
+      [6, 'subkeys6@example.org'],
+    ] as const) {
+      const key = await makeTestKey([{ email }], version, { signingSubkey: true });
+      await publishKey(ks, key.publicArmored, [email]);
+      const subkeys = await subkeyFingerprintsOf(key.publicArmored);
+      expect(subkeys).toHaveLength(2);
+      for (const fpr of subkeys) {
+        for (const path of [
+          `/vks/v1/by-fingerprint/${fpr}`,
+          `/pks/lookup?op=get&options=mr&search=0x${fpr}`,
+          `/api/v1/key?fingerprint=${fpr.toLowerCase()}`,
+        ]) {
+          const res = await get(path);
+          expect(res.status, path).toBe(200);
+          const text = await res.text();
+          const armored = path.startsWith('/api/')
+            ? (JSON.parse(text) as { publicKeyArmored: string }).publicKeyArmored
+            : text;
+          const served = await openpgp.readKey({ armoredKey: armored });
+          expect(served.getFingerprint().toUpperCase(), path).toBe(key.fingerprint);
+          expect(await userIdsOf(armored)).toEqual([`<${email}>`]);
+        }
+      }
+      const index = await (await get(`/pks/lookup?op=index&options=mr&search=0x${subkeys[1]}`)).text();
+      expect(index).toContain(`pub:${key.fingerprint}:`);
+    }
+  });
+
+  it('key-id collision: a fingerprint that shares only its key id with a stored subkey finds nothing', async () => {
+    const key = await makeTestKey([{ email: 'collide@example.org' }], 4, { signingSubkey: true });
+    await publishKey(ks, key.publicArmored, ['collide@example.org']);
+    const [, signing] = await subkeyFingerprintsOf(key.publicArmored);
+    // A v4 key id is the fingerprint's low 64 bits: keep them, change the first digit.
+    const forged = (signing!.startsWith('0') ? '1' : '0') + signing!.slice(1);
+    expect((await get(`/vks/v1/by-keyid/${signing!.slice(-16)}`)).status).toBe(200);
+    expect((await get(`/vks/v1/by-fingerprint/${forged}`)).status).toBe(404);
+    expect((await get(`/pks/lookup?op=get&search=0x${forged}`)).status).toBe(404);
   });
 
   it('serves a key with no published address by fingerprint, without any user id', async () => {

@@ -5,3 +5,4 @@ export { mergeKeys } from './merge-keys';
 export { purifyUpload, MAX_VERIFICATIONS_PER_UPLOAD, type PurifyOptions } from './purify-upload';
 export type { PurifiedKey } from './purified-key';
 export { servableKey } from './servable-key';
+export { subkeyFingerprints } from './subkey-fingerprints';
