@@ -59,6 +59,23 @@ describe('VKS: upload, verify, look up', () => {
     expect(up2.body.status).toEqual({ 'alice@example.org': 'published' });
   });
 
+  it('takes keytext as base64 of the binary key too, wrapped or not', async () => {
+    const key = await makeTestKey([{ email: 'b64@example.org' }]);
+    const binary = (await openpgp.readKey({ armoredKey: key.publicArmored })).write();
+    const base64 = Buffer.from(binary).toString('base64');
+    for (const keytext of [base64, base64.replace(/.{76}/g, '$&\n')]) {
+      const up = await vksUpload(ks, keytext);
+      expect(up.status).toBe(200);
+      expect(up.body.key_fpr).toBe(key.fingerprint);
+      expect(up.body.status).toEqual({ 'b64@example.org': 'unpublished' });
+    }
+    const secret = (await openpgp.readPrivateKey({ armoredKey: key.privateArmored })).write();
+    const refused = await vksUpload(ks, Buffer.from(secret).toString('base64'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/private key/i);
+    expect((await vksUpload(ks, 'bm90IGEga2V5')).status).toBe(400); // base64 of "not a key"
+  });
+
   it('looks up by fingerprint (any form) and by 16-digit key id; v6 keys too', async () => {
     const v6 = await makeTestKey([{ email: 'six@example.org' }], 6);
     await publishKey(ks, v6.publicArmored, ['six@example.org']);
