@@ -1,13 +1,14 @@
 import { isKeywardError, KeywardError } from '../../shared/errors';
 import type { Email, Fingerprint } from '../../shared/identity';
-import { mergeKeys, purifyUpload, type PurifiedKey } from '../keys';
+import { mergeKeys, purifyUpload, revokedEmails, type PurifiedKey } from '../keys';
 import { keyReplacedMail, verificationMail } from '../mail/mail-texts';
 import type { StoredKey } from '../store/ports';
 import { updateKey } from '../store/update-key';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from './secret-token';
 
-export type AddressStatus = 'unpublished' | 'pending' | 'published';
+/** VKS's address states; `revoked`: the key's user ID for the address is revoked, so it is never published. */
+export type AddressStatus = 'unpublished' | 'pending' | 'published' | 'revoked';
 
 export interface UploadResult {
   fingerprint: Fingerprint;
@@ -37,6 +38,8 @@ export function createPublishing(deps: DirectoryDeps) {
 
   async function status(key: StoredKey | PurifiedKey): Promise<UploadResult['status']> {
     const out: UploadResult['status'] = {};
+    const revoked = 'revokedEmails' in key ? key.revokedEmails : await revokedEmails(key.packets, now());
+    for (const email of revoked) out[email] = 'revoked';
     for (const email of key.emails) {
       const binding = await deps.store.bindings.byEmail(email);
       if (binding?.fingerprint === key.fingerprint) out[email] = 'published';
@@ -130,7 +133,7 @@ export function createPublishing(deps: DirectoryDeps) {
       if (!key) throw new KeywardError('not_found', 'This key is no longer stored here; upload it again.');
       const current = await status(key);
       for (const email of addresses) {
-        if (current[email] === undefined || current[email] === 'published') continue;
+        if (current[email] !== 'unpublished' && current[email] !== 'pending') continue;
         // One mail an hour per (address, key), so another key's requests cannot use up this key's mails, and a
         // looser cap per address against flooding one mailbox through many keys.
         if (!(await deps.limiter.allow(rules.verifyMail, `${email}:${fingerprint}`))) continue;

@@ -9,6 +9,7 @@ import {
   addUserId,
   makeTestKey,
   revokeKey,
+  revokeUserId,
   subkeyFingerprintsOf,
   userIdsOf,
 } from '../test-support/test-keys';
@@ -74,6 +75,19 @@ describe('VKS: upload, verify, look up', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/private key/i);
     expect((await vksUpload(ks, 'bm90IGEga2V5')).status).toBe(400); // base64 of "not a key"
+  });
+
+  it('reports an address whose user id is revoked as revoked, and mails it nothing', async () => {
+    const key = await makeTestKey([{ email: 'kept@example.org' }]);
+    const both = await addUserId(key.privateArmored, { email: 'gone@example.org' });
+    await publishKey(ks, both.publicArmored, ['kept@example.org', 'gone@example.org']);
+    const up = await vksUpload(ks, await revokeUserId(both.privateArmored, 'gone@example.org'));
+    expect(up.body.status).toEqual({ 'kept@example.org': 'published', 'gone@example.org': 'revoked' });
+    expect((await get('/vks/v1/by-email/gone@example.org')).status).toBe(404);
+    const rv = await vksRequestVerify(ks, up.body.token, ['gone@example.org']);
+    expect(rv.body.status).toEqual({ 'kept@example.org': 'published', 'gone@example.org': 'revoked' });
+    await ks.background.drain();
+    expect(ks.mail.countTo('gone@example.org')).toBe(1); // the first verification only
   });
 
   it('looks up by fingerprint (any form) and by 16-digit key id; v6 keys too', async () => {

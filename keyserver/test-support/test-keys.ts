@@ -56,6 +56,20 @@ export async function revokeKey(privateArmored: string): Promise<string> {
   return publicKey;
 }
 
+/** The key's public part with the user id for `email` revoked (RFC 9580 §5.2.1.14), as a user would upload it. */
+export async function revokeUserId(privateArmored: string, email: string): Promise<string> {
+  const privateKey = await openpgp.readPrivateKey({ armoredKey: privateArmored });
+  const index = privateKey.users.findIndex((u) => u.userID?.email === email);
+  if (index < 0) throw new Error(`no user id for ${email}`);
+  privateKey.users[index] = await privateKey.users[index]!.revoke(
+    privateKey.keyPacket as openpgp.SecretKeyPacket,
+    {
+      flag: openpgp.enums.reasonForRevocation.userIDInvalid,
+    },
+  );
+  return privateKey.toPublic().armor();
+}
+
 export async function userIdsOf(armored: string): Promise<string[]> {
   const key = await openpgp.readKey({ armoredKey: armored });
   return key.users.filter((u) => u.userID).map((u) => u.userID!.userID);
