@@ -15,16 +15,18 @@ const verifySchema = z.object({
   locale: z.array(z.string()).optional(),
 });
 
-const BASE64 = /^[A-Za-z0-9+/\s]+=*\s*$/;
+// Base64 as tools write it: one line, or lines broken with CRLF or LF.
+const BASE64 = /^[A-Za-z0-9+/]+(\r?\n[A-Za-z0-9+/]+)*=*\s*$/;
 
 /**
  * VKS takes `keytext` as ASCII armor or as base64 of the binary key. Base64 is decoded here, at the protocol's
- * edge; anything else goes on as text, so the key policy explains what is wrong with it.
+ * edge, when it decodes to what starts like an OpenPGP packet (bit 7 of the first byte); anything else goes on as
+ * text, so the key policy explains what is wrong with it.
  */
 function keytextInput(keytext: string): string | Uint8Array {
-  if (keytext.includes('-----BEGIN') || !BASE64.test(keytext)) return keytext;
-  const bytes = Buffer.from(keytext.replace(/\s+/g, ''), 'base64');
-  return bytes.length > 0 ? new Uint8Array(bytes) : keytext;
+  if (!BASE64.test(keytext)) return keytext;
+  const bytes = new Uint8Array(Buffer.from(keytext.replace(/\s+/g, ''), 'base64'));
+  return bytes.length > 0 && (bytes[0]! & 0x80) !== 0 ? bytes : keytext;
 }
 
 /** VKS lookups: served by directRoutes (app.ts), and by the router below in every other form. */

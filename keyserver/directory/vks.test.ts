@@ -74,7 +74,9 @@ describe('VKS: upload, verify, look up', () => {
     const refused = await vksUpload(ks, Buffer.from(secret).toString('base64'));
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/private key/i);
-    expect((await vksUpload(ks, 'bm90IGEga2V5')).status).toBe(400); // base64 of "not a key"
+    const notAKey = await vksUpload(ks, 'bm90IGEga2V5'); // base64 of "not a key"
+    expect(notAKey.status).toBe(400);
+    expect(notAKey.body.error).toMatch(/not an OpenPGP public key/);
   });
 
   it('reports an address whose user id is revoked as revoked, and mails it nothing', async () => {
