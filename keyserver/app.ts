@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock';
 import type { Config } from './config';
@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(metrics.middleware);
   app.use(securityHeaders());
-  app.use(errorMapper(log));
+  app.use(errorMapper(log, { plainText: isVksLookup }));
   const cors = publicCors();
   app.use((ctx, next) => (isPublicApi(ctx.path) ? cors(ctx, next) : next()));
   // The lookups' plain forms first, without the routers' general matching; the routers serve everything else.
@@ -89,6 +89,10 @@ export function createApp(deps: AppDeps): Koa {
     app.use(router.allowedMethods());
   }
   return app;
+}
+
+function isVksLookup(ctx: Context): boolean {
+  return (ctx.method === 'GET' || ctx.method === 'HEAD') && /^\/vks\//i.test(ctx.path);
 }
 
 function isPublicApi(path: string): boolean {

@@ -280,6 +280,7 @@ describe('attacks on the key directory', () => {
       last = await get(`/vks/v1/by-email/n${i}@example.org`);
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last!.headers.get('content-type')).toMatch(/^text\/plain/);
     // Lookups by fingerprint are not address enumeration and stay available.
     expect((await get(`/vks/v1/by-fingerprint/${'A'.repeat(40)}`)).status).toBe(404);
     ks.clock.advance(60_000);

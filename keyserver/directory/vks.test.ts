@@ -153,6 +153,24 @@ describe('VKS: upload, verify, look up', () => {
     expect((await get(`/pks/lookup?op=get&search=0x${forged}`)).status).toBe(404);
   });
 
+  it('answers a failed lookup with a plain-text message, and a failed upload with JSON', async () => {
+    for (const [path, status, text] of [
+      ['/vks/v1/by-fingerprint/0123', 400, /40 hex digits/],
+      [`/vks/v1/by-fingerprint/${'A'.repeat(40)}`, 404, /^No key found\.\n$/],
+      ['/vks/v1/by-keyid/12345678', 400, /Short key ids/],
+      ['/vks/v1/by-email/nobody@example.org', 404, /^No key found\.\n$/],
+      ['/vks/v1/by-email/not-an-address', 400, /not an e-mail address/],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/plain/);
+      expect(await res.text(), path).toMatch(text);
+    }
+    const up = await vksUpload(ks, 'not a key');
+    expect(up.status).toBe(400);
+    expect(up.body.error).toMatch(/not an OpenPGP public key/);
+  });
+
   it('serves a key with no published address by fingerprint, without any user id', async () => {
     const bob = await makeTestKey([{ email: 'bob@example.org' }]);
     await vksUpload(ks, bob.publicArmored);
