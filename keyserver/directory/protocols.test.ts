@@ -106,11 +106,18 @@ describe('Mailvelope REST', () => {
       const found = await get(`/api/v1/key?${q}`);
       expect(found.status, q).toBe(200);
       const body = (await found.json()) as {
+        keyId: string;
         fingerprint: string;
         userIds: { email: string; name: string }[];
+        algorithm: unknown;
+        keySize: unknown;
         publicKeyArmored: string;
       };
+      expect(body.keyId).toBe(key.fingerprint.slice(-16).toLowerCase());
       expect(body.fingerprint).toBe(key.fingerprint.toLowerCase());
+      // By name, as Mailvelope's README shows it (openpgp.js's name: a v4 Ed25519 key is EdDSA "legacy").
+      expect(body.algorithm).toBe('eddsaLegacy');
+      expect(body.keySize).toBe(255);
       expect(body.userIds).toEqual([{ name: 'Ida', email: 'ida@example.org', verified: true }]);
       expect(await userIdsOf(body.publicKeyArmored)).toEqual(['Ida <ida@example.org>']);
     }
@@ -119,6 +126,30 @@ describe('Mailvelope REST', () => {
     const link = linkIn(await ks.mail.next('ida@example.org', 5000, 1), '/manage/');
     expect((await confirmLink(link)).status).toBe(200);
     expect((await get('/api/v1/key?email=ida@example.org')).status).toBe(404);
+  });
+});
+
+describe('Mailvelope REST removal', () => {
+  it('DELETE /api/v1/key?keyId= mails a removal link to each published address of the key', async () => {
+    const key = await makeTestKey([{ name: 'Jan', email: 'jan@example.org' }]);
+    const both = await addUserId(key.privateArmored, { email: 'jan@work.example' });
+    await publishKey(ks, both.publicArmored, ['jan@example.org', 'jan@work.example']);
+    const keyId = key.fingerprint.slice(-16).toLowerCase();
+    expect((await get(`/api/v1/key?keyId=${keyId}`, { method: 'DELETE' })).status).toBe(202);
+    const link = linkIn(await ks.mail.next('jan@example.org', 5000, 1), '/manage/');
+    await ks.mail.next('jan@work.example', 5000, 1);
+    expect((await confirmLink(link)).status).toBe(200);
+    expect((await get('/api/v1/key?email=jan@example.org')).status).toBe(404);
+    expect((await get('/api/v1/key?email=jan@work.example')).status).toBe(200);
+  });
+
+  it('enumeration: DELETE by an unknown key id answers alike and mails nobody', async () => {
+    const before = ks.mail.mails.length;
+    expect((await get('/api/v1/key?keyId=0123456789ABCDEF', { method: 'DELETE' })).status).toBe(202);
+    expect((await get('/api/v1/key?keyId=01234567', { method: 'DELETE' })).status).toBe(400);
+    expect((await get('/api/v1/key', { method: 'DELETE' })).status).toBe(400);
+    await ks.background.drain();
+    expect(ks.mail.mails.length).toBe(before);
   });
 });
 
