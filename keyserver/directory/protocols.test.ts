@@ -69,6 +69,10 @@ describe('WKD', () => {
     for (const path of [
       `/.well-known/openpgpkey/example.org/hu/${hash}?l=wkd`,
       `/.well-known/openpgpkey/hu/${hash}?l=wkd`,
+      // Without ?l= (optional in the draft; static WKD hosting ignores it), and with an l that names nobody.
+      `/.well-known/openpgpkey/example.org/hu/${hash}`,
+      `/.well-known/openpgpkey/hu/${hash}`,
+      `/.well-known/openpgpkey/example.org/hu/${hash}?l=someone-else`,
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
@@ -82,8 +86,12 @@ describe('WKD', () => {
     expect((await get(`/.well-known/openpgpkey/example.org/hu/${wkdHash('nobody')}?l=nobody`)).status).toBe(
       404,
     );
+    expect((await get(`/.well-known/openpgpkey/example.org/hu/${wkdHash('nobody')}`)).status).toBe(404);
     expect((await get(`/.well-known/openpgpkey/other.example/hu/${hash}?l=wkd`)).status).toBe(404);
-    expect((await get(`/.well-known/openpgpkey/example.org/hu/${hash}?l=someone-else`)).status).toBe(404);
+    expect((await get(`/.well-known/openpgpkey/other.example/hu/${hash}`)).status).toBe(404);
+    const other = await get(`/.well-known/openpgpkey/example.org/hu/${wkdHash('wkd-other')}`);
+    const otherKey = await openpgp.readKey({ binaryKey: new Uint8Array(await other.arrayBuffer()) });
+    expect(otherKey.users.map((u) => u.userID?.email)).toEqual(['wkd-other@example.org']);
     expect((await get('/.well-known/openpgpkey/example.org/hu/')).status).toBe(404);
   });
 });

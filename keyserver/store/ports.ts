@@ -61,6 +61,11 @@ export interface BindingStore {
   byEmail(email: Email): Promise<Binding | null>;
   /** Every address published for this key, ordered by address. */
   byFingerprint(fingerprint: Fingerprint): Promise<Binding[]>;
+  /**
+   * The published addresses on `domain` whose local part has this WKD hash (shared/wkd.ts), ordered by address:
+   * how a WKD request without `?l=` names its address. More than one only if two local parts collide in SHA-1.
+   */
+  byWkdHash(domain: string, hash: string): Promise<Binding[]>;
 }
 
 export type TokenPurpose = 'verify' | 'unpublish';
