@@ -17,7 +17,8 @@ import { codeKeyFrom } from './escrow/escrow-secrets';
 import { publicCors } from './http/cors';
 import { directRoutes } from './http/direct-routes';
 import { errorMapper } from './http/error-mapper';
-import { createMetrics } from './http/metrics';
+import { createMetrics, type Metrics } from './http/metrics';
+import { metricsEndpoint } from './http/metrics-endpoint';
 import { createRateLimiter } from './http/rate-limiter';
 import { securityHeaders } from './http/security-headers';
 import { keyLimitsFrom } from './keys';
@@ -36,6 +37,8 @@ export interface AppDeps {
   opaqueSetup: string;
   /** Mails sent after responses; the caller keeps it to wait for them (shutdown, tests). */
   background?: BackgroundWork;
+  /** The request metrics; main.ts keeps them to serve them on METRICS_PORT when that is set. */
+  metrics?: Metrics;
 }
 
 /** Builds the keyserver's Koa app. It never listens: main.ts does, tests use `app.callback()`. */
@@ -53,16 +56,14 @@ export function createApp(deps: AppDeps): Koa {
     background,
   });
   const escrow = createEscrow({ ...deps, limiter, background, codeKey: codeKeyFrom(deps.serverSecret) });
-  const metrics = createMetrics();
+  const metrics = deps.metrics ?? createMetrics();
   const ops = new Router();
   ops.get('/healthz', async (ctx) => {
     await store.ping();
     ctx.body = { status: 'ok' };
   });
-  ops.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
+  // With METRICS_PORT the metrics have a listener of their own (main.ts), and the public port no longer has them.
+  if (config.METRICS_PORT === undefined) ops.get('/metrics', metricsEndpoint(metrics, config.METRICS_TOKEN));
 
   const limit = config.MAX_BODY_BYTES;
   const lookups = [

@@ -5,6 +5,8 @@ import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createBackgroundWork } from './directory/directory-deps';
 import { startSweeper } from './directory/sweeper';
+import { createMetrics } from './http/metrics';
+import { createMetricsApp } from './http/metrics-app';
 import { createLogger } from './logger';
 import { createMailer } from './mail/create-mailer';
 import { loadOpaqueServerSetup } from './secrets/opaque-server-setup';
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     // An ephemeral port (tests, several local instances): links must carry the port actually bound.
     config = Object.freeze({ ...config, BASE_URL: config.BASE_URL.replace(/:0$/, `:${port}`) });
   }
+  const metrics = createMetrics();
   const app = createApp({
     config,
     store,
@@ -51,9 +54,22 @@ async function main(): Promise<void> {
     serverSecret,
     opaqueSetup,
     background,
+    metrics,
   });
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
   server.on('request', app.callback());
+  const metricsServer = config.METRICS_PORT === undefined ? null : createServer();
+  if (metricsServer) {
+    metricsServer.requestTimeout = 30_000;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
+    metricsServer.on('request', createMetricsApp(metrics, config.METRICS_TOKEN, log).callback());
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(config.METRICS_PORT, config.METRICS_HOST, resolve);
+    });
+    const bound = (metricsServer.address() as AddressInfo).port;
+    process.stdout.write(`Keyward keyserver metrics on http://${config.METRICS_HOST}:${bound}/metrics\n`);
+  }
   const stopSweeper = startSweeper(store, systemClock, log);
   const storeName = config.MONGODB_URI ? 'mongodb' : 'sqlite';
   log.info({ url: config.BASE_URL, port, store: storeName, dataDir: config.DATA_DIR }, 'keyserver listening');
@@ -69,6 +85,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     stopSweeper();
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    metricsServer?.close();
+    metricsServer?.closeIdleConnections();
     server.close(() => {
       // In-flight requests are done; let mails they queued go out, then close the store.
       void background

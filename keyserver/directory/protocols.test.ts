@@ -208,6 +208,21 @@ describe('pages and operations', () => {
     expect(metrics).toContain('keyward_process_resident_memory_bytes');
   });
 
+  it('serves /metrics only with the bearer token when METRICS_TOKEN is set', async () => {
+    await ks.close();
+    const token = 'metrics-token-'.padEnd(48, 'x');
+    ks = await startTestKeyserver({ METRICS_TOKEN: token });
+    const metrics = (authorization?: string) =>
+      get('/metrics', authorization === undefined ? {} : { headers: { authorization } });
+    expect((await metrics()).status).toBe(403);
+    expect((await metrics(`Bearer ${token}x`)).status).toBe(403);
+    expect((await metrics(`Basic ${token}`)).status).toBe(403);
+    const ok = await metrics(`Bearer ${token}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('keyward_http_requests_total');
+    expect((await get('/healthz')).status).toBe(200); // health checks need no token
+  });
+
   it('answers CORS preflights for lookups only', async () => {
     const pre = await get('/vks/v1/upload', { method: 'OPTIONS' });
     expect(pre.status).toBe(204);
