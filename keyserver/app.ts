@@ -14,6 +14,7 @@ import { wkdRoutes } from './directory/wkd-routes';
 import { createEscrow } from './escrow/escrow';
 import { escrowRoutes } from './escrow/escrow-routes';
 import { codeKeyFrom } from './escrow/escrow-secrets';
+import { accessLog } from './http/access-log';
 import { publicCors } from './http/cors';
 import { directRoutes } from './http/direct-routes';
 import { errorMapper } from './http/error-mapper';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Koa {
     restRoutes(directory, limit),
   ];
 
+  if (config.ACCESS_LOG === 'true') app.use(accessLog(log));
   app.use(metrics.middleware);
   app.use(securityHeaders());
   app.use(errorMapper(log, { plainText: isVksLookup }));

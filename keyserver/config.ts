@@ -42,6 +42,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{171}$/, 'must be an OPAQUE server setup: 171 base64url characters')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // One line per request (http/access-log.ts), at level info.
+  ACCESS_LOG: z.enum(['true', 'false']).default('true'),
   // /metrics: a bearer token Prometheus must send, and/or a listener of its own (docs/deploy.md, "Operations").
   METRICS_TOKEN: z
     .string()
