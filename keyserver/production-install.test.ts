@@ -81,7 +81,8 @@ describe('a production install (npm ci --omit=dev)', { timeout: 180_000 }, () =>
     const cache = (await run('npm', ['config', 'get', 'cache'], { env })).stdout.trim();
     for (const path of requested) {
       const url = `${host}${path}`;
-      const name = `${createHash('sha512').update(url).digest('hex').slice(0, 6)}-${basename(url).replace(/[^a-zA-Z0-9.]+/g, '-')}`;
+      const digest = createHash('sha512').update(url).digest('hex').slice(0, 6);
+      const name = `${digest}-${basename(url).replace(/[^a-zA-Z0-9.]+/g, '-')}`;
       rmSync(join(cache, '_prebuilds', name), { force: true });
     }
   }, 180_000);
