@@ -37,7 +37,8 @@ export async function startKeyserverProcess(env: Record<string, string>, { root 
     pid: child.pid!,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-      if (child.exitCode !== null) return child.exitCode;
+      // Already gone (a signal ends it with no exit code): there will be no 'exit' event to wait for.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
       child.kill(signal);
       return exited;
