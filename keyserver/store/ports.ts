@@ -1,10 +1,11 @@
 import type { Email, Fingerprint, KeyId } from '../../shared/identity';
 import type { EscrowStore } from './escrow-ports';
+import type { MailQueueStore } from './mail-queue-ports';
 
 /**
  * What the keyserver keeps, as ports every store adapter (SQLite, MongoDB) implements to the same contract
  * (store-contract.ts). Everything that must hold across several keyserver processes lives here: keys, published
- * bindings, tokens and rate-limit counters. Nothing here is HTTP- or protocol-specific.
+ * bindings, tokens, rate-limit counters and the mail queue. Nothing here is HTTP- or protocol-specific.
  */
 
 /** A purified public key as stored. `emails` are all addresses in its user ids, verified or not. */
@@ -119,6 +120,8 @@ export interface Store {
   rateLimits: RateLimitStore;
   /** Escrow accounts and their short-lived records (escrow-ports.ts). */
   escrow: EscrowStore;
+  /** Mails waiting to be sent (mail-queue-ports.ts). */
+  mailQueue: MailQueueStore;
   /** For /healthz: throws when the store does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -195,6 +195,29 @@ const MIGRATIONS: string[] = [
     wkd_hash = keyward_wkd_hash(substr(email, 1, instr(email, '@') - 1));
   CREATE INDEX bindings_wkd ON bindings (wkd_domain, wkd_hash);
   `,
+  // The durable mail queue (store/mail-queue-ports.ts). `body` holds live links and codes: the row is deleted once
+  // sent, and body and key are set to NULL when the queue gives up on it.
+  `
+  CREATE TABLE mail_queue (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'failed')),
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT,
+    encrypt_to BLOB,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_at INTEGER NOT NULL,
+    lease TEXT,
+    lease_until INTEGER,
+    last_error TEXT,
+    failed_at INTEGER,
+    keep_until INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX mail_queue_due ON mail_queue (state, due_at);
+  CREATE INDEX mail_queue_created ON mail_queue (state, created_at);
+  `,
 ];
 
 function migrate(db: Database.Database): void {

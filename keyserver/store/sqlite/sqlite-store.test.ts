@@ -37,13 +37,13 @@ describe('SQLite store', () => {
     };
     await first.bindings.publish(binding);
     await first.close();
-    // Take the file back to the schema before the WKD columns.
+    // Take the file back to schema version 5, the last before the WKD columns (and the mail queue after them).
     const raw = new Database(join(dir, 'keyward.sqlite'));
-    const version = raw.pragma('user_version', { simple: true }) as number;
     raw.exec(`DROP INDEX bindings_wkd;
       ALTER TABLE bindings DROP COLUMN wkd_hash;
       ALTER TABLE bindings DROP COLUMN wkd_domain;
-      PRAGMA user_version = ${version - 1};`);
+      DROP TABLE mail_queue;
+      PRAGMA user_version = 5;`);
     raw.close();
     const second = openSqliteStore(dir);
     // The draft's test vector: Joe.Doe@Example.ORG.
