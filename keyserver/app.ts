@@ -23,13 +23,14 @@ import { metricsEndpoint } from './http/metrics-endpoint';
 import { createRateLimiter } from './http/rate-limiter';
 import { securityHeaders } from './http/security-headers';
 import { keyLimitsFrom } from './keys';
-import type { Mailer } from './mail/mailer';
+import type { MailQueue } from './mail/mail-queue';
 import type { Store } from './store/ports';
 
 export interface AppDeps {
   config: Config;
   store: Store;
-  mailer: Mailer;
+  /** Every mail goes through the durable queue (mail/mail-queue.ts); main.ts runs its sweeps. */
+  mailQueue: MailQueue;
   clock: Clock;
   log: Logger;
   /** 32 bytes; authenticates upload tokens (secrets/server-secret.ts). */
@@ -61,7 +62,14 @@ export function createApp(deps: AppDeps): Koa {
   const ops = new Router();
   ops.get('/healthz', async (ctx) => {
     await store.ping();
-    ctx.body = { status: 'ok' };
+    const mail = await deps.mailQueue.health();
+    if (mail.ok) {
+      ctx.body = { status: 'ok' };
+    } else {
+      // A load balancer takes a 503 as "not healthy"; the body says why, for the operator.
+      ctx.status = 503;
+      ctx.body = { status: 'unhealthy', problems: [mail.problem] };
+    }
   });
   // With METRICS_PORT the metrics have a listener of their own (main.ts), and the public port no longer has them.
   if (config.METRICS_PORT === undefined) ops.get('/metrics', metricsEndpoint(metrics, config.METRICS_TOKEN));

@@ -23,6 +23,10 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Keyward <keyserver@localhost>'),
   MAIL_ENCRYPT: z.enum(['never', 'when-possible']).default('when-possible'),
+  // The mail queue (mail/mail-queue.ts): the first retry's wait (it doubles, up to an hour), and how long the
+  // oldest unsent mail may wait before /healthz reports the queue stuck.
+  MAIL_RETRY_SECONDS: positiveInt(30),
+  MAIL_STUCK_MINUTES: positiveInt(15),
   WKD_DOMAINS: z
     .string()
     .default('')

@@ -9,11 +9,12 @@ import { createMetrics } from './http/metrics';
 import { createMetricsApp } from './http/metrics-app';
 import { createLogger } from './logger';
 import { createMailer } from './mail/create-mailer';
+import { createMailQueue, mailQueuePolicyFrom, startMailSweeps, sweepIntervalMs } from './mail/mail-queue';
 import { loadOpaqueServerSetup } from './secrets/opaque-server-setup';
 import { loadServerSecret } from './secrets/server-secret';
 import { openStore } from './store/open-store';
 
-/** The keyserver's composition root: config -> store, mailer, secrets -> app -> listen; graceful shutdown. */
+/** The keyserver's composition root: config -> store, mailer and mail queue, secrets -> app -> listen; shutdown. */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -31,6 +32,14 @@ async function main(): Promise<void> {
   const serverSecret = loadServerSecret(config.KEYSERVER_SECRET, config.DATA_DIR);
   const opaqueSetup = await loadOpaqueServerSetup(config.OPAQUE_SERVER_SETUP, config.DATA_DIR);
   const background = createBackgroundWork(log);
+  const mailQueue = createMailQueue({
+    store: store.mailQueue,
+    mailer,
+    clock: systemClock,
+    log,
+    background,
+    policy: mailQueuePolicyFrom(config),
+  });
   const server = createServer();
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -48,7 +57,7 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     store,
-    mailer,
+    mailQueue,
     clock: systemClock,
     log,
     serverSecret,
@@ -71,6 +80,8 @@ async function main(): Promise<void> {
     process.stdout.write(`Keyward keyserver metrics on http://${config.METRICS_HOST}:${bound}/metrics\n`);
   }
   const stopSweeper = startSweeper(store, systemClock, log);
+  // At once (mails an earlier run left queued), then as often as retries fall due.
+  const stopMailSweeps = startMailSweeps(mailQueue, log, sweepIntervalMs(mailQueue.policy));
   const storeName = config.MONGODB_URI ? 'mongodb' : 'sqlite';
   log.info({ url: config.BASE_URL, port, store: storeName, dataDir: config.DATA_DIR }, 'keyserver listening');
   // One plain line for people and for scripts that wait for readiness (scripts/start.ts, tests).
@@ -88,9 +99,10 @@ async function main(): Promise<void> {
     metricsServer?.close();
     metricsServer?.closeIdleConnections();
     server.close(() => {
-      // In-flight requests are done; let mails they queued go out, then close the store.
-      void background
-        .drain()
+      // In-flight requests are done; let the sends they started finish (what is not sent stays queued in the
+      // store for the next start or another process), then close the store.
+      void stopMailSweeps()
+        .then(() => background.drain())
         .then(() => Promise.all([mailer.close(), store.close()]))
         .then(() => {
           clearTimeout(force);

@@ -4,7 +4,7 @@ import { wkdHash } from '../../shared/wkd';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
 import { addUserId, makeTestKey, userIdsOf } from '../test-support/test-keys';
-import { confirmLink, publishKey } from '../test-support/vks-client';
+import { confirmLink, publishKey, vksRequestVerify, vksUpload } from '../test-support/vks-client';
 
 let ks: TestKeyserver;
 beforeEach(async () => {
@@ -221,6 +221,28 @@ describe('pages and operations', () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('keyward_http_requests_total');
     expect((await get('/healthz')).status).toBe(200); // health checks need no token
+  });
+
+  it('/healthz turns 503 when the mail queue is stuck, says why, and recovers once the mail goes out', async () => {
+    ks.mail.refuse(451);
+    const key = await makeTestKey([{ email: 'stuck@example.org' }]);
+    const up = await vksUpload(ks, key.publicArmored);
+    expect((await vksRequestVerify(ks, up.body.token, ['stuck@example.org'])).status).toBe(200);
+    await ks.background.drain();
+    expect((await get('/healthz')).status).toBe(200);
+    ks.clock.advance((ks.config.MAIL_STUCK_MINUTES + 1) * 60_000);
+    const stuck = await get('/healthz');
+    expect(stuck.status).toBe(503);
+    const body = (await stuck.json()) as { status: string; problems: string[] };
+    expect(body.status).toBe('unhealthy');
+    expect(body.problems).toEqual([
+      expect.stringMatching(/^mail: 1 unsent, the oldest for 16 minutes .*451$/),
+    ]);
+    expect(JSON.stringify(body)).not.toContain('stuck@example.org');
+    ks.mail.refuse(null);
+    await ks.mailQueue.sweep();
+    expect(ks.mail.countTo('stuck@example.org')).toBe(1);
+    expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' });
   });
 
   it('answers CORS preflights for lookups only', async () => {

@@ -31,7 +31,7 @@ export function createUnpublishing(deps: DirectoryDeps) {
       link: `${deps.config.BASE_URL}/manage/${token}`,
       expiresHours: deps.config.TOKEN_TTL_HOURS,
     });
-    await deps.mailer.send({ to: email, ...mail });
+    await deps.mailQueue.enqueue({ to: email, ...mail }, { expiresAt: t + ttlMs });
   }
 
   /** The published addresses the request names: the address itself, or every one of the key. */

@@ -8,6 +8,7 @@ import { manualClock } from '../../shared/clock';
 import { createApp } from '../app';
 import { type Config, loadConfig } from '../config';
 import { createBackgroundWork } from '../directory/directory-deps';
+import { createMailQueue, mailQueuePolicyFrom } from '../mail/mail-queue';
 import { createSmtpMailer } from '../mail/smtp-mailer';
 import { loadOpaqueServerSetup } from '../secrets/opaque-server-setup';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
@@ -37,10 +38,18 @@ export async function startTestKeyserver(env: Record<string, string> = {}, optio
   const store = openSqliteStore(config.DATA_DIR);
   const mailer = createSmtpMailer({ url: mail.url, from: config.MAIL_FROM, log });
   const background = createBackgroundWork(log);
+  const mailQueue = createMailQueue({
+    store: store.mailQueue,
+    mailer,
+    clock,
+    log,
+    background,
+    policy: mailQueuePolicyFrom(config),
+  });
   const app = createApp({
     config,
     store,
-    mailer,
+    mailQueue,
     clock,
     log,
     serverSecret: new Uint8Array(32).fill(7),
@@ -58,6 +67,8 @@ export async function startTestKeyserver(env: Record<string, string> = {}, optio
     clock,
     mail,
     background,
+    /** Tests sweep it by hand after moving the clock; nothing sweeps it on a timer here. */
+    mailQueue,
     dataDir,
     async close() {
       server.closeAllConnections();
