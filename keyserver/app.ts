@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock';
 import type { Config } from './config';
@@ -14,20 +14,23 @@ import { wkdRoutes } from './directory/wkd-routes';
 import { createEscrow } from './escrow/escrow';
 import { escrowRoutes } from './escrow/escrow-routes';
 import { codeKeyFrom } from './escrow/escrow-secrets';
+import { accessLog } from './http/access-log';
 import { publicCors } from './http/cors';
 import { directRoutes } from './http/direct-routes';
 import { errorMapper } from './http/error-mapper';
-import { createMetrics } from './http/metrics';
+import { createMetrics, type Metrics } from './http/metrics';
+import { metricsEndpoint } from './http/metrics-endpoint';
 import { createRateLimiter } from './http/rate-limiter';
 import { securityHeaders } from './http/security-headers';
 import { keyLimitsFrom } from './keys';
-import type { Mailer } from './mail/mailer';
+import type { MailQueue } from './mail/mail-queue';
 import type { Store } from './store/ports';
 
 export interface AppDeps {
   config: Config;
   store: Store;
-  mailer: Mailer;
+  /** Every mail goes through the durable queue (mail/mail-queue.ts); main.ts runs its sweeps. */
+  mailQueue: MailQueue;
   clock: Clock;
   log: Logger;
   /** 32 bytes; authenticates upload tokens (secrets/server-secret.ts). */
@@ -36,6 +39,8 @@ export interface AppDeps {
   opaqueSetup: string;
   /** Mails sent after responses; the caller keeps it to wait for them (shutdown, tests). */
   background?: BackgroundWork;
+  /** The request metrics; main.ts keeps them to serve them on METRICS_PORT when that is set. */
+  metrics?: Metrics;
 }
 
 /** Builds the keyserver's Koa app. It never listens: main.ts does, tests use `app.callback()`. */
@@ -53,16 +58,21 @@ export function createApp(deps: AppDeps): Koa {
     background,
   });
   const escrow = createEscrow({ ...deps, limiter, background, codeKey: codeKeyFrom(deps.serverSecret) });
-  const metrics = createMetrics();
+  const metrics = deps.metrics ?? createMetrics();
   const ops = new Router();
   ops.get('/healthz', async (ctx) => {
     await store.ping();
-    ctx.body = { status: 'ok' };
+    const mail = await deps.mailQueue.health();
+    if (mail.ok) {
+      ctx.body = { status: 'ok' };
+    } else {
+      // A load balancer takes a 503 as "not healthy"; the body says why, for the operator.
+      ctx.status = 503;
+      ctx.body = { status: 'unhealthy', problems: [mail.problem] };
+    }
   });
-  ops.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
+  // With METRICS_PORT the metrics have a listener of their own (main.ts), and the public port no longer has them.
+  if (config.METRICS_PORT === undefined) ops.get('/metrics', metricsEndpoint(metrics, config.METRICS_TOKEN));
 
   const limit = config.MAX_BODY_BYTES;
   const lookups = [
@@ -72,9 +82,10 @@ export function createApp(deps: AppDeps): Koa {
     restRoutes(directory, limit),
   ];
 
+  if (config.ACCESS_LOG === 'true') app.use(accessLog(log));
   app.use(metrics.middleware);
   app.use(securityHeaders());
-  app.use(errorMapper(log));
+  app.use(errorMapper(log, { plainText: isVksLookup }));
   const cors = publicCors();
   app.use((ctx, next) => (isPublicApi(ctx.path) ? cors(ctx, next) : next()));
   // The lookups' plain forms first, without the routers' general matching; the routers serve everything else.
@@ -89,6 +100,10 @@ export function createApp(deps: AppDeps): Koa {
     app.use(router.allowedMethods());
   }
   return app;
+}
+
+function isVksLookup(ctx: Context): boolean {
+  return (ctx.method === 'GET' || ctx.method === 'HEAD') && /^\/vks\//i.test(ctx.path);
 }
 
 function isPublicApi(path: string): boolean {

@@ -51,6 +51,54 @@ describe('loadConfig', () => {
   });
 });
 
+describe('/metrics settings', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+
+  it('serve /metrics on the public port without a token by default', () => {
+    const c = loadConfig({});
+    expect(c.METRICS_TOKEN).toBeUndefined();
+    expect(c.METRICS_PORT).toBeUndefined();
+    expect(c.METRICS_HOST).toBeUndefined();
+  });
+
+  it('take a token and a listener of its own, on 127.0.0.1 unless METRICS_HOST says otherwise', () => {
+    const token = 'a'.repeat(64);
+    expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: '9090' })).toMatchObject({
+      METRICS_TOKEN: token,
+      METRICS_PORT: 9090,
+      METRICS_HOST: '127.0.0.1',
+    });
+    expect(loadConfig({ METRICS_PORT: '9090', METRICS_HOST: '10.0.0.5' }).METRICS_HOST).toBe('10.0.0.5');
+  });
+
+  it('report a weak token, a clash with PORT and a lone METRICS_HOST together with the other problems', () => {
+    const problems = problemsOf({
+      PORT: '9090',
+      METRICS_PORT: '9090',
+      METRICS_TOKEN: 'short',
+      MAX_USER_IDS: 'x',
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/METRICS_TOKEN: must be at least 32 characters/);
+    expect(problems.join('\n')).toMatch(/METRICS_PORT: must differ from PORT/);
+    expect(problems.join('\n')).toMatch(/MAX_USER_IDS/);
+    expect(problemsOf({ METRICS_HOST: '127.0.0.1' })).toEqual([
+      'METRICS_HOST: only used with METRICS_PORT; set both, or neither',
+    ]);
+    expect(problemsOf({ METRICS_PORT: '8080' })).toEqual([
+      'METRICS_PORT: must differ from PORT (the metrics get a listener of their own)',
+    ]);
+  });
+});
+
 describe('OPAQUE_SERVER_SETUP', () => {
   it('is optional, and a malformed value is reported without being echoed', () => {
     expect(loadConfig({}).OPAQUE_SERVER_SETUP).toBeUndefined();

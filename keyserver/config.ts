@@ -23,6 +23,10 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Keyward <keyserver@localhost>'),
   MAIL_ENCRYPT: z.enum(['never', 'when-possible']).default('when-possible'),
+  // The mail queue (mail/mail-queue.ts): the first retry's wait (it doubles, up to an hour), and how long the
+  // oldest unsent mail may wait before /healthz reports the queue stuck.
+  MAIL_RETRY_SECONDS: positiveInt(30),
+  MAIL_STUCK_MINUTES: positiveInt(15),
   WKD_DOMAINS: z
     .string()
     .default('')
@@ -42,8 +46,20 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{171}$/, 'must be an OPAQUE server setup: 171 base64url characters')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // One line per request (http/access-log.ts), at level info.
+  ACCESS_LOG: z.enum(['true', 'false']).default('true'),
+  // /metrics: a bearer token Prometheus must send, and/or a listener of its own (docs/deploy.md, "Operations").
+  METRICS_TOKEN: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._~+/-]{32,}=*$/,
+      'must be at least 32 characters of letters, digits and -._~+/ (e.g. `openssl rand -hex 32`)',
+    )
+    .optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  // Abuse limits (../shared/design/keyserver.md, "Key policy" and "Rate limits").
+  // Abuse limits: the key policy's size caps and the rate limits (.env.example says what each bounds).
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
   MAX_KEY_BYTES: positiveInt(32 * 1024),
   MAX_USER_IDS: positiveInt(20),
@@ -78,13 +94,30 @@ export class ConfigError extends Error {
   }
 }
 
+/** Rules between settings, read from the raw values so they are reported together with the schema's. */
+function crossProblems(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined) {
+    problems.push('METRICS_HOST: only used with METRICS_PORT; set both, or neither');
+  }
+  const port = Number(env.PORT ?? 8080);
+  if (env.METRICS_PORT !== undefined && Number(env.METRICS_PORT) === port && port !== 0) {
+    problems.push('METRICS_PORT: must differ from PORT (the metrics get a listener of their own)');
+  }
+  return problems;
+}
+
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   // Empty strings count as unset: `FOO=` in an .env file means "use the default".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+    ...crossProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   const baseUrl = (c.BASE_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(
     /\/+$/,
@@ -92,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   );
   return Object.freeze({
     ...c,
+    METRICS_HOST: c.METRICS_PORT === undefined ? undefined : (c.METRICS_HOST ?? '127.0.0.1'),
     WKD_DOMAINS: Object.freeze([...c.WKD_DOMAINS]) as string[],
     BASE_URL: baseUrl,
     DATA_DIR: isAbsolute(c.DATA_DIR) ? c.DATA_DIR : resolve(cwd, c.DATA_DIR),

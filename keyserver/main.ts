@@ -5,13 +5,16 @@ import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createBackgroundWork } from './directory/directory-deps';
 import { startSweeper } from './directory/sweeper';
+import { createMetrics } from './http/metrics';
+import { createMetricsApp } from './http/metrics-app';
 import { createLogger } from './logger';
 import { createMailer } from './mail/create-mailer';
+import { createMailQueue, mailQueuePolicyFrom, startMailSweeps, sweepIntervalMs } from './mail/mail-queue';
 import { loadOpaqueServerSetup } from './secrets/opaque-server-setup';
 import { loadServerSecret } from './secrets/server-secret';
 import { openStore } from './store/open-store';
 
-/** The keyserver's composition root: config -> store, mailer, secrets -> app -> listen; graceful shutdown. */
+/** The keyserver's composition root: config -> store, mailer and mail queue, secrets -> app -> listen; shutdown. */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -29,6 +32,14 @@ async function main(): Promise<void> {
   const serverSecret = loadServerSecret(config.KEYSERVER_SECRET, config.DATA_DIR);
   const opaqueSetup = await loadOpaqueServerSetup(config.OPAQUE_SERVER_SETUP, config.DATA_DIR);
   const background = createBackgroundWork(log);
+  const mailQueue = createMailQueue({
+    store: store.mailQueue,
+    mailer,
+    clock: systemClock,
+    log,
+    background,
+    policy: mailQueuePolicyFrom(config),
+  });
   const server = createServer();
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -42,19 +53,35 @@ async function main(): Promise<void> {
     // An ephemeral port (tests, several local instances): links must carry the port actually bound.
     config = Object.freeze({ ...config, BASE_URL: config.BASE_URL.replace(/:0$/, `:${port}`) });
   }
+  const metrics = createMetrics();
   const app = createApp({
     config,
     store,
-    mailer,
+    mailQueue,
     clock: systemClock,
     log,
     serverSecret,
     opaqueSetup,
     background,
+    metrics,
   });
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
   server.on('request', app.callback());
+  const metricsServer = config.METRICS_PORT === undefined ? null : createServer();
+  if (metricsServer) {
+    metricsServer.requestTimeout = 30_000;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
+    metricsServer.on('request', createMetricsApp(metrics, config.METRICS_TOKEN, log).callback());
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(config.METRICS_PORT, config.METRICS_HOST, resolve);
+    });
+    const bound = (metricsServer.address() as AddressInfo).port;
+    process.stdout.write(`Keyward keyserver metrics on http://${config.METRICS_HOST}:${bound}/metrics\n`);
+  }
   const stopSweeper = startSweeper(store, systemClock, log);
+  // At once (mails an earlier run left queued), then as often as retries fall due.
+  const stopMailSweeps = startMailSweeps(mailQueue, log, sweepIntervalMs(mailQueue.policy));
   const storeName = config.MONGODB_URI ? 'mongodb' : 'sqlite';
   log.info({ url: config.BASE_URL, port, store: storeName, dataDir: config.DATA_DIR }, 'keyserver listening');
   // One plain line for people and for scripts that wait for readiness (scripts/start.ts, tests).
@@ -69,10 +96,13 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     stopSweeper();
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    metricsServer?.close();
+    metricsServer?.closeIdleConnections();
     server.close(() => {
-      // In-flight requests are done; let mails they queued go out, then close the store.
-      void background
-        .drain()
+      // In-flight requests are done; let the sends they started finish (what is not sent stays queued in the
+      // store for the next start or another process), then close the store.
+      void stopMailSweeps()
+        .then(() => background.drain())
         .then(() => Promise.all([mailer.close(), store.close()]))
         .then(() => {
           clearTimeout(force);

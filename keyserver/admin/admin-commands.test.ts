@@ -9,7 +9,7 @@ import { armoredKeyFixture, FIXTURE_NOW } from '../../tests/fixtures/keys/key-fi
 import { DEFAULT_KEY_LIMITS, purifyUpload } from '../keys';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
 import { makeTestKey } from '../test-support/test-keys';
-import { publishKey } from '../test-support/vks-client';
+import { publishKey, vksRequestVerify, vksUpload } from '../test-support/vks-client';
 import { createAdminCommands } from './admin-commands';
 
 let ks: TestKeyserver;
@@ -80,5 +80,24 @@ describe('admin commands', () => {
     expect(short.stderr).toContain('full fingerprint');
     const ok = await run('repurify');
     expect(ok.stdout).toMatch(/Checked 0 keys/);
+    expect((await run('mail-failures')).stdout).toBe('0 mails given up on.\n');
+  });
+
+  it('lists the mails the queue gave up on, without their text', async () => {
+    ks.mail.refuse(550);
+    const key = await makeTestKey([{ email: 'bounce@example.org' }]);
+    const up = await vksUpload(ks, key.publicArmored);
+    await vksRequestVerify(ks, up.body.token, ['bounce@example.org']);
+    await ks.background.drain();
+    const failures = await admin().mailFailures();
+    expect(failures).toEqual([
+      expect.objectContaining({
+        to: 'bounce@example.org',
+        subject: expect.stringContaining('Confirm bounce@example.org'),
+        attempts: 1,
+        lastError: 'unavailable rejected EENVELOPE 550',
+      }),
+    ]);
+    expect(JSON.stringify(failures)).not.toContain('/verify/');
   });
 });

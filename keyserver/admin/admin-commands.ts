@@ -8,7 +8,8 @@ import { updateKey } from '../store/update-key';
 
 /**
  * What an operator can do from the shell (keyserver/admin/cli.ts): remove a key outright (abuse, legal request),
- * and run the current key policy over every stored key after the policy or its limits changed.
+ * run the current key policy over every stored key after the policy or its limits changed, and list the mails the
+ * mail queue gave up on.
  */
 export function createAdminCommands(deps: { store: Store; clock: Clock; log: Logger; keyLimits: KeyLimits }) {
   const { store, log } = deps;
@@ -76,5 +77,8 @@ export function createAdminCommands(deps: { store: Store; clock: Clock; log: Log
     }
   }
 
-  return { deleteKey, repurifyAll };
+  /** The mails the queue gave up on in the last 7 days, the latest first (no text: it was erased). */
+  const mailFailures = (limit = 100) => store.mailQueue.failures(limit);
+
+  return { deleteKey, repurifyAll, mailFailures };
 }

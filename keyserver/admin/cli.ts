@@ -11,13 +11,14 @@ const USAGE = `Usage: npm run admin -- <command>
 Commands:
   delete <fingerprint>   unpublish every address of the key and delete it
   repurify               apply the current key policy to every stored key
+  mail-failures          list the mails the mail queue gave up on (the last 7 days)
 
 The store is the one the keyserver uses (DATA_DIR or MONGODB_URI from the environment).`;
 
 /** The operator's command line; reads the same environment as the keyserver. */
 async function main(args: string[]): Promise<number> {
   const [command, arg] = args;
-  if (command !== 'delete' && command !== 'repurify') {
+  if (command !== 'delete' && command !== 'repurify' && command !== 'mail-failures') {
     console.error(USAGE);
     return 64; // EX_USAGE
   }
@@ -46,6 +47,16 @@ async function main(args: string[]): Promise<number> {
           : `No key ${fingerprint}.`,
       );
       return deleted ? 0 : 1;
+    }
+    if (command === 'mail-failures') {
+      const failures = await admin.mailFailures();
+      for (const f of failures) {
+        console.log(
+          `${new Date(f.failedAt).toISOString()}  ${f.to}  "${f.subject}"  ${f.attempts} attempts  ${f.lastError}`,
+        );
+      }
+      console.log(`${failures.length} mail${failures.length === 1 ? '' : 's'} given up on.`);
+      return 0;
     }
     const t = await admin.repurifyAll();
     console.log(

@@ -1,5 +1,6 @@
 import * as openpgp from 'openpgp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { wkdHash } from '../../shared/wkd';
 import { Fingerprint, KeyId } from '../../shared/identity';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
@@ -274,12 +275,21 @@ describe('attacks on the key directory', () => {
     expect(last!.status).toBe(429);
   });
 
+  it('enumeration: WKD requests by hash alone count against the same per-client lookup limit', async () => {
+    let last: Response | undefined;
+    for (let i = 0; i <= ks.config.RATE_LOOKUPS_PER_MINUTE; i++)
+      last = await get(`/.well-known/openpgpkey/example.org/hu/${wkdHash(`w${i}`)}`);
+    expect(last!.status).toBe(429);
+    expect((await get('/vks/v1/by-email/x@example.org')).status).toBe(429);
+  });
+
   it('rate limits lookups by address per client and says when to retry', async () => {
     let last: Response | undefined;
     for (let i = 0; i <= ks.config.RATE_LOOKUPS_PER_MINUTE; i++)
       last = await get(`/vks/v1/by-email/n${i}@example.org`);
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last!.headers.get('content-type')).toMatch(/^text\/plain/);
     // Lookups by fingerprint are not address enumeration and stay available.
     expect((await get(`/vks/v1/by-fingerprint/${'A'.repeat(40)}`)).status).toBe(404);
     ks.clock.advance(60_000);

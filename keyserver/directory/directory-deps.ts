@@ -3,21 +3,22 @@ import type { Clock } from '../../shared/clock';
 import type { Config } from '../config';
 import type { RateLimiter, RateRule } from '../http/rate-limiter';
 import type { KeyLimits } from '../keys/key-limits';
-import type { Mailer } from '../mail/mailer';
+import type { MailQueue } from '../mail/mail-queue';
 import type { Store } from '../store/ports';
 import type { UploadTokens } from './upload-token';
 
 /** What the directory use cases need; built once in app.ts. */
 export interface DirectoryDeps {
   store: Store;
-  mailer: Mailer;
+  /** Mails are queued in the store and sent from there (mail/mail-queue.ts). */
+  mailQueue: MailQueue;
   clock: Clock;
   log: Logger;
   config: Config;
   limiter: RateLimiter;
   uploadTokens: UploadTokens;
   keyLimits: KeyLimits;
-  /** Mails sent after the response (so timing reveals nothing); tracked so shutdown and tests can wait. */
+  /** Work after the response (so timing reveals nothing); tracked so shutdown and tests can wait. */
   background: BackgroundWork;
 }
 

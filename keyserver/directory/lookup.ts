@@ -1,7 +1,7 @@
 import { KeywardError } from '../../shared/errors';
-import { Email, type Fingerprint, type KeyId } from '../../shared/identity';
+import { Email, Fingerprint, type KeyId } from '../../shared/identity';
 import { wkdHash } from '../../shared/wkd';
-import { keyIndexEntry } from '../keys';
+import { keyIndexEntry, subkeyFingerprints } from '../keys';
 import type { StoredKey } from '../store/ports';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
 import type { LookupCache } from './lookup-cache';
@@ -52,13 +52,23 @@ export function createLookup(deps: DirectoryDeps, cache: LookupCache<FoundKey>) 
     });
   }
 
+  /** VKS: "the fingerprint may refer to the primary key or any subkey". */
+  async function bySubkeyFingerprint(fingerprint: Fingerprint): Promise<StoredKey | null> {
+    for (const key of await deps.store.keys.findByKeyId(Fingerprint.keyId(fingerprint))) {
+      if ((await subkeyFingerprints(key.packets, now())).includes(fingerprint)) return key;
+    }
+    return null;
+  }
+
   async function find(query: KeyQuery, client: Client): Promise<FoundKey> {
     switch (query.kind) {
       case 'email':
         return byEmail(query.email, client);
       case 'fingerprint':
         return cache.get(`fpr:${query.fingerprint}`, async () => {
-          const key = await deps.store.keys.getKey(query.fingerprint);
+          const key =
+            (await deps.store.keys.getKey(query.fingerprint)) ??
+            (await bySubkeyFingerprint(query.fingerprint));
           if (!key) throw notFound();
           return serve(key);
         });
@@ -74,22 +84,33 @@ export function createLookup(deps: DirectoryDeps, cache: LookupCache<FoundKey>) 
   return {
     find,
 
-    /** WKD (draft-koch-openpgp-webkey-service §3.1): the key with only the requested address's user id. */
+    /**
+     * WKD (draft-koch-openpgp-webkey-service §3.1): the key with only the requested address's user id. The hash
+     * names the address; `l` (the local part) is optional in the draft and static WKD hosting ignores it, so a
+     * request without it is answered from the index of published addresses by WKD hash. A matching `l` is used
+     * as the address itself (the hash of a local part with non-ASCII capitals differs from our lower-cased one).
+     */
     async wkd(
       domain: string,
       hash: string,
       localPart: string | undefined,
       client: Client,
     ): Promise<FoundKey> {
-      if (!deps.config.WKD_DOMAINS.includes(domain.toLowerCase())) throw notFound();
-      // The hash alone names no address; clients send the local part as ?l= (GnuPG 2.1.23+ and every current client).
-      if (localPart === undefined || wkdHash(localPart) !== hash.toLowerCase()) {
-        await deps.limiter.enforce(rules.lookup, client.ip);
-        throw notFound();
-      }
-      const email = Email.tryParse(`${localPart}@${domain}`);
-      if (!email) throw notFound();
-      return byEmail(email, client, email);
+      const d = domain.toLowerCase();
+      const h = hash.toLowerCase();
+      if (!deps.config.WKD_DOMAINS.includes(d)) throw notFound();
+      const named =
+        localPart !== undefined && wkdHash(localPart) === h ? Email.tryParse(`${localPart}@${d}`) : null;
+      if (named) return byEmail(named, client, named);
+      await deps.limiter.enforce(rules.lookup, client.ip);
+      return cache.get(`wkd:${d}:${h}`, async () => {
+        const bindings = await deps.store.bindings.byWkdHash(d, h);
+        // Two addresses behind one hash (a SHA-1 collision of local parts) name neither.
+        const binding = bindings.length === 1 ? bindings[0]! : null;
+        const key = binding && (await deps.store.keys.getKey(binding.fingerprint));
+        if (!binding || !key) throw notFound();
+        return serve(key, binding.email);
+      });
     },
 
     /** HKP index/vindex: machine-readable summaries of the matching keys (at most one here: searches are exact). */

@@ -144,7 +144,7 @@ export function pageRoutes(directory: Directory, bodyLimit: number, baseUrl: str
 
   router.post('/manage', async (ctx) => {
     const raw = (await readForm(ctx, bodyLimit)).get('email') ?? '';
-    await directory.unpublishing.request({ email: Email.parse(raw) }, clientOf(ctx));
+    await directory.unpublishing.request({ kind: 'email', email: Email.parse(raw) }, clientOf(ctx));
     // The same answer whether or not the address is known (no enumeration).
     render(
       ctx,

@@ -4,7 +4,7 @@ import { wkdHash } from '../../shared/wkd';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
 import { addUserId, makeTestKey, userIdsOf } from '../test-support/test-keys';
-import { confirmLink, publishKey } from '../test-support/vks-client';
+import { confirmLink, publishKey, vksRequestVerify, vksUpload } from '../test-support/vks-client';
 
 let ks: TestKeyserver;
 beforeEach(async () => {
@@ -69,6 +69,10 @@ describe('WKD', () => {
     for (const path of [
       `/.well-known/openpgpkey/example.org/hu/${hash}?l=wkd`,
       `/.well-known/openpgpkey/hu/${hash}?l=wkd`,
+      // Without ?l= (optional in the draft; static WKD hosting ignores it), and with an l that names nobody.
+      `/.well-known/openpgpkey/example.org/hu/${hash}`,
+      `/.well-known/openpgpkey/hu/${hash}`,
+      `/.well-known/openpgpkey/example.org/hu/${hash}?l=someone-else`,
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
@@ -82,8 +86,12 @@ describe('WKD', () => {
     expect((await get(`/.well-known/openpgpkey/example.org/hu/${wkdHash('nobody')}?l=nobody`)).status).toBe(
       404,
     );
+    expect((await get(`/.well-known/openpgpkey/example.org/hu/${wkdHash('nobody')}`)).status).toBe(404);
     expect((await get(`/.well-known/openpgpkey/other.example/hu/${hash}?l=wkd`)).status).toBe(404);
-    expect((await get(`/.well-known/openpgpkey/example.org/hu/${hash}?l=someone-else`)).status).toBe(404);
+    expect((await get(`/.well-known/openpgpkey/other.example/hu/${hash}`)).status).toBe(404);
+    const other = await get(`/.well-known/openpgpkey/example.org/hu/${wkdHash('wkd-other')}`);
+    const otherKey = await openpgp.readKey({ binaryKey: new Uint8Array(await other.arrayBuffer()) });
+    expect(otherKey.users.map((u) => u.userID?.email)).toEqual(['wkd-other@example.org']);
     expect((await get('/.well-known/openpgpkey/example.org/hu/')).status).toBe(404);
   });
 });
@@ -106,11 +114,18 @@ describe('Mailvelope REST', () => {
       const found = await get(`/api/v1/key?${q}`);
       expect(found.status, q).toBe(200);
       const body = (await found.json()) as {
+        keyId: string;
         fingerprint: string;
         userIds: { email: string; name: string }[];
+        algorithm: unknown;
+        keySize: unknown;
         publicKeyArmored: string;
       };
+      expect(body.keyId).toBe(key.fingerprint.slice(-16).toLowerCase());
       expect(body.fingerprint).toBe(key.fingerprint.toLowerCase());
+      // By name, as Mailvelope's README shows it (openpgp.js's name: a v4 Ed25519 key is EdDSA "legacy").
+      expect(body.algorithm).toBe('eddsaLegacy');
+      expect(body.keySize).toBe(255);
       expect(body.userIds).toEqual([{ name: 'Ida', email: 'ida@example.org', verified: true }]);
       expect(await userIdsOf(body.publicKeyArmored)).toEqual(['Ida <ida@example.org>']);
     }
@@ -119,6 +134,30 @@ describe('Mailvelope REST', () => {
     const link = linkIn(await ks.mail.next('ida@example.org', 5000, 1), '/manage/');
     expect((await confirmLink(link)).status).toBe(200);
     expect((await get('/api/v1/key?email=ida@example.org')).status).toBe(404);
+  });
+});
+
+describe('Mailvelope REST removal', () => {
+  it('DELETE /api/v1/key?keyId= mails a removal link to each published address of the key', async () => {
+    const key = await makeTestKey([{ name: 'Jan', email: 'jan@example.org' }]);
+    const both = await addUserId(key.privateArmored, { email: 'jan@work.example' });
+    await publishKey(ks, both.publicArmored, ['jan@example.org', 'jan@work.example']);
+    const keyId = key.fingerprint.slice(-16).toLowerCase();
+    expect((await get(`/api/v1/key?keyId=${keyId}`, { method: 'DELETE' })).status).toBe(202);
+    const link = linkIn(await ks.mail.next('jan@example.org', 5000, 1), '/manage/');
+    await ks.mail.next('jan@work.example', 5000, 1);
+    expect((await confirmLink(link)).status).toBe(200);
+    expect((await get('/api/v1/key?email=jan@example.org')).status).toBe(404);
+    expect((await get('/api/v1/key?email=jan@work.example')).status).toBe(200);
+  });
+
+  it('enumeration: DELETE by an unknown key id answers alike and mails nobody', async () => {
+    const before = ks.mail.mails.length;
+    expect((await get('/api/v1/key?keyId=0123456789ABCDEF', { method: 'DELETE' })).status).toBe(202);
+    expect((await get('/api/v1/key?keyId=01234567', { method: 'DELETE' })).status).toBe(400);
+    expect((await get('/api/v1/key', { method: 'DELETE' })).status).toBe(400);
+    await ks.background.drain();
+    expect(ks.mail.mails.length).toBe(before);
   });
 });
 
@@ -167,6 +206,43 @@ describe('pages and operations', () => {
       'keyward_http_requests_total{route="/vks/v1/by-fingerprint/:fpr",method="GET",status="400"}',
     );
     expect(metrics).toContain('keyward_process_resident_memory_bytes');
+  });
+
+  it('serves /metrics only with the bearer token when METRICS_TOKEN is set', async () => {
+    await ks.close();
+    const token = 'metrics-token-'.padEnd(48, 'x');
+    ks = await startTestKeyserver({ METRICS_TOKEN: token });
+    const metrics = (authorization?: string) =>
+      get('/metrics', authorization === undefined ? {} : { headers: { authorization } });
+    expect((await metrics()).status).toBe(403);
+    expect((await metrics(`Bearer ${token}x`)).status).toBe(403);
+    expect((await metrics(`Basic ${token}`)).status).toBe(403);
+    const ok = await metrics(`Bearer ${token}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('keyward_http_requests_total');
+    expect((await get('/healthz')).status).toBe(200); // health checks need no token
+  });
+
+  it('/healthz turns 503 when the mail queue is stuck, says why, and recovers once the mail goes out', async () => {
+    ks.mail.refuse(451);
+    const key = await makeTestKey([{ email: 'stuck@example.org' }]);
+    const up = await vksUpload(ks, key.publicArmored);
+    expect((await vksRequestVerify(ks, up.body.token, ['stuck@example.org'])).status).toBe(200);
+    await ks.background.drain();
+    expect((await get('/healthz')).status).toBe(200);
+    ks.clock.advance((ks.config.MAIL_STUCK_MINUTES + 1) * 60_000);
+    const stuck = await get('/healthz');
+    expect(stuck.status).toBe(503);
+    const body = (await stuck.json()) as { status: string; problems: string[] };
+    expect(body.status).toBe('unhealthy');
+    expect(body.problems).toEqual([
+      expect.stringMatching(/^mail: 1 unsent, the oldest for 16 minutes .*451$/),
+    ]);
+    expect(JSON.stringify(body)).not.toContain('stuck@example.org');
+    ks.mail.refuse(null);
+    await ks.mailQueue.sweep();
+    expect(ks.mail.countTo('stuck@example.org')).toBe(1);
+    expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' });
   });
 
   it('answers CORS preflights for lookups only', async () => {

@@ -1,13 +1,15 @@
-import { isKeywardError, KeywardError } from '../../shared/errors';
+import { KeywardError } from '../../shared/errors';
 import type { Email, Fingerprint } from '../../shared/identity';
-import { mergeKeys, purifyUpload, type PurifiedKey } from '../keys';
+import { mergeKeys, purifyUpload, revokedEmails, type PurifiedKey } from '../keys';
 import { keyReplacedMail, verificationMail } from '../mail/mail-texts';
+import { canEncryptMailTo } from '../mail/pgp-mime';
 import type { StoredKey } from '../store/ports';
 import { updateKey } from '../store/update-key';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from './secret-token';
 
-export type AddressStatus = 'unpublished' | 'pending' | 'published';
+/** VKS's address states; `revoked`: the key's user ID for the address is revoked, so it is never published. */
+export type AddressStatus = 'unpublished' | 'pending' | 'published' | 'revoked';
 
 export interface UploadResult {
   fingerprint: Fingerprint;
@@ -37,6 +39,8 @@ export function createPublishing(deps: DirectoryDeps) {
 
   async function status(key: StoredKey | PurifiedKey): Promise<UploadResult['status']> {
     const out: UploadResult['status'] = {};
+    const revoked = 'revokedEmails' in key ? key.revokedEmails : await revokedEmails(key.packets, now());
+    for (const email of revoked) out[email] = 'revoked';
     for (const email of key.emails) {
       const binding = await deps.store.bindings.byEmail(email);
       if (binding?.fingerprint === key.fingerprint) out[email] = 'published';
@@ -130,7 +134,7 @@ export function createPublishing(deps: DirectoryDeps) {
       if (!key) throw new KeywardError('not_found', 'This key is no longer stored here; upload it again.');
       const current = await status(key);
       for (const email of addresses) {
-        if (current[email] === undefined || current[email] === 'published') continue;
+        if (current[email] !== 'unpublished' && current[email] !== 'pending') continue;
         // One mail an hour per (address, key), so another key's requests cannot use up this key's mails, and a
         // looser cap per address against flooding one mailbox through many keys.
         if (!(await deps.limiter.allow(rules.verifyMail, `${email}:${fingerprint}`))) continue;
@@ -156,18 +160,20 @@ export function createPublishing(deps: DirectoryDeps) {
           link: `${deps.config.BASE_URL}/verify/${token}`,
           expiresHours: deps.config.TOKEN_TTL_HOURS,
         });
-        const encryptTo = deps.config.MAIL_ENCRYPT === 'when-possible' ? key.packets : undefined;
-        await deps.mailer.send({ to: email, ...mail, encryptTo }).catch(async (e: unknown) => {
-          // The key may have no usable encryption subkey (refused before sending): the link still proves
-          // control of the address, so it goes out unencrypted. A mail server failure is not retried.
-          if (!encryptTo || !isKeywardError(e, 'invalid_input')) throw e;
+        // Encrypted when the key can receive it; otherwise plain: the link still proves control of the address.
+        const encrypt =
+          deps.config.MAIL_ENCRYPT === 'when-possible' && (await canEncryptMailTo(key.packets, now()));
+        if (deps.config.MAIL_ENCRYPT === 'when-possible' && !encrypt) {
           deps.log.warn(
-            { fingerprint, err: e },
-            'encrypted verification mail failed; sending it unencrypted',
+            { fingerprint },
+            'the key cannot receive encryption; verification mail goes unencrypted',
           );
-          await deps.mailer.send({ to: email, ...mail });
-        });
-        deps.log.info({ fingerprint, email }, 'verification mail sent');
+        }
+        await deps.mailQueue.enqueue(
+          { to: email, ...mail, ...(encrypt ? { encryptTo: key.packets } : {}) },
+          { expiresAt: t + ttlMs },
+        );
+        deps.log.info({ fingerprint, email }, 'verification mail queued');
       }
       return { fingerprint, token: uploadToken, status: await status(key), isNew: false };
     },
@@ -213,7 +219,7 @@ export function createPublishing(deps: DirectoryDeps) {
           newFingerprint: record.fingerprint,
           baseUrl: deps.config.BASE_URL,
         });
-        deps.background.run('key-replaced-mail', () => deps.mailer.send({ to: record.email, ...mail }));
+        await deps.mailQueue.enqueue({ to: record.email, ...mail });
       }
       return { email: record.email, fingerprint: record.fingerprint };
     },

@@ -28,8 +28,9 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
   router.get('/key', async (ctx) => {
     const found = await directory.lookup.find(queryFrom(ctx.query), clientOf(ctx));
     const entry = await keyIndexEntry(found.packets, found.publishedEmails, directory.clock.now());
+    // Hex in lower case, the algorithm by name: the shapes Mailvelope's README and its own server use.
     ctx.body = {
-      keyId: Fingerprint.keyId(found.fingerprint),
+      keyId: Fingerprint.keyId(found.fingerprint).toLowerCase(),
       fingerprint: found.fingerprint.toLowerCase(),
       userIds: entry.userIds.map((u) => ({
         name: u.userId.replace(/\s*<[^<>]*>\s*$/, ''),
@@ -37,7 +38,7 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
         verified: true,
       })),
       created: new Date(entry.created).toISOString(),
-      algorithm: entry.algorithm,
+      algorithm: entry.algorithmName,
       keySize: entry.bits,
       publicKeyArmored: found.armored,
     };
@@ -53,13 +54,10 @@ export function restRoutes(directory: Directory, bodyLimit: number): Router {
     ctx.status = 201;
   });
 
+  // Mails a removal link to each published address of the key (or to the address): Mailvelope clients name the
+  // key by its 16-digit key id.
   router.delete('/key', async (ctx) => {
-    const q = queryFrom(ctx.query);
-    if (q.kind === 'keyid') throw invalidInput('Give the e-mail address or the full fingerprint.');
-    await directory.unpublishing.request(
-      q.kind === 'email' ? { email: q.email } : { fingerprint: q.fingerprint },
-      clientOf(ctx),
-    );
+    await directory.unpublishing.request(queryFrom(ctx.query), clientOf(ctx));
     ctx.status = 202;
   });
 

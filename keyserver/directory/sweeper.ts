@@ -3,20 +3,24 @@ import type { Clock } from '../../shared/clock';
 import type { Store } from '../store/ports';
 
 /**
- * Forgets expired unverified uploads, tokens and escrow records (codes, logins, sessions, relay) on a timer (MongoDB's TTL indexes do it too; SQLite needs this).
+ * Forgets expired unverified uploads, tokens, escrow records (codes, logins, sessions, relay) and the records of
+ * mails given up on, on a timer (MongoDB's TTL indexes do it too; SQLite needs this).
  * Safe to run in several processes at once: each delete is idempotent.
  */
 export async function sweepExpired(
   store: Store,
   clock: Clock,
   log: Logger,
-): Promise<{ keys: number; tokens: number; escrow: number }> {
+): Promise<{ keys: number; tokens: number; escrow: number; failedMails: number }> {
   const now = clock.now().getTime();
   const keys = await store.keys.deleteExpiredKeys(now);
   const tokens = await store.tokens.deleteExpiredTokens(now);
   const escrow = await store.escrow.deleteExpired(now);
-  if (keys + tokens + escrow > 0) log.info({ keys, tokens, escrow }, 'expired records removed');
-  return { keys, tokens, escrow };
+  const failedMails = await store.mailQueue.deleteExpiredFailures(now);
+  if (keys + tokens + escrow + failedMails > 0) {
+    log.info({ keys, tokens, escrow, failedMails }, 'expired records removed');
+  }
+  return { keys, tokens, escrow, failedMails };
 }
 
 export function startSweeper(store: Store, clock: Clock, log: Logger, everyMs = 10 * 60_000): () => void {

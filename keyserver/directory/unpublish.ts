@@ -1,5 +1,7 @@
 import { KeywardError } from '../../shared/errors';
 import type { Email, Fingerprint } from '../../shared/identity';
+import type { Binding } from '../store/ports';
+import type { KeyQuery } from './lookup';
 import { unpublishMail } from '../mail/mail-texts';
 import { type Client, type DirectoryDeps, rateRules } from './directory-deps';
 import { hashSecretToken, isWellFormedSecretToken, newSecretToken } from './secret-token';
@@ -29,18 +31,30 @@ export function createUnpublishing(deps: DirectoryDeps) {
       link: `${deps.config.BASE_URL}/manage/${token}`,
       expiresHours: deps.config.TOKEN_TTL_HOURS,
     });
-    await deps.mailer.send({ to: email, ...mail });
+    await deps.mailQueue.enqueue({ to: email, ...mail }, { expiresAt: t + ttlMs });
+  }
+
+  /** The published addresses the request names: the address itself, or every one of the key. */
+  async function bindingsOf(target: KeyQuery): Promise<Binding[]> {
+    switch (target.kind) {
+      case 'email':
+        return [await deps.store.bindings.byEmail(target.email)].filter((b) => b !== null);
+      case 'fingerprint':
+        return deps.store.bindings.byFingerprint(target.fingerprint);
+      case 'keyid': {
+        const keys = await deps.store.keys.findByKeyId(target.keyId);
+        // Two keys behind one key id (a collision uploads refuse, but the store may hold from before): neither.
+        if (keys.length !== 1) return [];
+        return deps.store.bindings.byFingerprint(keys[0]!.fingerprint);
+      }
+    }
   }
 
   return {
-    async request(target: { email: Email } | { fingerprint: Fingerprint }, client: Client): Promise<void> {
+    async request(target: KeyQuery, client: Client): Promise<void> {
       await deps.limiter.enforce(rules.unpublishRequest, client.ip);
       deps.background.run('unpublish-mail', async () => {
-        const bindings =
-          'email' in target
-            ? [await deps.store.bindings.byEmail(target.email)].filter((b) => b !== null)
-            : await deps.store.bindings.byFingerprint(target.fingerprint);
-        for (const b of bindings) await mailLink(b.email, b.fingerprint);
+        for (const b of await bindingsOf(target)) await mailLink(b.email, b.fingerprint);
       });
     },
 

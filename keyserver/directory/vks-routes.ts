@@ -15,6 +15,20 @@ const verifySchema = z.object({
   locale: z.array(z.string()).optional(),
 });
 
+// Base64 as tools write it: one line, or lines broken with CRLF or LF.
+const BASE64 = /^[A-Za-z0-9+/]+(\r?\n[A-Za-z0-9+/]+)*=*\s*$/;
+
+/**
+ * VKS takes `keytext` as ASCII armor or as base64 of the binary key. Base64 is decoded here, at the protocol's
+ * edge, when it decodes to what starts like an OpenPGP packet (bit 7 of the first byte); anything else goes on as
+ * text, so the key policy explains what is wrong with it.
+ */
+function keytextInput(keytext: string): string | Uint8Array {
+  if (!BASE64.test(keytext)) return keytext;
+  const bytes = new Uint8Array(Buffer.from(keytext.replace(/\s+/g, ''), 'base64'));
+  return bytes.length > 0 && (bytes[0]! & 0x80) !== 0 ? bytes : keytext;
+}
+
 /** VKS lookups: served by directRoutes (app.ts), and by the router below in every other form. */
 export function vksLookups(directory: Directory): DirectRoute[] {
   return [
@@ -51,7 +65,7 @@ export function vksRoutes(directory: Directory, bodyLimit: number): Router {
   router.post('/upload', async (ctx) => {
     const body = uploadSchema.safeParse(await readJson(ctx, bodyLimit));
     if (!body.success) throw invalidInput('Send {"keytext": "<armored public key>"}.');
-    const results = await directory.publishing.upload(body.data.keytext, clientOf(ctx));
+    const results = await directory.publishing.upload(keytextInput(body.data.keytext), clientOf(ctx));
     const [r] = results;
     ctx.body = { key_fpr: r!.fingerprint, token: r!.token, status: r!.status };
   });

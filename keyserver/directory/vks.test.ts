@@ -5,7 +5,14 @@ import { Email, Fingerprint } from '../../shared/identity';
 import { sweepExpired } from './sweeper';
 import { linkIn } from '../test-support/mail-catcher';
 import { startTestKeyserver, type TestKeyserver } from '../test-support/test-keyserver';
-import { addUserId, makeTestKey, revokeKey, userIdsOf } from '../test-support/test-keys';
+import {
+  addUserId,
+  makeTestKey,
+  revokeKey,
+  revokeUserId,
+  subkeyFingerprintsOf,
+  userIdsOf,
+} from '../test-support/test-keys';
 import { confirmLink, publishKey, vksRequestVerify, vksUpload } from '../test-support/vks-client';
 
 let ks: TestKeyserver;
@@ -53,6 +60,38 @@ describe('VKS: upload, verify, look up', () => {
     expect(up2.body.status).toEqual({ 'alice@example.org': 'published' });
   });
 
+  it('takes keytext as base64 of the binary key too, wrapped or not', async () => {
+    const key = await makeTestKey([{ email: 'b64@example.org' }]);
+    const binary = (await openpgp.readKey({ armoredKey: key.publicArmored })).write();
+    const base64 = Buffer.from(binary).toString('base64');
+    for (const keytext of [base64, base64.replace(/.{76}/g, '$&\n')]) {
+      const up = await vksUpload(ks, keytext);
+      expect(up.status).toBe(200);
+      expect(up.body.key_fpr).toBe(key.fingerprint);
+      expect(up.body.status).toEqual({ 'b64@example.org': 'unpublished' });
+    }
+    const secret = (await openpgp.readPrivateKey({ armoredKey: key.privateArmored })).write();
+    const refused = await vksUpload(ks, Buffer.from(secret).toString('base64'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/private key/i);
+    const notAKey = await vksUpload(ks, 'bm90IGEga2V5'); // base64 of "not a key"
+    expect(notAKey.status).toBe(400);
+    expect(notAKey.body.error).toMatch(/not an OpenPGP public key/);
+  });
+
+  it('reports an address whose user id is revoked as revoked, and mails it nothing', async () => {
+    const key = await makeTestKey([{ email: 'kept@example.org' }]);
+    const both = await addUserId(key.privateArmored, { email: 'gone@example.org' });
+    await publishKey(ks, both.publicArmored, ['kept@example.org', 'gone@example.org']);
+    const up = await vksUpload(ks, await revokeUserId(both.privateArmored, 'gone@example.org'));
+    expect(up.body.status).toEqual({ 'kept@example.org': 'published', 'gone@example.org': 'revoked' });
+    expect((await get('/vks/v1/by-email/gone@example.org')).status).toBe(404);
+    const rv = await vksRequestVerify(ks, up.body.token, ['gone@example.org']);
+    expect(rv.body.status).toEqual({ 'kept@example.org': 'published', 'gone@example.org': 'revoked' });
+    await ks.background.drain();
+    expect(ks.mail.countTo('gone@example.org')).toBe(1); // the first verification only
+  });
+
   it('looks up by fingerprint (any form) and by 16-digit key id; v6 keys too', async () => {
     const v6 = await makeTestKey([{ email: 'six@example.org' }], 6);
     await publishKey(ks, v6.publicArmored, ['six@example.org']);
@@ -70,6 +109,66 @@ describe('VKS: upload, verify, look up', () => {
     }
     expect((await get('/vks/v1/by-fingerprint/0123')).status).toBe(400);
     expect((await get(`/vks/v1/by-fingerprint/${'A'.repeat(40)}`)).status).toBe(404);
+  });
+
+  it('looks a key up by the fingerprint of any of its subkeys, over VKS, HKP and REST; v6 keys too', async () => {
+    for (const [version, email] of [
+      [4, 'subkeys@example.org'],
+      [6, 'subkeys6@example.org'],
+    ] as const) {
+      const key = await makeTestKey([{ email }], version, { signingSubkey: true });
+      await publishKey(ks, key.publicArmored, [email]);
+      const subkeys = await subkeyFingerprintsOf(key.publicArmored);
+      expect(subkeys).toHaveLength(2);
+      for (const fpr of subkeys) {
+        for (const path of [
+          `/vks/v1/by-fingerprint/${fpr}`,
+          `/pks/lookup?op=get&options=mr&search=0x${fpr}`,
+          `/api/v1/key?fingerprint=${fpr.toLowerCase()}`,
+        ]) {
+          const res = await get(path);
+          expect(res.status, path).toBe(200);
+          const text = await res.text();
+          const armored = path.startsWith('/api/')
+            ? (JSON.parse(text) as { publicKeyArmored: string }).publicKeyArmored
+            : text;
+          const served = await openpgp.readKey({ armoredKey: armored });
+          expect(served.getFingerprint().toUpperCase(), path).toBe(key.fingerprint);
+          expect(await userIdsOf(armored)).toEqual([`<${email}>`]);
+        }
+      }
+      const index = await (await get(`/pks/lookup?op=index&options=mr&search=0x${subkeys[1]}`)).text();
+      expect(index).toContain(`pub:${key.fingerprint}:`);
+    }
+  });
+
+  it('key-id collision: a fingerprint that shares only its key id with a stored subkey finds nothing', async () => {
+    const key = await makeTestKey([{ email: 'collide@example.org' }], 4, { signingSubkey: true });
+    await publishKey(ks, key.publicArmored, ['collide@example.org']);
+    const [, signing] = await subkeyFingerprintsOf(key.publicArmored);
+    // A v4 key id is the fingerprint's low 64 bits: keep them, change the first digit.
+    const forged = (signing!.startsWith('0') ? '1' : '0') + signing!.slice(1);
+    expect((await get(`/vks/v1/by-keyid/${signing!.slice(-16)}`)).status).toBe(200);
+    expect((await get(`/vks/v1/by-fingerprint/${forged}`)).status).toBe(404);
+    expect((await get(`/pks/lookup?op=get&search=0x${forged}`)).status).toBe(404);
+  });
+
+  it('answers a failed lookup with a plain-text message, and a failed upload with JSON', async () => {
+    for (const [path, status, text] of [
+      ['/vks/v1/by-fingerprint/0123', 400, /40 hex digits/],
+      [`/vks/v1/by-fingerprint/${'A'.repeat(40)}`, 404, /^No key found\.\n$/],
+      ['/vks/v1/by-keyid/12345678', 400, /Short key ids/],
+      ['/vks/v1/by-email/nobody@example.org', 404, /^No key found\.\n$/],
+      ['/vks/v1/by-email/not-an-address', 400, /not an e-mail address/],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/plain/);
+      expect(await res.text(), path).toMatch(text);
+    }
+    const up = await vksUpload(ks, 'not a key');
+    expect(up.status).toBe(400);
+    expect(up.body.error).toMatch(/not an OpenPGP public key/);
   });
 
   it('serves a key with no published address by fingerprint, without any user id', async () => {

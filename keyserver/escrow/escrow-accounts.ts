@@ -144,7 +144,7 @@ export function mailRelease(deps: EscrowDeps, account: EscrowAccount, kind: 'pas
       kind,
       at,
     });
-    await deps.mailer.send({ to: account.address, ...mail });
+    await deps.mailQueue.enqueue({ to: account.address, ...mail });
   });
 }
 

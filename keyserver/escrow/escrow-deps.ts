@@ -3,13 +3,14 @@ import type { Clock } from '../../shared/clock';
 import type { Config } from '../config';
 import type { BackgroundWork } from '../directory/directory-deps';
 import type { RateLimiter, RateRule } from '../http/rate-limiter';
-import type { Mailer } from '../mail/mailer';
+import type { MailQueue } from '../mail/mail-queue';
 import type { Store } from '../store/ports';
 
 /** What the escrow use cases need; built once in app.ts. */
 export interface EscrowDeps {
   store: Store;
-  mailer: Mailer;
+  /** Mails are queued in the store and sent from there (mail/mail-queue.ts). */
+  mailQueue: MailQueue;
   clock: Clock;
   log: Logger;
   config: Config;

@@ -37,7 +37,7 @@ export function createGuessLimit(deps: EscrowDeps) {
               email: address,
               until: new Date(until),
             });
-            await deps.mailer.send({ to: address, ...mail });
+            await deps.mailQueue.enqueue({ to: address, ...mail });
           });
         }
       }

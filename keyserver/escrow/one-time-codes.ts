@@ -34,7 +34,7 @@ export function createOneTimeCodes(deps: EscrowDeps) {
           code,
           expiresMinutes: P.codeTtlMs / 60_000,
         });
-        await deps.mailer.send({ to: address, ...mail });
+        await deps.mailQueue.enqueue({ to: address, ...mail }, { expiresAt: now + P.codeTtlMs });
       });
     },
 

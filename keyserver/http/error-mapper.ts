@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { type ErrorCode, KeywardError } from '../../shared/errors';
 
@@ -12,11 +12,20 @@ export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+export interface ErrorMapperOptions {
+  /**
+   * Requests whose error is answered as one line of plain text instead of JSON: VKS lookups (keys.openpgp.org
+   * answers a failed GET with a text message, and clients show or log that body as it is).
+   */
+  plainText?: (ctx: Context) => boolean;
+}
+
 /**
  * The one place where domain errors become HTTP: 4xx carry the domain message (written for people), 5xx carry a
- * generic text and the details go to the log only. Body shape follows VKS: `{ "error": "..." }`.
+ * generic text and the details go to the log only. Body shape follows VKS: `{ "error": "..." }` for POSTs, the
+ * message alone as text for the requests `plainText` picks.
  */
-export function errorMapper(log: Logger): Middleware {
+export function errorMapper(log: Logger, options: ErrorMapperOptions = {}): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -40,8 +49,13 @@ export function errorMapper(log: Logger): Middleware {
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       if (status >= 500) log.error({ err, route, method: ctx.method }, 'request failed');
       ctx.status = status;
-      ctx.type = 'application/json';
-      ctx.body = { error: message, code };
+      if (options.plainText?.(ctx)) {
+        ctx.type = 'text/plain';
+        ctx.body = `${message}\n`;
+      } else {
+        ctx.type = 'application/json';
+        ctx.body = { error: message, code };
+      }
     }
   };
 }

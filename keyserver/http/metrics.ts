@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export type Metrics = ReturnType<typeof createMetrics>;
+
 /** Prometheus metrics: request counts and latencies per route (the route pattern, never the raw path). */
 export function createMetrics() {
   const registry = new Registry();

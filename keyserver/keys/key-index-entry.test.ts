@@ -16,6 +16,7 @@ describe('keyIndexEntry', () => {
     expect(await keyIndexEntry(alice.packets, [Email.parse('alice@example.org')], now)).toEqual({
       fingerprint: '44218DCD970A961F92FECE69AFB3F6DAFDD98539',
       algorithm: 22,
+      algorithmName: 'eddsaLegacy',
       bits: 255,
       created: CREATED,
       expires: null,
@@ -36,6 +37,7 @@ describe('keyIndexEntry', () => {
     const bob = await stored('bob-v6');
     expect(await keyIndexEntry(bob.packets, [], now)).toMatchObject({
       algorithm: 27,
+      algorithmName: 'ed25519',
       bits: 255,
       created: CREATED,
     });

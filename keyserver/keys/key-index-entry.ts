@@ -1,3 +1,4 @@
+import { enums } from 'openpgp';
 import type { Email, Fingerprint } from '../../shared/identity';
 import { DEFAULT_KEY_LIMITS } from './key-limits';
 import { readStoredCertificate } from './read-stored-certificate';
@@ -8,6 +9,8 @@ export interface KeyIndexEntry {
   fingerprint: Fingerprint;
   /** RFC 9580 §9.1 public-key algorithm id (1 RSA, 22 EdDSA legacy, 27 Ed25519, ...). */
   algorithm: number;
+  /** openpgp.js's name for it (`rsaEncryptSign`, `eddsaLegacy`, `ed25519`): what Mailvelope's REST API shows. */
+  algorithmName: string;
   bits: number;
   created: number;
   expires: number | null;
@@ -27,6 +30,7 @@ export async function keyIndexEntry(
   return {
     fingerprint: s.fingerprint,
     algorithm: s.algorithm,
+    algorithmName: algorithmName(s.algorithm),
     bits: s.bits,
     created: s.created,
     expires: s.expires,
@@ -36,4 +40,12 @@ export async function keyIndexEntry(
       .filter((u) => published.has(u.email))
       .map(({ userId, created, expires, revoked }) => ({ userId, created, expires, revoked })),
   };
+}
+
+function algorithmName(id: number): string {
+  try {
+    return enums.read(enums.publicKey, id);
+  } catch {
+    return `unknown-${id}`; // openpgp.js throws for an id it has no name for
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Size and count limits of the key policy (docs/design: "Key policy"). Every upload and every merge is cut to
+ * Size and count limits of the key policy (README: "Uploads are purified"). Every upload and every merge is cut to
  * them, so one key cannot grow without bound the way SKS keys did in the 2019 certificate-flooding attack.
  */
 export interface KeyLimits {

@@ -57,6 +57,7 @@ describe('mergeKeys', () => {
     );
     const merged = await mergeKeys(alice.packets, secret.toPublic().write(), limits, now);
     expect(merged.emails).toEqual([]);
+    expect(merged.revokedEmails).toEqual(['alice@example.org']);
     expect((await read(merged.packets)).users[0]!.revocationSignatures).toHaveLength(1);
   });
 

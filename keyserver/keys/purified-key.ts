@@ -13,6 +13,8 @@ export interface PurifiedKey {
   keyIds: KeyId[];
   /** Addresses of self-signed, non-revoked user IDs: candidates for publishing, none of them verified yet. */
   emails: Email[];
+  /** Addresses whose every user ID on the key is revoked (VKS reports them as `revoked`). */
+  revokedEmails: Email[];
   /** The purified key, binary. */
   packets: Uint8Array;
   /** Epoch ms. */
@@ -41,11 +43,13 @@ export function toPurifiedKey(cert: Certificate, limits: KeyLimits, now: Date): 
     );
   }
   const s = summarizeCertificate(cert, now);
+  const emails = [...new Set(s.userIds.filter((u) => !u.revoked).map((u) => u.email))];
   return {
     fingerprint: s.fingerprint,
     version: s.version,
     keyIds: s.keyIds,
-    emails: [...new Set(s.userIds.filter((u) => !u.revoked).map((u) => u.email))],
+    emails,
+    revokedEmails: [...new Set(s.userIds.map((u) => u.email))].filter((e) => !emails.includes(e)),
     packets,
     created: s.created,
     expires: s.expires,

@@ -14,8 +14,8 @@ export interface MailMessage {
 }
 
 /**
- * The port the directory uses to reach people. Adapters: `smtp-mailer.ts` (a real mail server) and
- * `outbox-mailer.ts` (.eml files, the embedded default when no SMTP server is configured).
+ * How mails leave the keyserver; only the mail queue (mail-queue.ts) sends through it. Adapters: `smtp-mailer.ts` (a
+ * mail server) and `outbox-mailer.ts` (.eml files, the embedded default when no SMTP server is configured).
  * `send` resolves once the mail is handed over; it throws `unavailable` when it could not be, and
  * `invalid_input` for a message that must not be sent (an unsafe header, an unusable key).
  */

@@ -81,3 +81,16 @@ async function readRecipientKey(bytes: Uint8Array, date: Date): Promise<PublicKe
   }
   return publicKey;
 }
+
+/**
+ * Whether a mail can be encrypted to this key at `date`: asked when a mail is queued, so the plain fallback is
+ * decided then (the queue sends what it was given, later, perhaps from another process).
+ */
+export async function canEncryptMailTo(recipientKey: Uint8Array, date: Date): Promise<boolean> {
+  try {
+    await readRecipientKey(recipientKey, date);
+    return true;
+  } catch {
+    return false;
+  }
+}

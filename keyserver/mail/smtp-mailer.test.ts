@@ -122,6 +122,8 @@ describe('createSmtpMailer against a real SMTP server', () => {
     const e = await caught(mailer.send({ to: Email.parse('nobody@example.org'), subject: 'x', text: LINK }));
     expect(e.code).toBe('unavailable');
     expect(e.message).toBe('The mail server did not accept the message; try again later.');
+    // Refused for good (550 to RCPT TO): the mail queue gives up on it instead of retrying.
+    expect(e.details).toEqual({ reason: 'rejected', smtpError: 'EENVELOPE', responseCode: 550 });
     const warning = entries().find((l) => l.msg === 'mail server did not accept a mail');
     expect(warning?.cause).toMatchObject({ responseCode: 550 });
     expect(raw()).not.toContain('c2VjcmV0LXRva2Vu');
@@ -155,6 +157,7 @@ describe('createSmtpMailer without a working server', () => {
     const mailer = createSmtpMailer({ url: `smtp://127.0.0.1:${await deadPort()}`, from: FROM, log });
     const e = await caught(mailer.send({ to: ALICE, subject: 'x', text: LINK }));
     expect(e.code).toBe('unavailable');
+    expect(e.details.reason).toBeUndefined(); // worth another try later
     const err = entries().find((l) => l.msg === 'mail server did not accept a mail')?.cause as {
       message: string;
     };

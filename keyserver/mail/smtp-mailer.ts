@@ -66,8 +66,9 @@ export function createSmtpMailer({
         try {
           await deliver(options);
         } catch (e) {
-          log.warn({ to: message.to, cause: describeError(e) }, 'mail server did not accept a mail');
-          throw new KeywardError('unavailable', UNAVAILABLE);
+          const cause = describeError(e);
+          log.warn({ to: message.to, cause }, 'mail server did not accept a mail');
+          throw new KeywardError('unavailable', UNAVAILABLE, failureDetails(cause));
         }
         log.info(
           { to: message.to, subject: message.subject, encrypted: message.encryptTo !== undefined },
@@ -79,6 +80,22 @@ export function createSmtpMailer({
       transport.close();
     },
   };
+}
+
+/**
+ * What a caller may act on: nodemailer's error code and the server's reply code, and `reason: 'rejected'` when the
+ * server refused this message for good (a 5xx reply to its recipient or its data), which sending again will not
+ * change. A 5xx at login or greeting is the server's configuration, not the message's: that stays retryable.
+ */
+function failureDetails(cause: Record<string, unknown>): Record<string, string | number> {
+  const details: Record<string, string | number> = {};
+  if (typeof cause.code === 'string') details.smtpError = cause.code;
+  if (typeof cause.responseCode === 'number') details.responseCode = cause.responseCode;
+  const forThisMessage = cause.code === 'EENVELOPE' || cause.code === 'EMESSAGE';
+  if (forThisMessage && typeof cause.responseCode === 'number' && cause.responseCode >= 500) {
+    details.reason = 'rejected';
+  }
+  return details;
 }
 
 /** The facts worth logging from a nodemailer error; never the message it was sending. */

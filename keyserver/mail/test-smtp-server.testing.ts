@@ -10,23 +10,28 @@ export interface ReceivedMail {
 
 /**
  * Test helper: a real SMTP server on 127.0.0.1 and a free port, collecting every message it accepts.
- * `rejectRecipient` answers RCPT TO with 550 for addresses it matches.
+ * `rejectRecipient` answers RCPT TO with 550 for addresses it matches; `refuse(code)` answers every RCPT TO with
+ * that code from then on (451: try later, 550: never), `refuse(null)` accepts again.
  */
 export async function startTestSmtpServer(
   options: { rejectRecipient?: (address: string) => boolean } = {},
 ): Promise<{
   url: string;
   received: ReceivedMail[];
+  refuse(code: number | null): void;
   close(): Promise<void>;
 }> {
   const received: ReceivedMail[] = [];
+  let refusal: number | null = null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 1000,
     onRcptTo(address: SMTPServerAddress, _session, callback) {
-      if (options.rejectRecipient?.(address.address)) {
+      if (refusal !== null) {
+        callback(Object.assign(new Error('Not now'), { responseCode: refusal }));
+      } else if (options.rejectRecipient?.(address.address)) {
         callback(Object.assign(new Error('No such mailbox here'), { responseCode: 550 }));
       } else {
         callback();
@@ -50,6 +55,9 @@ export async function startTestSmtpServer(
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    refuse: (code) => {
+      refusal = code;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

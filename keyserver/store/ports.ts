@@ -1,10 +1,11 @@
 import type { Email, Fingerprint, KeyId } from '../../shared/identity';
 import type { EscrowStore } from './escrow-ports';
+import type { MailQueueStore } from './mail-queue-ports';
 
 /**
  * What the keyserver keeps, as ports every store adapter (SQLite, MongoDB) implements to the same contract
  * (store-contract.ts). Everything that must hold across several keyserver processes lives here: keys, published
- * bindings, tokens and rate-limit counters. Nothing here is HTTP- or protocol-specific.
+ * bindings, tokens, rate-limit counters and the mail queue. Nothing here is HTTP- or protocol-specific.
  */
 
 /** A purified public key as stored. `emails` are all addresses in its user ids, verified or not. */
@@ -61,6 +62,11 @@ export interface BindingStore {
   byEmail(email: Email): Promise<Binding | null>;
   /** Every address published for this key, ordered by address. */
   byFingerprint(fingerprint: Fingerprint): Promise<Binding[]>;
+  /**
+   * The published addresses on `domain` whose local part has this WKD hash (shared/wkd.ts), ordered by address:
+   * how a WKD request without `?l=` names its address. More than one only if two local parts collide in SHA-1.
+   */
+  byWkdHash(domain: string, hash: string): Promise<Binding[]>;
 }
 
 export type TokenPurpose = 'verify' | 'unpublish';
@@ -114,6 +120,8 @@ export interface Store {
   rateLimits: RateLimitStore;
   /** Escrow accounts and their short-lived records (escrow-ports.ts). */
   escrow: EscrowStore;
+  /** Mails waiting to be sent (mail-queue-ports.ts). */
+  mailQueue: MailQueueStore;
   /** For /healthz: throws when the store does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

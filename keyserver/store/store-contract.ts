@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Email, Fingerprint, KeyId } from '../../shared/identity';
+import { wkdHash } from '../../shared/wkd';
 import { describeEscrowStoreContract } from './escrow-store-contract';
+import { describeMailQueueStoreContract } from './mail-queue-store-contract';
 import type { Binding, Store, StoredKey, TokenRecord } from './ports';
 
 /**
@@ -57,6 +59,7 @@ function token(hash: string, over: Partial<TokenRecord> = {}): TokenRecord {
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
   describeEscrowStoreContract(name, makeStore);
+  describeMailQueueStoreContract(name, makeStore);
   describe(`${name}: the store contract`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -228,6 +231,28 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.bindings.unpublish(email('bob'))).toBe(true);
         expect(await store.bindings.byEmail(email('bob'))).toBeNull();
         expect(await store.bindings.unpublish(email('bob'))).toBe(false);
+      });
+
+      it('finds published addresses by domain and the WKD hash of the local part', async () => {
+        const elsewhere: Binding = {
+          email: Email.parse('alice@example.net'),
+          fingerprint: fpr(3),
+          publishedAt: T0,
+        };
+        await store.bindings.publish(binding('alice', 1));
+        await store.bindings.publish(binding('bob', 2));
+        await store.bindings.publish(elsewhere);
+        expect(await store.bindings.byWkdHash('example.org', wkdHash('alice'))).toEqual([
+          binding('alice', 1),
+        ]);
+        expect(await store.bindings.byWkdHash('example.net', wkdHash('alice'))).toEqual([elsewhere]);
+        expect(await store.bindings.byWkdHash('example.org', wkdHash('carol'))).toEqual([]);
+        await store.bindings.publish(binding('alice', 4, T0 + 1));
+        expect(await store.bindings.byWkdHash('example.org', wkdHash('alice'))).toEqual([
+          binding('alice', 4, T0 + 1),
+        ]);
+        await store.bindings.unpublish(email('alice'));
+        expect(await store.bindings.byWkdHash('example.org', wkdHash('alice'))).toEqual([]);
       });
 
       it('50 parallel publishes of different keys for one address leave exactly one binding', async () => {

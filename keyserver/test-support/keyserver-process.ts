@@ -1,16 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
-const MAIN = resolve(import.meta.dirname, '../main.ts');
+const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * A real keyserver process (`node keyserver/main.ts`) on an ephemeral port, as `npm run keyserver` runs it.
  * Resolves once it prints its listening line; `stop()` sends SIGTERM and waits for a clean exit.
+ * `root`: the checkout to run it from (default this one), e.g. a production install's copy.
  */
-export async function startKeyserverProcess(env: Record<string, string>) {
+export async function startKeyserverProcess(env: Record<string, string>, { root = ROOT } = {}) {
   // Vitest puts Vite's BASE_URL ('/') into process.env; the keyserver must not inherit it.
   const { BASE_URL: _vite, ...inherited } = process.env;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'keyserver/main.ts')], {
+    cwd: root,
     env: { ...inherited, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,7 +37,8 @@ export async function startKeyserverProcess(env: Record<string, string>) {
     pid: child.pid!,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-      if (child.exitCode !== null) return child.exitCode;
+      // Already gone (a signal ends it with no exit code): there will be no 'exit' event to wait for.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
       child.kill(signal);
       return exited;

@@ -8,15 +8,21 @@ export interface CaughtMail {
 
 /**
  * A real SMTP server on 127.0.0.1 (the `smtp-server` package) that keeps every message it receives, so tests go
- * through nodemailer and SMTP exactly as production does.
+ * through nodemailer and SMTP exactly as production does. `refuse(451)` makes it answer every recipient with that
+ * code (a mail server that is down for a while), `refuse(null)` makes it accept again.
  */
 export async function startMailCatcher() {
   const mails: CaughtMail[] = [];
   const waiters = new Set<() => void>();
+  let refusal: number | null = null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (refusal === null) callback();
+      else callback(Object.assign(new Error('Try again later'), { responseCode: refusal }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -55,6 +61,9 @@ export async function startMailCatcher() {
     },
     countTo(to: string): number {
       return mails.filter((m) => m.to.includes(to)).length;
+    },
+    refuse(code: number | null): void {
+      refusal = code;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -3,11 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { manualClock } from '../../shared/clock';
 import { createApp } from '../app';
 import { type Config, loadConfig } from '../config';
 import { createBackgroundWork } from '../directory/directory-deps';
+import { createMailQueue, mailQueuePolicyFrom } from '../mail/mail-queue';
 import { createSmtpMailer } from '../mail/smtp-mailer';
 import { loadOpaqueServerSetup } from '../secrets/opaque-server-setup';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
@@ -17,11 +18,11 @@ import { startMailCatcher } from './mail-catcher';
  * A whole keyserver for integration tests: the real app (app.callback() on an ephemeral port), a real SQLite file
  * store in a temp folder (or env.DATA_DIR), real SMTP delivery to a mail catcher, and a manual clock. Every test gets its own.
  */
-export async function startTestKeyserver(env: Record<string, string> = {}) {
+export async function startTestKeyserver(env: Record<string, string> = {}, options: { log?: Logger } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-ks-'));
   const mail = await startMailCatcher();
   const clock = manualClock(Date.now());
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -37,10 +38,18 @@ export async function startTestKeyserver(env: Record<string, string> = {}) {
   const store = openSqliteStore(config.DATA_DIR);
   const mailer = createSmtpMailer({ url: mail.url, from: config.MAIL_FROM, log });
   const background = createBackgroundWork(log);
+  const mailQueue = createMailQueue({
+    store: store.mailQueue,
+    mailer,
+    clock,
+    log,
+    background,
+    policy: mailQueuePolicyFrom(config),
+  });
   const app = createApp({
     config,
     store,
-    mailer,
+    mailQueue,
     clock,
     log,
     serverSecret: new Uint8Array(32).fill(7),
@@ -58,6 +67,8 @@ export async function startTestKeyserver(env: Record<string, string> = {}) {
     clock,
     mail,
     background,
+    /** Tests sweep it by hand after moving the clock; nothing sweeps it on a timer here. */
+    mailQueue,
     dataDir,
     async close() {
       server.closeAllConnections();

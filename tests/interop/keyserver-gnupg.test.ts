@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkIn } from '../../keyserver/test-support/mail-catcher';
@@ -112,6 +113,81 @@ describe('GnuPG 2.2 against the keyserver (HKP)', () => {
       }
     } finally {
       await dave.close();
+    }
+  });
+});
+
+describe('GnuPG 2.2 finds a key by a subkey (HKP)', () => {
+  let ks: TestKeyserver;
+  let signer: Awaited<ReturnType<typeof gnupgHome>>;
+  let primary: string;
+  let signingSubkey: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    ks = await startTestKeyserver();
+    signer = await gnupgHome(ks.url);
+    // A certification-only primary key with a signing subkey, as GnuPG users who keep the primary offline have.
+    await signer.gpg('--quick-gen-key', 'Sigrid <sigrid@example.org>', 'ed25519', 'cert', 'never');
+    primary = /^fpr:+([0-9A-F]{40}):/m.exec(
+      (await signer.gpg('--with-colons', '--list-keys', 'sigrid@example.org')).stdout,
+    )![1]!;
+    await signer.gpg('--quick-add-key', primary, 'ed25519', 'sign', 'never');
+    await signer.gpg('--quick-add-key', primary, 'cv25519', 'encr', 'never');
+    const listing = (await signer.gpg('--with-colons', '--with-subkey-fingerprints', '--list-keys', primary))
+      .stdout;
+    // The sub: line with usage "s", then its fpr: line.
+    signingSubkey = /^sub:[^\n]*:s:[^\n]*\nfpr:+([0-9A-F]{40}):/m.exec(listing)![1]!;
+    await signer.gpg('--send-keys', primary);
+    expect((await confirmLink(linkIn(await ks.mail.next('sigrid@example.org'), '/verify/'))).status).toBe(
+      200,
+    );
+    dir = mkdtempSync(join(tmpdir(), 'kw-signed-'));
+    writeFileSync(join(dir, 'report.txt'), 'Quarterly figures\n');
+    // `!` forces this exact subkey; the signature's issuer fingerprint is then the subkey's.
+    await signer.gpg(
+      '--local-user',
+      `${signingSubkey}!`,
+      '--detach-sign',
+      '--output',
+      join(dir, 'report.txt.sig'),
+      join(dir, 'report.txt'),
+    );
+  });
+
+  afterAll(async () => {
+    await signer?.close();
+    await ks?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gpg --auto-key-retrieve --verify fetches the key of a signature made by its signing subkey', async () => {
+    const reader = await gnupgHome(ks.url);
+    try {
+      const { stderr } = await reader.gpg(
+        '--auto-key-retrieve',
+        '--verify',
+        join(dir, 'report.txt.sig'),
+        join(dir, 'report.txt'),
+      );
+      expect(stderr).toMatch(/Good signature from "Sigrid <sigrid@example\.org>"/);
+      expect(stderr.replace(/\s/g, '')).toContain(signingSubkey);
+      expect(stderr).not.toMatch(/No public key/);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('gpg --recv-keys by a subkey fingerprint imports the whole key', async () => {
+    const reader = await gnupgHome(ks.url);
+    try {
+      const { stderr } = await reader.gpg('--recv-keys', signingSubkey);
+      expect(stderr).toMatch(/imported: 1/);
+      const { stdout } = await reader.gpg('--with-colons', '--list-keys', primary);
+      expect(stdout).toMatch(/^uid:.*Sigrid <sigrid@example\.org>/m);
+      expect(stdout).toContain(signingSubkey);
+    } finally {
+      await reader.close();
     }
   });
 });

@@ -65,6 +65,24 @@ describe('Sequoia sq against the keyserver (HKP)', () => {
     expect(key.users.map((u) => u.userID?.userID)).toEqual(['Sam <sam@example.org>']);
   });
 
+  it('sq keyserver get by the fingerprint of a signing subkey returns the whole key', async () => {
+    // sq's default key: a certification-only primary key with signing, authentication and encryption subkeys.
+    const keyFile = join(dir, 'sol.pgp');
+    await run('sq', ['key', 'generate', '--userid', 'Sol <sol@example.org>', '--export', keyFile]);
+    const inspected = (await run('sq', ['inspect', keyFile])).stdout;
+    const primary = /Fingerprint: ([0-9A-F]{40})/.exec(inspected)![1]!;
+    const signing = /Subkey: ([0-9A-F]{40})\n(?:.*\n)*?\s*Key flags: signing\n/.exec(inspected)![1]!;
+    await run('sq', ['key', 'extract-cert', '--output', join(dir, 'sol-cert.pgp'), keyFile]);
+    await sq('send', join(dir, 'sol-cert.pgp'));
+    expect((await confirmLink(linkIn(await ks.mail.next('sol@example.org'), '/verify/'))).status).toBe(200);
+
+    const { stdout } = await sq('get', signing);
+    const key = await openpgp.readKey({ armoredKey: stdout });
+    expect(key.getFingerprint().toUpperCase()).toBe(primary);
+    expect(key.subkeys.map((k) => k.getFingerprint().toUpperCase())).toContain(signing);
+    expect(key.users.map((u) => u.userID?.userID)).toEqual(['Sol <sol@example.org>']);
+  });
+
   it('sq keyserver get of an unknown address fails cleanly', async () => {
     await expect(sq('get', 'nobody@example.org')).rejects.toThrow(/failed/);
   });

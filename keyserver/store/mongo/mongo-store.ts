@@ -3,6 +3,7 @@ import type { Store } from '../ports';
 import { createMongoBindingStore } from './mongo-binding-store';
 import { createMongoEscrowStore } from './mongo-escrow-store';
 import { createMongoKeyStore } from './mongo-key-store';
+import { createMongoMailQueueStore } from './mongo-mail-queue-store';
 import { createMongoRateLimitStore } from './mongo-rate-limit-store';
 import { createMongoTokenStore } from './mongo-token-store';
 
@@ -15,12 +16,13 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
   await client.connect();
   try {
     const db = client.db(dbName);
-    const [keys, bindings, tokens, rateLimits, escrow] = await Promise.all([
+    const [keys, bindings, tokens, rateLimits, escrow, mailQueue] = await Promise.all([
       createMongoKeyStore(db),
       createMongoBindingStore(db),
       createMongoTokenStore(db),
       createMongoRateLimitStore(db),
       createMongoEscrowStore(db),
+      createMongoMailQueueStore(db),
     ]);
     return {
       keys,
@@ -28,6 +30,7 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
       tokens,
       rateLimits,
       escrow,
+      mailQueue,
       async ping() {
         await db.command({ ping: 1 });
       },

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { wkdHash } from '../../../shared/wkd';
 
 /**
  * Opens the embedded store's SQLite file. WAL lets readers run beside the one writer, and a busy timeout lets
@@ -14,6 +15,8 @@ export function openSqliteDatabase(path: string): Database.Database {
     retryWhileBusy(() => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode; see docs/deploy.md
     db.pragma('foreign_keys = ON');
+    // For the migration that indexes existing bindings by WKD hash: SQLite has no SHA-1 or z-base-32 of its own.
+    db.function('keyward_wkd_hash', { deterministic: true }, (local: unknown) => wkdHash(String(local)));
     retryWhileBusy(() => migrate(db));
     return db;
   } catch (e) {
@@ -182,6 +185,38 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (channel, slot)
   ) WITHOUT ROWID;
   CREATE INDEX escrow_relay_expires_at ON escrow_relay (expires_at);
+  `,
+  // WKD by hash alone (a request without ?l=, as static WKD hosting serves it): each binding's domain and the WKD
+  // hash of its local part. Addresses hold exactly one '@' (shared/identity/email.ts).
+  `
+  ALTER TABLE bindings ADD COLUMN wkd_domain TEXT;
+  ALTER TABLE bindings ADD COLUMN wkd_hash TEXT;
+  UPDATE bindings SET wkd_domain = substr(email, instr(email, '@') + 1),
+    wkd_hash = keyward_wkd_hash(substr(email, 1, instr(email, '@') - 1));
+  CREATE INDEX bindings_wkd ON bindings (wkd_domain, wkd_hash);
+  `,
+  // The durable mail queue (store/mail-queue-ports.ts). `body` holds live links and codes: the row is deleted once
+  // sent, and body and key are set to NULL when the queue gives up on it.
+  `
+  CREATE TABLE mail_queue (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'failed')),
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT,
+    encrypt_to BLOB,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_at INTEGER NOT NULL,
+    lease TEXT,
+    lease_until INTEGER,
+    last_error TEXT,
+    failed_at INTEGER,
+    keep_until INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX mail_queue_due ON mail_queue (state, due_at);
+  CREATE INDEX mail_queue_created ON mail_queue (state, created_at);
   `,
 ];
 

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Email, Fingerprint } from '../../../shared/identity';
+import { wkdHash } from '../../../shared/wkd';
 import { describeStoreContract } from '../store-contract';
 import { openSqliteStore } from './sqlite-store';
 
@@ -22,6 +24,33 @@ describe('SQLite store', () => {
     await first.close();
     const second = openSqliteStore(dir);
     expect((await second.rateLimits.hit('k', 5, 60_000, 1)).count).toBe(2);
+    await second.close();
+  });
+
+  it('indexes the bindings of a file from before WKD lookups by hash, when it opens it', async () => {
+    const dir = freshDir();
+    const first = openSqliteStore(dir);
+    const binding = {
+      email: Email.parse('joe.doe@example.org'),
+      fingerprint: Fingerprint.parse('A'.repeat(40)),
+      publishedAt: 1,
+    };
+    await first.bindings.publish(binding);
+    await first.close();
+    // Take the file back to schema version 5, the last before the WKD columns (and the mail queue after them).
+    const raw = new Database(join(dir, 'keyward.sqlite'));
+    raw.exec(`DROP INDEX bindings_wkd;
+      ALTER TABLE bindings DROP COLUMN wkd_hash;
+      ALTER TABLE bindings DROP COLUMN wkd_domain;
+      DROP TABLE mail_queue;
+      PRAGMA user_version = 5;`);
+    raw.close();
+    const second = openSqliteStore(dir);
+    // The draft's test vector: Joe.Doe@Example.ORG.
+    expect(wkdHash('joe.doe')).toBe('iy9q119eutrkn8s1mk4r39qejnbu3n5q');
+    expect(await second.bindings.byWkdHash('example.org', 'iy9q119eutrkn8s1mk4r39qejnbu3n5q')).toEqual([
+      binding,
+    ]);
     await second.close();
   });
 
