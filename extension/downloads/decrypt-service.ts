@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock';
+import { safeFileName } from '../../shared/safe-file-name';
 import { isKeywardError } from '../../shared/errors';
 import { addRecipients, decryptFile, inspectMessage, readPublicKeys } from '../../shared/openpgp';
 import type { ContactsStore } from '../contacts/contacts-store';
@@ -94,7 +95,11 @@ export function createDecryptService({
         report({ kind: 'progress', done: Math.min(bytes, file.size), total: file.size });
       }),
     );
-    const name = safeName(decrypted.filename) ?? file.name.replace(/\.(pgp|gpg|asc)$/i, '') ?? 'decrypted';
+    // The name inside the message, else the file's own without .pgp: both chosen by whoever made the file.
+    const name = safeFileName(
+      decrypted.filename,
+      safeFileName(file.name.replace(/\.(pgp|gpg|asc)$/i, '')).name,
+    ).name;
     const signatures = await decrypted.signatures;
     return {
       kind: 'done',
@@ -183,12 +188,4 @@ function notForMe(message: string): DecryptReport {
 
 function failed(message: string): DecryptReport {
   return { kind: 'failed', message };
-}
-
-/** The name stored inside the file is chosen by whoever encrypted it: keep only a plain file name. */
-function safeName(name: string): string | undefined {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const controls = /[\u0000-\u001f\u007f]/g;
-  const base = name.split(/[\\/]/).pop()?.replace(controls, '').trim();
-  return base && base !== '.' && base !== '..' ? base : undefined;
 }

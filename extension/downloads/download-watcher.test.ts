@@ -7,9 +7,16 @@ const download = (over: Partial<Parameters<ReturnType<typeof createDownloadWatch
   finalUrl: 'https://files.example.com/d/report.pdf.pgp',
   filename: '/home/u/Downloads/report.pdf.pgp',
   mime: 'application/octet-stream',
-  referrer: '',
+  referrer: 'https://files.example.com/list',
   ...over,
 });
+
+function watcher(isEnabled: (origin: string) => Promise<boolean> = () => Promise.resolve(true)) {
+  const offerInTab = vi.fn(() => Promise.resolve());
+  let now = 1_000_000;
+  const watch = createDownloadWatcher({ isEnabled, offerInTab, now: () => now });
+  return { watch, offerInTab, later: (ms: number) => (now += ms) };
+}
 
 describe('looksEncrypted', () => {
   it.each([
@@ -23,24 +30,22 @@ describe('looksEncrypted', () => {
 });
 
 describe('download watcher', () => {
-  it('takes over an encrypted download from an opted-in site and hands it to the decrypt page', async () => {
-    const decryptInTab = vi.fn(() => Promise.resolve());
-    const watch = createDownloadWatcher({ isEnabled: () => Promise.resolve(true), decryptInTab });
+  it('offers an encrypted download a page of an opted-in site started, in the decrypt page', async () => {
+    const { watch, offerInTab } = watcher();
     await expect(watch(download({}))).resolves.toBe(true);
-    expect(decryptInTab).toHaveBeenCalledWith({
+    expect(offerInTab).toHaveBeenCalledWith({
       url: 'https://files.example.com/d/report.pdf.pgp',
       name: 'report.pdf.pgp',
     });
   });
 
   it('takes over a page-made blob: download of an opted-in site, asking only about that site', async () => {
-    const decryptInTab = vi.fn(() => Promise.resolve());
     const isEnabled = vi.fn((origin: string) => Promise.resolve(origin === 'https://files.example.com'));
-    const watch = createDownloadWatcher({ isEnabled, decryptInTab });
+    const { watch, offerInTab } = watcher(isEnabled);
     const url = 'blob:https://files.example.com/6c1e0a57-2f4b-4a7e-9d1a-0f3c2b1a9e8d';
-    await expect(watch(download({ url, finalUrl: url }))).resolves.toBe(true);
+    await expect(watch(download({ url, finalUrl: url, referrer: '' }))).resolves.toBe(true);
     expect(isEnabled).toHaveBeenCalledWith('https://files.example.com');
-    expect(decryptInTab).toHaveBeenCalledWith({ url, name: 'report.pdf.pgp' });
+    expect(offerInTab).toHaveBeenCalledWith({ url, name: 'report.pdf.pgp' });
   });
 
   it.each([
@@ -52,10 +57,27 @@ describe('download watcher', () => {
       false,
     ],
     ['a plain file', download({ filename: 'report.pdf', mime: 'application/pdf' }), true],
+    // Fetched again with the opted-in site's cookies, these would send cookies the browser itself withheld.
+    ['cookie theft: a download another site started', download({ referrer: 'https://evil.example/' }), true],
+    ['cookie theft: a download without a referrer', download({ referrer: '' }), true],
+    [
+      'cookie theft: a download another site redirected to the opted-in site',
+      download({ url: 'https://evil.example/go' }),
+      true,
+    ],
   ])('leaves alone %s', async (_name, item, enabled) => {
-    const decryptInTab = vi.fn(() => Promise.resolve());
-    const watch = createDownloadWatcher({ isEnabled: () => Promise.resolve(enabled), decryptInTab });
+    const { watch, offerInTab } = watcher(() => Promise.resolve(enabled));
     await expect(watch(item)).resolves.toBe(false);
-    expect(decryptInTab).not.toHaveBeenCalled();
+    expect(offerInTab).not.toHaveBeenCalled();
+  });
+
+  it('a page starting downloads in a loop gets a few offers a minute; the rest are saved as they are', async () => {
+    const { watch, offerInTab, later } = watcher();
+    const results = [];
+    for (let i = 0; i < 8; i++) results.push(await watch(download({})));
+    expect(results).toEqual([true, true, true, true, true, false, false, false]);
+    later(61_000);
+    await expect(watch(download({}))).resolves.toBe(true);
+    expect(offerInTab).toHaveBeenCalledTimes(6);
   });
 });

@@ -8,28 +8,59 @@ export function looksEncrypted(download: Pick<StartingDownload, 'filename' | 'mi
   );
 }
 
+/** At most this many downloads of one site are offered for decryption in a minute; more are left as they are. */
+const OFFERS_PER_MINUTE = 5;
+
 export interface DownloadWatcherDeps {
   readonly isEnabled: (origin: string) => Promise<boolean>;
-  /** Hands the download to the decrypt page, which fetches it again with the site's cookies and decrypts it. */
-  readonly decryptInTab: (request: { url: string; name: string }) => Promise<void>;
+  /**
+   * Opens the decrypt page, which offers the download: only when the user asks there does it fetch the file again
+   * (with the site's cookies) or read it from the page that made it, decrypt it and save the original.
+   */
+  readonly offerInTab: (request: { url: string; name: string }) => Promise<void>;
+  readonly now: () => number;
 }
 
 /**
- * Decrypt on download (Chromium): an encrypted file downloaded from an opted-in site is taken over; the decrypt
- * page fetches it again (with the site's cookies, through the host permission), asks to unlock if needed, and saves
- * the original file; for a page-made `blob:` URL, Keyward's content script in that site's tab reads it. Downloads
- * from other sites and data: URLs are left as they are.
+ * Decrypt on download (Chromium): an encrypted file downloaded from an opted-in site is taken over and offered in
+ * Keyward's decrypt page, where the user chooses to decrypt it (a page can start downloads, but cannot click there).
+ * Only downloads the site started from its own pages are taken: a `blob:` URL it made, or a URL of that site whose
+ * referrer is a page of that same site and which was not redirected from elsewhere. Fetching it again with the
+ * site's cookies then sends nothing the browser's own request would not have sent; a download another site started
+ * or redirected (which the browser sends fewer cookies with) is left as it is, saved encrypted. So are data: URLs,
+ * other sites' downloads, and a site's downloads beyond a few a minute (a page starting downloads in a loop).
  */
-export function createDownloadWatcher({ isEnabled, decryptInTab }: DownloadWatcherDeps) {
+export function createDownloadWatcher({ isEnabled, offerInTab, now }: DownloadWatcherDeps) {
+  const offered = new Map<string, number[]>();
+
+  function withinRate(origin: string): boolean {
+    const recent = (offered.get(origin) ?? []).filter((at) => now() - at < 60_000);
+    offered.set(origin, recent);
+    if (recent.length >= OFFERS_PER_MINUTE) return false;
+    recent.push(now());
+    return true;
+  }
+
   return async (download: StartingDownload): Promise<boolean> => {
     if (!looksEncrypted(download)) return false;
     const url = download.finalUrl || download.url;
-    // A page-made blob: URL carries its page's origin (blob:https://site/uuid); the decrypt page asks Keyward's
-    // content script there for it. data: URLs and other schemes are left alone.
-    if (!/^(blob:)?https?:\/\//.test(url)) return false;
-    if (!(await isEnabled(new URL(url).origin))) return false;
+    const origin = siteOf(url);
+    if (origin === undefined || !(await isEnabled(origin))) return false;
+    if (!url.startsWith('blob:') && !startedBySite(download, origin)) return false;
+    if (!withinRate(origin)) return false;
     const name = download.filename.split(/[\\/]/).pop() ?? 'file.pgp';
-    await decryptInTab({ url, name });
+    await offerInTab({ url, name });
     return true;
   };
+}
+
+/** The http(s) origin of a URL, also of a page-made blob:https://site/uuid; undefined for anything else. */
+function siteOf(url: string): string | undefined {
+  if (!/^(blob:)?https?:\/\//.test(url) || !URL.canParse(url)) return undefined;
+  return new URL(url).origin;
+}
+
+/** The download was asked for by a page of `origin` itself, and was not redirected from another origin. */
+function startedBySite(download: StartingDownload, origin: string): boolean {
+  return siteOf(download.referrer) === origin && siteOf(download.url) === origin;
 }

@@ -149,7 +149,13 @@ export default defineBackground(() => {
 
   const decryptInTab = (request: { url: string; name: string }) =>
     openExtensionTab(`/decrypt.html#${encodeURIComponent(JSON.stringify(request))}`);
-  onDownloadStarting(createDownloadWatcher({ isEnabled: (origin) => sites.isEnabled(origin), decryptInTab }));
+  onDownloadStarting(
+    createDownloadWatcher({
+      isEnabled: (origin) => sites.isEnabled(origin),
+      offerInTab: decryptInTab,
+      now: () => clock.now().getTime(),
+    }),
+  );
   // The fallback for links Keyward does not take over by itself (another site, no .pgp name).
   linkMenu('keyward-decrypt-link', 'Decrypt and save with Keyward', (url) => {
     if (!/^https?:\/\//.test(url)) return;

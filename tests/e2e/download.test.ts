@@ -110,6 +110,8 @@ describe('decrypt on download (Chromium)', () => {
     const page = await ext.context.newPage();
     await page.goto(`${origin}/login`);
     const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click('#dl')]);
+    // Keyward offers the download; it decrypts only when the user asks in its own page.
+    await tab.getByRole('button', { name: 'Decrypt and save' }).click();
     await tab.getByText('Saved report.pdf').waitFor({ timeout: 30_000 });
     await expect.poll(() => readdir(downloads), { timeout: 15_000 }).toContain('report.pdf');
     const saved = await readFile(join(downloads, 'report.pdf'));
@@ -126,6 +128,8 @@ describe('decrypt on download (Chromium)', () => {
     await page.goto(`${origin}/login`);
     await page.goto(`${origin}/blob`);
     const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click('#make')]);
+    // Keyward offers the download; it decrypts only when the user asks in its own page.
+    await tab.getByRole('button', { name: 'Decrypt and save' }).click();
     await tab.getByText('Saved made-here.pdf').waitFor({ timeout: 30_000 });
     await expect.poll(() => readdir(downloads), { timeout: 15_000 }).toContain('made-here.pdf');
     const saved = await readFile(join(downloads, 'made-here.pdf'));
@@ -147,6 +151,8 @@ describe('decrypt on download (Chromium)', () => {
     const page = await ext.context.newPage();
     await page.goto(`${origin}/login`);
     const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click(link)]);
+    // Keyward offers the download; it decrypts only when the user asks in its own page.
+    await tab.getByRole('button', { name: 'Decrypt and save' }).click();
     await tab.getByText(`Saved ${name} as it is`).waitFor({ timeout: 30_000 });
     await expect.poll(() => readdir(downloads), { timeout: 15_000 }).toContain(name);
     expect((await readFile(join(downloads, name))).equals(Buffer.from(bytes()))).toBe(true);
@@ -159,6 +165,8 @@ describe('decrypt on download (Chromium)', () => {
     const page = await ext.context.newPage();
     await page.goto(`${origin}/login`);
     const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click('#broken')]);
+    // Keyward offers the download; it decrypts only when the user asks in its own page.
+    await tab.getByRole('button', { name: 'Decrypt and save' }).click();
     await tab.getByRole('alert').filter({ hasText: 'Nothing was decrypted' }).waitFor({ timeout: 30_000 });
     await new Promise((r) => setTimeout(r, 500));
     expect((await readdir(downloads)).filter((f) => !before.includes(f))).toEqual([]);

@@ -135,6 +135,8 @@ describe('a 1 GiB file (Chromium)', () => {
     const before = await browserMemoryBytes(ext.profileDir);
     const sampler = sampleBrowserMemory(ext.profileDir);
     const [tab] = await Promise.all([ext.context.waitForEvent('page'), page.click('#dl')]);
+    // Keyward offers the download; it decrypts only when the user asks in its own page.
+    await tab.getByRole('button', { name: 'Decrypt and save' }).click();
     await tab.getByText('Saved big.bin').waitFor({ timeout: 280_000 });
     await expect
       .poll(async () => (await readdir(downloads)).includes('big.bin'), { timeout: 60_000 })

@@ -112,6 +112,8 @@ async function bobDownloads_(name: string, ciphertext: Buffer): Promise<Buffer> 
     bob.context.waitForEvent('page'),
     page.click(`a[href="/files/${name}.pgp"]`),
   ]);
+  // Keyward offers the download; it decrypts only when the user asks in its own page.
+  await tab.getByRole('button', { name: 'Decrypt and save' }).click();
   await tab.getByText(`Saved ${name}`).waitFor({ timeout: 30_000 });
   await expect.poll(() => readdir(bobDownloads), { timeout: 15_000 }).toContain(name);
   await tab.close();

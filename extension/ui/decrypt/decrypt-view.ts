@@ -4,6 +4,7 @@ import { connectPort } from '../../platform/ports';
 import type { ReadPageBlobRequest } from '../../messaging/page-blob';
 import { spoolStream } from '../../platform/spool';
 import { askTab, tabIdsOnOrigin } from '../../platform/tabs';
+import { safeFileName } from '../../../shared/safe-file-name';
 import { errorText } from '../error-text';
 import { formatBytes } from '../format';
 import { addressList, chosenGroups, groupCheckboxes } from '../recipient-picker';
@@ -19,6 +20,7 @@ export function wireDecryptPage(doc: Document): void {
   const unlockForm = requiredElement('unlock-form', HTMLFormElement);
   const passphrase = unlockForm.elements.namedItem('passphrase') as HTMLInputElement;
   const encryptedTo = requiredElement('encrypted-to', HTMLParagraphElement);
+  const risky = requiredElement('risky', HTMLParagraphElement);
   const share = wireShare();
   let current: File | undefined;
   let locked: string | undefined;
@@ -36,17 +38,35 @@ export function wireDecryptPage(doc: Document): void {
     error.hidden = !isError;
   };
 
-  function saveAsIs(file: File): void {
+  /**
+   * Offers `file` for saving under a safe name (shared/safe-file-name.ts). It is saved at once when `now`, unless it
+   * is a kind of file that runs something when opened: then the user is told so and clicks Save themselves.
+   */
+  function offer(file: File, now: boolean): { name: string; saved: boolean } {
+    if (save.href.startsWith('blob:')) URL.revokeObjectURL(save.href);
+    const { name, risky: isRisky } = safeFileName(file.name);
     save.href = URL.createObjectURL(file);
-    save.download = file.name;
-    save.textContent = `Save ${file.name}`;
+    save.download = name;
+    save.textContent = `Save ${name}`;
     result.hidden = false;
-    save.click();
+    risky.hidden = !isRisky;
+    risky.textContent = isRisky
+      ? `${name} is a kind of file that can run a program or scripts when you open it. Save it only if you ` +
+        'trust whoever made it, and open it with care.'
+      : '';
+    const saved = now && !isRisky;
+    if (saved) save.click();
+    return { name, saved };
+  }
+
+  function saveAsIs(file: File): void {
+    offer(file, true);
   }
 
   function decrypt(file: File, autoSave = false): void {
     current = file;
     result.hidden = true;
+    risky.hidden = true;
     encryptedTo.hidden = true;
     share.offer(undefined);
     unlockForm.hidden = true;
@@ -86,17 +106,12 @@ export function wireDecryptPage(doc: Document): void {
         encryptedTo.textContent = `Encrypted to: ${report.encryptedTo.join(', ')}.`;
         encryptedTo.hidden = false;
         share.offer(file);
-        save.href = URL.createObjectURL(report.file);
-        save.download = report.file.name;
-        save.textContent = `Save ${report.file.name}`;
-        result.hidden = false;
+        const { name, saved } = offer(report.file, autoSave);
         show(
-          `Decrypted with ${report.decryptedWith}; the file is complete and unaltered; ${report.signature}.`,
+          saved
+            ? `Saved ${name}, decrypted with ${report.decryptedWith}. You can close this tab.`
+            : `Decrypted with ${report.decryptedWith}; the file is complete and unaltered; ${report.signature}.`,
         );
-        if (autoSave) {
-          save.click();
-          show(`Saved ${report.file.name}, decrypted with ${report.decryptedWith}. You can close this tab.`);
-        }
       }
     });
     port.post({ file });
@@ -109,16 +124,45 @@ export function wireDecryptPage(doc: Document): void {
     if (file) decrypt(file);
   });
   const fromDownload = downloadRequest(doc.location.hash);
-  if (fromDownload) {
-    autoSaveCurrent = true;
-    const fetching = `Fetching ${fromDownload.name} from ${hostOf(fromDownload.url)}…`;
-    show(fetching);
-    fetchForDecrypt(fromDownload, (bytes) => show(`${fetching} ${formatBytes(bytes)}`))
-      .then(({ file, discard }) => {
-        discardFetched = discard;
+  if (fromDownload) offerDownload(fromDownload);
+
+  /**
+   * A download Keyward took over: nothing is fetched or decrypted until the user asks here (a web page can start
+   * downloads at will, but cannot click in this page).
+   */
+  function offerDownload(request: { url: string; name: string }): void {
+    const section = requiredElement('offer', HTMLElement);
+    const decryptButton = requiredElement('offer-decrypt', HTMLButtonElement);
+    const keepButton = requiredElement('offer-keep', HTMLButtonElement);
+    const name = safeFileName(request.name, 'download.pgp').name;
+    requiredElement('offer-text', HTMLParagraphElement).textContent =
+      `${hostOf(request.url)} offers ${name}, encrypted. Decrypt it and save the original, or save it as it is.`;
+    section.hidden = false;
+    decryptButton.focus();
+    const fetchThen = (then: (file: File) => void) => {
+      section.hidden = true;
+      const fetching = `Fetching ${name} from ${hostOf(request.url)}…`;
+      show(fetching);
+      fetchForDecrypt({ url: request.url, name }, (bytes) => show(`${fetching} ${formatBytes(bytes)}`))
+        .then(({ file, discard }) => {
+          discardFetched = discard;
+          then(file);
+        })
+        .catch((e: unknown) => show(e instanceof Error ? e.message : String(e), true));
+    };
+    decryptButton.addEventListener('click', () =>
+      fetchThen((file) => {
+        autoSaveCurrent = true;
         decrypt(file, true);
-      })
-      .catch((e: unknown) => show(e instanceof Error ? e.message : String(e), true));
+      }),
+    );
+    keepButton.addEventListener('click', () =>
+      fetchThen((file) => {
+        saveAsIs(file);
+        dropFetched();
+        show(`Saved ${file.name} as it is, still encrypted. You can close this tab.`);
+      }),
+    );
   }
   doc.addEventListener('dragover', (event) => event.preventDefault());
   doc.addEventListener('drop', (event) => {
