@@ -13,6 +13,9 @@ export interface RecordedUpload {
   readonly body: Buffer;
 }
 
+/** Any request the server got (GET, POST, beacons…), as it arrived: what leak checks search. */
+export type RecordedRequest = RecordedUpload;
+
 export interface StaticServer {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
@@ -20,6 +23,8 @@ export interface StaticServer {
   url(path: string): string;
   /** Every POST/PUT so far, in arrival order. */
   readonly uploads: readonly RecordedUpload[];
+  /** Every request so far, whatever its method, in arrival order. */
+  readonly requests: readonly RecordedRequest[];
   /** Resolves once at least `count` uploads arrived (default 1); rejects after `timeoutMs`. */
   waitForUploads(count?: number, timeoutMs?: number): Promise<readonly RecordedUpload[]>;
   /** Stops listening and drops open connections. Safe to call twice. */
@@ -42,6 +47,7 @@ const contentTypes: Record<string, string> = {
 export async function startStaticServer(root: string = sitesDir): Promise<StaticServer> {
   const rootDir = resolve(root);
   const uploads: RecordedUpload[] = [];
+  const requests: RecordedRequest[] = [];
   const waiters = new Set<() => void>();
 
   const server = createServer((req, res) => {
@@ -52,11 +58,22 @@ export async function startStaticServer(root: string = sitesDir): Promise<Static
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    requests.push({ method: req.method ?? '?', url: req.url ?? '/', headers: req.headers, body });
+    if (req.method === 'OPTIONS') {
+      // A page's cross-origin request asks first; it is answered yes, so the request itself comes too.
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, POST, PUT',
+        'access-control-allow-headers': '*',
+      });
+      res.end();
+      return;
+    }
     if (req.method === 'POST' || req.method === 'PUT') {
-      const body = await readBody(req);
       uploads.push({ method: req.method, url: req.url ?? '/', headers: req.headers, body });
       waiters.forEach((wake) => wake());
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
       res.end(JSON.stringify({ received: body.length }));
       return;
     }
@@ -95,6 +112,7 @@ export async function startStaticServer(root: string = sitesDir): Promise<Static
     origin,
     url: (path) => origin + (path.startsWith('/') ? path : `/${path}`),
     uploads,
+    requests,
     waitForUploads(count = 1, timeoutMs = 10_000) {
       return new Promise((done, fail) => {
         const check = () => {

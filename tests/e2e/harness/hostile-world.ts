@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { FIXTURE_PASSPHRASE, readFixture } from '../../fixtures/test-keys';
+import { askBackgroundOk } from './ask-background';
+import { launchExtension, type LaunchedExtension, type LaunchOptions } from './launch-extension';
+import type { PickedFile } from './pick-files';
+import { startStaticServer, type StaticServer } from './static-server';
+
+/**
+ * A hostile page's world: the opted-in site, another port of its host and another host, all three recording every
+ * request they get, and the built extension with the GnuPG fixture key. The same attack pages are served by all
+ * three; `control` (another host, not opted in) shows that an attack really wins where Keyward is not, so a test
+ * that sees no leak on the opted-in site is not a test that could not fail.
+ */
+export interface HostileWorld {
+  readonly ext: LaunchedExtension;
+  /** The opted-in site. */
+  readonly site: StaticServer;
+  /** Another port of the opted-in host (match patterns cannot tell ports apart; it is not opted in). */
+  readonly otherPort: StaticServer;
+  /** Another host (`localhost`), not opted in: where a control run shows the attack winning without Keyward. */
+  readonly control: StaticServer;
+  /** `http://localhost:<port>` of the control server (it listens on 127.0.0.1; `localhost` is another host). */
+  readonly controlOrigin: string;
+  /** The URL of an attack page on one of the servers, told where else to send what it gets. */
+  attackUrl(server: 'site' | 'otherPort' | 'control', path: string, query?: Record<string, string>): string;
+  /** Sets the site's mode. */
+  setStrict(strict: boolean): Promise<void>;
+  securityPhrase(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHostileWorld(options: LaunchOptions = {}): Promise<HostileWorld> {
+  const site = await startStaticServer();
+  const otherPort = await startStaticServer();
+  const control = await startStaticServer();
+  const controlOrigin = control.origin.replace('127.0.0.1', 'localhost');
+  const ext = await launchExtension(options);
+  await askBackgroundOk(ext, 'vault.import', {
+    data: readFixture('gnupg-ed25519.sec'),
+    passphrase: FIXTURE_PASSPHRASE,
+  });
+  await askBackgroundOk(ext, 'sites.setEnabled', { origin: site.origin, enabled: true });
+  const origins = { site: site.origin, otherPort: otherPort.origin, control: controlOrigin };
+  return {
+    ext,
+    site,
+    otherPort,
+    control,
+    controlOrigin,
+    attackUrl(server, path, query = {}) {
+      const others = Object.values(origins).filter((o) => o !== origins[server]);
+      const search = new URLSearchParams({ others: others.join(','), ...query });
+      return `${origins[server]}${path}?${search}`;
+    },
+    async setStrict(strict) {
+      await askBackgroundOk(ext, 'sites.update', { origin: site.origin, strict });
+    },
+    async securityPhrase() {
+      const settings = (await askBackgroundOk(ext, 'settings.get', {})) as { securityPhrase: string };
+      return settings.securityPhrase;
+    },
+    async close() {
+      await ext.close();
+      await Promise.all([site.close(), otherPort.close(), control.close()]);
+    },
+  };
+}
+
+/** A unique secret and a file holding it: what must never reach a server in the clear. */
+export function secretFile(name = 'secret.txt'): { marker: string; file: PickedFile } {
+  const marker = `KEYWARD-SECRET-${randomBytes(12).toString('hex')}`;
+  return { marker, file: { name, mimeType: 'text/plain', buffer: Buffer.from(`${marker}\n`.repeat(40)) } };
+}
+
+/** Which picker the user met after `open`: the browser's, Keyward's window, or none within the wait. */
+export type MetPicker = 'browser' | 'keyward' | 'none';
+
+/**
+ * The user does `open` (a click, a key) and, if any picker opens (the browser's, in any frame, or Keyward's window),
+ * chooses `file` in it, as a user who trusts the page would.
+ */
+export async function userPicks(
+  world: HostileWorld,
+  page: Page,
+  open: () => Promise<unknown>,
+  file: PickedFile,
+  waitMs = 1000,
+): Promise<MetPicker> {
+  const browser = page.waitForEvent('filechooser', { timeout: waitMs }).then(async (chooser) => {
+    await chooser.setFiles(file);
+    return 'browser' as const;
+  });
+  const keyward = world.ext.context
+    .waitForEvent('page', { predicate: (p) => p.url().includes('/picker.html#'), timeout: waitMs })
+    .then(async (window) => {
+      await window.getByText('asks for').waitFor();
+      await window.setInputFiles('#files', file);
+      return 'keyward' as const;
+    });
+  browser.catch(() => undefined);
+  keyward.catch(() => undefined);
+  await open();
+  return Promise.any([browser, keyward]).catch(() => 'none' as const);
+}
+
+/** Where `marker` showed up: in any request to any of the three servers, or in what the page's scripts hold. */
+export async function leaksOf(
+  world: HostileWorld,
+  marker: string,
+  pages: readonly Page[] = [],
+): Promise<string[]> {
+  const found: string[] = [];
+  const encodings = [marker, encodeURIComponent(marker), Buffer.from(marker).toString('base64').slice(0, 20)];
+  for (const [name, server] of Object.entries({
+    site: world.site,
+    otherPort: world.otherPort,
+    control: world.control,
+  })) {
+    for (const request of server.requests) {
+      const text = `${request.url}\n${JSON.stringify(request.headers)}\n${request.body.toString('latin1')}`;
+      if (encodings.some((e) => text.includes(e)))
+        found.push(`${name}: ${request.method} ${request.url.slice(0, 80)}`);
+    }
+  }
+  for (const page of pages) {
+    if (page.isClosed()) continue;
+    for (const frame of page.frames()) {
+      const held = await frame
+        .evaluate(() => {
+          const w = window as unknown as { seen?: unknown[] };
+          return JSON.stringify([w.seen ?? [], { ...localStorage }]);
+        })
+        .catch(() => '');
+      if (held.includes(marker)) found.push(`page script of ${frame.url().slice(0, 80)}`);
+    }
+  }
+  return found;
+}
+
+/** Waits a little for a leak to travel (a page's fetch), then says where the marker went. */
+export async function leaksAfterAWhile(
+  world: HostileWorld,
+  marker: string,
+  pages: readonly Page[],
+): Promise<string[]> {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return leaksOf(world, marker, pages);
+}
+
+/** The attack page ran the steps it names (so a test knows it was really tried). */
+export async function expectAttempted(page: Page, ...steps: string[]): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(() => (window as unknown as { attempts?: string[] }).attempts ?? []).catch(() => []),
+    )
+    .toEqual(expect.arrayContaining(steps));
+}
