@@ -75,6 +75,9 @@ export default defineConfig({
       'offscreen',
       // Protected sites may not read the clipboard or open pop-ups without a click (extension/platform/site-settings.ts).
       'contentSettings',
+      // Every frame of a protected page is found as it starts to load, even in a closed shadow root
+      // (extension/intercept/frame-guard.ts).
+      'webNavigation',
     ].filter((p) => browser !== 'firefox' || (p !== 'offscreen' && p !== 'contentSettings')),
     // Sites the user opts in (and other keyservers) are asked for one by one. MV2 (Firefox) lists optional hosts
     // under optional_permissions; WXT does not move them there itself.

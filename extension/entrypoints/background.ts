@@ -31,6 +31,8 @@ import { linkMenu } from '../platform/context-menus';
 import { openPopupWindow, windowIsOpen } from '../platform/windows';
 import { createUnlockPrompt } from '../upload/unlock-prompt';
 import { registerInterception } from '../platform/content-scripts';
+import { onChildFrameNavigating, tellFrame } from '../platform/navigation';
+import type { ChildFrameNavigating } from '../messaging/child-frame';
 import { protectSiteSettings } from '../platform/site-settings';
 import { reloadTabsOf } from '../platform/tabs';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
@@ -185,6 +187,14 @@ export default defineBackground(() => {
     }),
   );
   onExtensionInstalled(() => void sites.reprotect().catch(() => undefined));
+  // A frame's new child frame, wherever it sits (a closed shadow root included): the frame's Keyward looks for it
+  // (extension/intercept/frame-guard.ts). Frames without Keyward's content script get nothing.
+  onChildFrameNavigating(
+    (tabId, parentFrameId) =>
+      void tellFrame(tabId, parentFrameId, {
+        type: 'keyward.childFrameNavigating',
+      } satisfies ChildFrameNavigating),
+  );
   everyMinutes('keyward-auto-lock', 1, () => void vault.lockIdle());
   // Contacts' keys: revocations, new subkeys and key changes arrive without the user asking (uploads also
   // look their recipients up again each time).

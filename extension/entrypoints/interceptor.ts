@@ -8,6 +8,7 @@ import {
   siteModeFromBackground,
 } from '../intercept/background-encrypt';
 import { guardFrames } from '../intercept/frame-guard';
+import { isChildFrameNavigating } from '../messaging/child-frame';
 import { newTabLinks } from '../intercept/new-tab-links';
 import { createOwnEvents } from '../intercept/own-events';
 import { createPageBlobReader } from '../intercept/page-blob-reader';
@@ -73,8 +74,15 @@ export default defineUnlistedScript(() => {
     frames.stop();
   });
 
-  // Page-made encrypted downloads (blob: URLs): only this frame can read them; the decrypt page asks for them.
   const identity = extensionIdentity();
+  // The background saw a child frame of this document start to load: find it, wherever it sits.
+  onRuntimeRequest((message, sender) => {
+    if (isChildFrameNavigating(message) && sender.id === identity.id && sender.tab === undefined) {
+      frames.childFrameNavigating();
+    }
+    return undefined;
+  });
+  // Page-made encrypted downloads (blob: URLs): only this frame can read them; the decrypt page asks for them.
   onRuntimeRequest(
     createPageBlobReader({
       extensionBaseUrl: identity.baseUrl,

@@ -27,11 +27,15 @@ export interface FrameGuardDeps {
  * documents) until Keyward arms their document; frames of other sites stay inert.
  *
  * Frames are found as they are added (a mutation observer on the document and on every shadow root Keyward has
- * seen) and, as a net for frames added inside a shadow root attached later, on every animation frame, before
- * anything new is painted: the window's child frames are counted, and an unknown one makes Keyward search the
- * whole document, closed shadow roots included. A page removing `inert` has it back at once.
+ * seen), and when the background sees a child frame of this document start to load (the net for a frame added in a
+ * shadow root attached after its host was in the page, which no observer sees, nor `window.frames`): the whole
+ * document is then searched, closed shadow roots included. Known frames are checked again on every animation frame
+ * (a frame that navigated elsewhere loses its armed document). A page removing `inert` has it back at once.
  */
-export function guardFrames(win: Window, deps: FrameGuardDeps): { stop(): void } {
+export function guardFrames(
+  win: Window,
+  deps: FrameGuardDeps,
+): { childFrameNavigating(): void; stop(): void } {
   const known = new Set<Element>();
   const ours = new WeakSet<Element>(); // frames Keyward made inert (a page's own `inert` is left as it is)
   const observedRoots = new WeakSet<Node>();
@@ -89,24 +93,6 @@ export function guardFrames(win: Window, deps: FrameGuardDeps): { stop(): void }
       if (element.isConnected) check(element);
       else known.delete(element); // moved or dropped: found again wherever it is added
     }
-    // A child frame no known element holds: it was added where no observer looked (a shadow root attached after its
-    // host was in the page). Search everything, once per such frame (an <embed>'s document has no element that
-    // names it, and would otherwise be searched for on every frame).
-    if (unmatchedChildren().some((child) => !searched.has(child))) {
-      search(win.document);
-      for (const child of unmatchedChildren()) searched.add(child);
-    }
-  }
-
-  const searched = new WeakSet<object>();
-  function unmatchedChildren(): object[] {
-    const children = new Set<object>();
-    for (let i = 0; i < win.length; i++) {
-      const child = win.frames[i];
-      if (child) children.add(child);
-    }
-    for (const element of known) children.delete(contentWindowOf(element) as object);
-    return [...children];
   }
 
   (win as Guarded)[ARMED] = true;
@@ -128,6 +114,15 @@ export function guardFrames(win: Window, deps: FrameGuardDeps): { stop(): void }
   };
   deps.onAnimationFrame(everyFrame);
   return {
+    /**
+     * A child frame of this document started loading (the background saw its navigation): find it wherever it is,
+     * closed shadow roots included. This is how a frame added inside a shadow root attached after its host was in
+     * the page is found, which no mutation observer of Keyward's sees.
+     */
+    childFrameNavigating(): void {
+      search(win.document);
+      checkAll();
+    },
     /** Keyward stands aside in this frame (its site is not protected): frames it made inert are let go. */
     stop() {
       stopped = true;

@@ -74,6 +74,18 @@ export function secretFile(name = 'secret.txt'): { marker: string; file: PickedF
   return { marker, file: { name, mimeType: 'text/plain', buffer: Buffer.from(`${marker}\n`.repeat(40)) } };
 }
 
+/**
+ * A new tab for an attack page, in front (a browser opens pickers only for the tab in front), whose file choosers
+ * the test answers: Playwright intercepts them only once someone listens, so it listens from the start rather
+ * than from the moment of the click (which would race the picker).
+ */
+export async function newAttackPage(world: HostileWorld): Promise<Page> {
+  const page = await world.ext.context.newPage();
+  page.on('filechooser', () => undefined);
+  await page.bringToFront();
+  return page;
+}
+
 /** Which picker the user met after `open`: the browser's, Keyward's window, or none within the wait. */
 export type MetPicker = 'browser' | 'keyward' | 'none';
 
@@ -139,14 +151,21 @@ export async function leaksOf(
   return found;
 }
 
-/** Waits a little for a leak to travel (a page's fetch), then says where the marker went. */
+/**
+ * Where the marker went, once a leak had time to travel (a page reads the file, then fetches). When a leak is
+ * expected (a control run) it is waited for, up to a few seconds; otherwise the wait is a fixed moment.
+ */
 export async function leaksAfterAWhile(
   world: HostileWorld,
   marker: string,
   pages: readonly Page[],
+  expectLeak = false,
 ): Promise<string[]> {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  return leaksOf(world, marker, pages);
+  for (let waited = 250; ; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const found = await leaksOf(world, marker, pages);
+    if (found.length > 0 || waited >= (expectLeak ? 5000 : 750)) return found;
+  }
 }
 
 /** The attack page ran the steps it names (so a test knows it was really tried). */

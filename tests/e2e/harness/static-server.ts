@@ -81,6 +81,10 @@ export async function startStaticServer(root: string = sitesDir): Promise<Static
       res.writeHead(405, { allow: 'GET, HEAD, POST, PUT' }).end();
       return;
     }
+    if (req.url?.startsWith('/never')) {
+      // A page that never arrives (a frame whose load a hostile page stops to keep its first, blank document).
+      return;
+    }
     if (req.url === '/favicon.ico') {
       // Browsers ask for it on every page; a 404 would show up as a console error in every test.
       res.writeHead(204).end();

@@ -5,6 +5,7 @@ import {
   leaksAfterAWhile,
   secretFile,
   startHostileWorld,
+  newAttackPage,
   userPicks,
   type HostileWorld,
   type MetPicker,
@@ -35,14 +36,14 @@ interface Attack {
 
 async function run(where: 'site' | 'control', attack: Attack): Promise<{ leaks: string[]; met: MetPicker }> {
   const { marker, file } = secretFile();
-  const page = await world.ext.context.newPage();
+  const page = await newAttackPage(world);
   try {
     await page.goto(world.attackUrl(where, attack.path, attack.query));
     await page.waitForLoadState('load');
     await page.waitForTimeout(250); // the page's own set-up after load
     const met = await attack.act(page, file);
     if (attack.step) await expectAttempted(page, attack.step);
-    return { leaks: await leaksAfterAWhile(world, marker, [page]), met };
+    return { leaks: await leaksAfterAWhile(world, marker, [page], where === 'control'), met };
   } finally {
     await page.close();
   }

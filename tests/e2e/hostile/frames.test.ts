@@ -1,0 +1,95 @@
+import { writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAttempted,
+  leaksAfterAWhile,
+  secretFile,
+  startHostileWorld,
+  newAttackPage,
+  userPicks,
+  type HostileWorld,
+} from '../harness/hostile-world';
+
+// A hostile page on an opted-in site covers itself with a frame Keyward does not run in first: another site's,
+// another port's, a sandboxed one, or a same-origin frame whose own page never loads (the page fills its first,
+// blank document instead). The user clicks or drops a secret file on what looks like the opted-in page. Nothing of
+// it may reach a server or the page. Each attack also runs on a site that is not opted in, where it must win.
+let world: HostileWorld;
+
+beforeAll(async () => {
+  world = await startHostileWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const frameOf = (host: '127.0.0.1' | 'localhost') =>
+  `${world.otherPort.origin.replace('127.0.0.1', host)}/hostile/frame-input.html`;
+
+type Act = 'click' | 'drop';
+
+async function userDrops(page: Page, file: ReturnType<typeof secretFile>['file']): Promise<void> {
+  const path = join(tmpdir(), `keyward-hostile-${process.pid}-${Date.now()}.txt`);
+  await writeFile(path, file.buffer);
+  try {
+    const { width, height } = page.viewportSize()!;
+    const cdp = await page.context().newCDPSession(page);
+    const data = { items: [], files: [path], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+      await cdp.send('Input.dispatchDragEvent', { type, x: width / 2, y: height / 2, data });
+    }
+    await cdp.detach();
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+async function run(where: 'site' | 'control', variant: string, act: Act, src?: string): Promise<string[]> {
+  const { marker, file } = secretFile();
+  const page = await newAttackPage(world);
+  try {
+    await page.goto(world.attackUrl(where, '/hostile/frames.html', { v: variant, ...(src ? { src } : {}) }));
+    await expectAttempted(page, variant);
+    // The frames' own scripts are ready (and, on the opted-in site, Keyward has had a frame or two to see them).
+    await expect
+      .poll(() =>
+        Promise.all(page.frames().map((f) => f.evaluate(() => document.readyState).catch(() => 'gone'))),
+      )
+      .not.toContain('loading');
+    await page.waitForTimeout(300);
+    const { width, height } = page.viewportSize()!;
+    if (act === 'click') await userPicks(world, page, () => page.mouse.click(width / 2, height / 2), file);
+    else await userDrops(page, file);
+    return await leaksAfterAWhile(world, marker, [page], where === 'control');
+  } finally {
+    await page.close();
+  }
+}
+
+describe.each(['normal', 'strict'] as const)('frames in a hostile page, %s mode (Chromium)', (mode) => {
+  beforeAll(async () => {
+    await world.setStrict(mode === 'strict');
+  });
+
+  it.each([
+    ['a frame of another host', 'cross', 'localhost'],
+    ['a frame of another port of the same host', 'cross', '127.0.0.1'],
+    ['a same-origin frame holding a frame of another host', 'nested', 'localhost'],
+    ['a frame of another host, added in a closed shadow root attached later', 'late-shadow', 'localhost'],
+    ['a frame of another host whose inert attribute the page keeps removing', 'uninert', 'localhost'],
+    ['a sandboxed frame', 'sandboxed', undefined],
+    ['a same-origin frame whose load the page stopped, filling its first document', 'stuck', undefined],
+  ] as const)('attack: %s covering the page takes the click and the drop', async (_name, variant, host) => {
+    const src = host ? frameOf(host) : undefined;
+    for (const act of ['click', 'drop'] as const) {
+      expect(
+        await run('control', variant, act, src),
+        `${act}: the attack must work where Keyward is not`,
+      ).not.toEqual([]);
+      expect(await run('site', variant, act, src), act).toEqual([]);
+    }
+  });
+});
