@@ -117,6 +117,29 @@ export async function userPicks(
   return Promise.any([browser, keyward]).catch(() => 'none' as const);
 }
 
+/**
+ * Reads a value out of a page's main frame without giving it a user gesture. Playwright's `page.evaluate()`
+ * runs as if the user had acted (it grants the page transient activation, which no input event carries, so
+ * Keyward never sees it); a hostile page watching for activation would take it. Tests of hostile pages read them
+ * this way instead.
+ */
+export async function readPage<T>(page: Page, expression: string): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result, exceptionDetails } = (await cdp.send('Runtime.evaluate', {
+      expression,
+      returnByValue: true,
+      userGesture: false,
+      awaitPromise: true,
+    })) as { result: { value?: unknown }; exceptionDetails?: unknown };
+    if (exceptionDetails)
+      throw new Error(`reading ${expression} failed: ${JSON.stringify(exceptionDetails)}`);
+    return result.value as T;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Where `marker` showed up: in any request to any of the three servers, or in what the page's scripts hold. */
 export async function leaksOf(
   world: HostileWorld,
@@ -138,15 +161,12 @@ export async function leaksOf(
   }
   for (const page of pages) {
     if (page.isClosed()) continue;
-    for (const frame of page.frames()) {
-      const held = await frame
-        .evaluate(() => {
-          const w = window as unknown as { seen?: unknown[] };
-          return JSON.stringify([w.seen ?? [], { ...localStorage }]);
-        })
-        .catch(() => '');
-      if (held.includes(marker)) found.push(`page script of ${frame.url().slice(0, 80)}`);
-    }
+    // The main frame's scripts (what frames of the page's own origin hand up lands there, and in its storage).
+    const held = await readPage<string>(
+      page,
+      'JSON.stringify([window.seen ?? [], { ...localStorage }])',
+    ).catch(() => '');
+    if (held.includes(marker)) found.push(`page script of ${page.url().slice(0, 80)}`);
   }
   return found;
 }
@@ -171,8 +191,6 @@ export async function leaksAfterAWhile(
 /** The attack page ran the steps it names (so a test knows it was really tried). */
 export async function expectAttempted(page: Page, ...steps: string[]): Promise<void> {
   await expect
-    .poll(() =>
-      page.evaluate(() => (window as unknown as { attempts?: string[] }).attempts ?? []).catch(() => []),
-    )
+    .poll(() => readPage<string[]>(page, 'window.attempts ?? []').catch(() => []))
     .toEqual(expect.arrayContaining(steps));
 }

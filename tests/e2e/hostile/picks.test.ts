@@ -6,6 +6,7 @@ import {
   secretFile,
   startHostileWorld,
   newAttackPage,
+  readPage,
   userPicks,
   type HostileWorld,
   type MetPicker,
@@ -151,7 +152,7 @@ describe.each(['normal', 'strict'] as const)('a hostile page, %s mode (Chromium)
             await page.waitForTimeout(250);
             await page.click('#go');
             await page.waitForTimeout(1000);
-            return await page.evaluate(() => (window as unknown as { attempts: string[] }).attempts);
+            return await readPage<string[]>(page, 'window.attempts');
           } finally {
             await page.close();
           }
