@@ -13,7 +13,14 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'tests/lint/boundaries.js'] },
+        projectService: {
+          allowDefaultProject: [
+            'eslint.config.js',
+            'tests/lint/boundaries.js',
+            'bin/keyward.js',
+            'node/index.js',
+          ],
+        },
       },
     },
     rules: {

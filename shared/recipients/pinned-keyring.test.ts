@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { CHEAP_ARGON2, makeTestKey, NOW } from '../../tests/fixtures/test-keys';
 import { Email } from '../identity';
 import { generateKey, readPublicKeys } from '../openpgp';
-import { decideChange, emptyKeyring, pinExpected, pinnedKeyFor, removeKey, takeKey } from './pinned-keyring';
+import {
+  decideChange,
+  emptyKeyring,
+  pinExpected,
+  pinnedKeyFor,
+  removeKey,
+  takeKey,
+  unpinAddress,
+} from './pinned-keyring';
 
 // The pinning decisions on their own, with real keys; tests/integration/contacts.test.ts and
 // the Node library's tests run them against a real keyserver.
@@ -85,6 +93,18 @@ describe('pinned keyring', () => {
     await takeKey(ring, bob, 'file', NOW);
     removeKey(ring, bob.summary.fingerprint);
     expect(await pinnedKeyFor(ring, email, NOW)).toEqual({ status: 'none', email });
+    expect(ring).toEqual(emptyKeyring());
+  });
+
+  it('unpinning one address keeps a key still pinned for another', async () => {
+    const ring = emptyKeyring<string>();
+    const key = await makeTestKey({ name: 'Bob', email });
+    const [entry] = await readPublicKeys(key.publicKeyArmored, { date: NOW });
+    await takeKey(ring, entry!, 'file', NOW);
+    ring.pins['bob@work.example'] = { fingerprint: entry!.summary.fingerprint, dismissed: [] };
+    unpinAddress(ring, email);
+    expect(Object.keys(ring.keys)).toEqual([entry!.summary.fingerprint]);
+    unpinAddress(ring, Email.parse('bob@work.example'));
     expect(ring).toEqual(emptyKeyring());
   });
 });

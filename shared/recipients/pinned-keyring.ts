@@ -154,6 +154,16 @@ export function removeKey(ring: PinnedKeyring, fingerprint: string): void {
   }
 }
 
+/** Forgets what is pinned for one address; its key goes too when no other address is pinned to it. */
+export function unpinAddress(ring: PinnedKeyring, email: Email): void {
+  const fingerprint = ring.pins[email]?.fingerprint;
+  delete ring.pins[email];
+  delete ring.changes[email];
+  if (fingerprint && !Object.values(ring.pins).some((p) => p.fingerprint === fingerprint)) {
+    delete ring.keys[fingerprint];
+  }
+}
+
 /** Pins fingerprints handed over in a group file, for addresses nothing is pinned for yet; never re-pins one. */
 export function pinExpected(
   ring: PinnedKeyring,
