@@ -53,7 +53,8 @@ export async function decrypt(options: DecryptOptions): Promise<Decrypted> {
   });
   return {
     plaintext: decrypted.plaintext,
-    filename: decrypted.filename,
+    // openpgp.js gives null for a file stored without a name.
+    filename: decrypted.filename || '',
     encryption: decrypted.encryption,
     signatures: decrypted.signatures.then(async (signatures) => {
       if (signatures.length === 0) return [];
