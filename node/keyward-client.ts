@@ -8,6 +8,7 @@ import {
   DEFAULT_LOOKUP_ORDER,
   notFoundError,
   unusableReason,
+  type LookupResult,
   type LookupSource,
 } from '../shared/recipients/key-lookup';
 import {
@@ -150,11 +151,11 @@ export function createKeyward(options: KeywardOptions) {
     }
     const keys: RecipientKey[] = [];
     for (const email of new Set(emails)) {
-      let attempts: readonly string[] = [];
-      if (!offline && needsCheck(ring, email)) {
-        attempts = (await recheckAddress(ring, email, lookup, clock.now())).result.attempts;
-      }
-      keys.push(usableOrThrow(await pinnedKeyFor(ring, email, clock.now()), ring, attempts, offline));
+      const checked =
+        !offline && needsCheck(ring, email)
+          ? (await recheckAddress(ring, email, lookup, clock.now())).result
+          : null;
+      keys.push(usableOrThrow(await pinnedKeyFor(ring, email, clock.now()), ring, checked, sources));
     }
     return keys;
   }
@@ -170,8 +171,8 @@ export function createKeyward(options: KeywardOptions) {
         const before = ring.pins[email]?.fingerprint;
         const { result } = await recheckAddress(ring, email, lookup, clock.now());
         const pinned = await pinnedKeyFor(ring, email, clock.now());
-        if (pinned.status === 'none') throw notFoundError(email, result);
-        const key = usableOrThrow(pinned, ring, result.attempts, false);
+        if (pinned.status === 'none' && !allFailed(result, sources)) throw notFoundError(email, result);
+        const key = usableOrThrow(pinned, ring, result, sources);
         return { ...key, newlyPinned: before !== key.fingerprint, attempts: result.attempts };
       }),
 
@@ -267,14 +268,20 @@ function defaultSources(keyserverUrl: string | undefined): readonly LookupSource
   return keyserverUrl ? DEFAULT_LOOKUP_ORDER : DEFAULT_LOOKUP_ORDER.filter((s) => s !== 'keyserver');
 }
 
-/** A pinned key's verdict as a key to use, or the error the app must act on. */
+/** Every source was asked and none could answer: "no key" would be a guess. */
+function allFailed(result: LookupResult, sources: readonly LookupSource[]): boolean {
+  return sources.length > 0 && result.failed.length === sources.length;
+}
+
+/** A pinned key's verdict as a key to use, or the error the app must act on; `checked`: a lookup just made. */
 function usableOrThrow(
   pinned: PinnedKey,
   ring: KeyringData,
-  attempts: readonly string[],
-  offline: boolean,
+  checked: LookupResult | null,
+  sources: readonly LookupSource[],
 ): RecipientKey {
-  const looked = attempts.length > 0 ? ` (looked in: ${attempts.join('; ')})` : offline ? ' (offline)' : '';
+  const attempts = checked?.attempts ?? [];
+  const looked = attempts.length > 0 ? ` (looked in: ${attempts.join('; ')})` : checked ? '' : ' (offline)';
   switch (pinned.status) {
     case 'usable':
       return {
@@ -302,6 +309,14 @@ function usableOrThrow(
         { reason: 'not_found', email: pinned.email },
       );
     case 'none':
+      if (checked && allFailed(checked, sources)) {
+        throw new KeywardError(
+          'unavailable',
+          `No key source could be asked about ${pinned.email}${looked}, and no key is pinned for it. Nothing ` +
+            'was encrypted; try again later.',
+          { reason: 'sources_unavailable', email: pinned.email },
+        );
+      }
       throw new KeywardError(
         'not_found',
         `No usable key for ${pinned.email} was found${looked}. Nothing was encrypted.`,

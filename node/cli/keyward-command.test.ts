@@ -196,7 +196,7 @@ describe('keyward: encrypting by address', () => {
     ).toBe(EXIT.ok);
   });
 
-  it('a revoked key: exit 5; an address nobody published: exit 3; a damaged keyring: exit 9', async () => {
+  it('a revoked key: exit 5; an address nobody published: exit 3; the keyserver down or a damaged keyring: exit 9', async () => {
     const eli = await person('Eli', 'eli@example.org');
     const keyring = join(dir, 'eli-keyring.json');
     await keyward(['lookup', 'eli@example.org'], { keyring });
@@ -217,6 +217,12 @@ describe('keyward: encrypting by address', () => {
     const nobody = await keyward(['lookup', 'nobody@example.org']);
     expect(nobody.code).toBe(EXIT.notFound);
     expect(nobody.stderr).toContain('Looked in: the Keyward keyserver: no key.');
+
+    const down = await keyward(['lookup', 'nobody@example.org'], {
+      env: { KEYWARD_KEYSERVER: 'http://127.0.0.1:9' },
+    });
+    expect(down.code).toBe(EXIT.unavailable);
+    expect(down.stderr).toContain('No key source could be asked about nobody@example.org');
 
     const damaged = file('damaged.json', 'not json');
     expect((await keyward(['keys', 'list'], { keyring: damaged })).code).toBe(EXIT.unavailable);

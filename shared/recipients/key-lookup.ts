@@ -33,6 +33,8 @@ export interface LookupResult {
   readonly seen: readonly FoundKey[];
   /** One line per source asked, for "where did it look" messages. */
   readonly attempts: readonly string[];
+  /** Sources that could not be asked (down, too slow, refusing): "no key" from them means nothing. */
+  readonly failed: readonly LookupSource[];
 }
 
 export interface KeyLookupDeps {
@@ -116,12 +118,14 @@ export function createKeyLookup(deps: KeyLookupDeps) {
       const attempts: string[] = [];
       const seen: FoundKey[] = [];
       const revoked = new Set<string>();
+      const failed: LookupSource[] = [];
       for (const source of await deps.order()) {
         const name = SOURCE_NAMES[source];
         const answers = await keysFrom(source, email);
         const failures = answers.flatMap((a) => (a.fetched.kind === 'failed' ? [a.fetched.why] : []));
         const withKeys = answers.filter((a) => a.fetched.kind === 'keys');
         if (withKeys.length === 0) {
+          if (failures.length === answers.length) failed.push(source);
           attempts.push(`${name}: ${failures.length === answers.length ? failures[0] : 'no key'}`);
           continue;
         }
@@ -149,13 +153,13 @@ export function createKeyLookup(deps: KeyLookupDeps) {
           .sort((a, b) => b.summary.created - a.summary.created)[0];
         if (usable) {
           attempts.push(`${name}: found ${usable.summary.fingerprint}`);
-          return { usable, seen, attempts };
+          return { usable, seen, attempts, failed };
         }
         attempts.push(
           `${name}: ${found.length > 0 ? unusableReason(found[0]!.summary) : 'no key for this address'}`,
         );
       }
-      return { usable: null, seen, attempts };
+      return { usable: null, seen, attempts, failed };
     },
 
     /**
@@ -194,7 +198,10 @@ export function unusableReason(summary: KeySummary): string {
 }
 
 /** The error for a lookup that found nothing usable: says where it looked and what each place answered. */
-export function notFoundError(email: Email, result: LookupResult): KeywardError {
+export function notFoundError(
+  email: Email,
+  result: Pick<LookupResult, 'attempts'> & Partial<LookupResult>,
+): KeywardError {
   const where = result.attempts.length > 0 ? result.attempts.join('; ') : 'no lookup source is turned on';
   return new KeywardError('not_found', `No usable key for ${email} was found. Looked in: ${where}.`);
 }

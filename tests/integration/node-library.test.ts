@@ -248,6 +248,15 @@ describe('pinned keys: a changed key is an error the app must act on', () => {
     });
   });
 
+  it('with every source down and nothing pinned, the error says the sources failed, not that there is no key', async () => {
+    const world = keyward({ keyserverUrl: dead, sources: ['keyserver', 'keys.openpgp.org'] });
+    await expect(world.encrypt({ to: ['ivy@example.org'], plaintext: text('x') })).rejects.toMatchObject({
+      code: 'unavailable',
+      details: { reason: 'sources_unavailable', email: 'ivy@example.org' },
+    });
+    await expect(world.lookup('ivy@example.org')).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
   it('a damaged keyring file is refused rather than read as empty (which would re-pin every address)', async () => {
     const path = join(folder, 'damaged.json');
     writeFileSync(path, '{"type":"keyward-keyring","version":1,"keys":');
