@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// The `keyward` command. The package ships TypeScript and runs it through tsx, in its own namespace so that the
-// loader does not change how anything else in the process is loaded.
-import { tsImport } from 'tsx/esm/api';
+// The `keyward` command. An installed copy runs the bundle `npm pack` built (dist/, scripts/build-node.ts); a git
+// checkout runs the TypeScript through tsx, in a namespace of its own so nothing else in the process changes.
+import { existsSync } from 'node:fs';
 
-await tsImport('../node/cli/keyward.ts', import.meta.url);
+const bundle = new URL('../dist/keyward.js', import.meta.url);
+if (existsSync(bundle) && !existsSync(new URL('../.git', import.meta.url))) {
+  await import(bundle.href);
+} else {
+  const { tsImport } = await import('tsx/esm/api');
+  await tsImport('../node/cli/keyward.ts', import.meta.url);
+}

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import pkg from '../../package.json' with { type: 'json' };
 import { isKeywardError } from '../../shared/errors';
 import type { Command } from './command';
 import { decryptCommand, verifyCommand } from './decrypt-command';
@@ -95,8 +95,5 @@ function fail(message: string, code: number, seeAlso?: string): number {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
   return pkg.version;
 }
