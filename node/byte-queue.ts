@@ -12,6 +12,8 @@ export interface ByteQueue {
   take(n: number): Uint8Array;
   /** Up to `max` bytes from the first piece, without copying (at least one byte when any is queued). */
   takeSome(max: number): Uint8Array;
+  /** Exactly `n` bytes (`n` <= length) as views of the queued pieces, without copying. */
+  takePieces(n: number): Uint8Array[];
 }
 
 export function byteQueue(first: Uint8Array, next: () => Promise<Uint8Array | undefined>): ByteQueue {
@@ -57,6 +59,16 @@ export function byteQueue(first: Uint8Array, next: () => Promise<Uint8Array | un
         out.set(piece.subarray(0, k), o);
         o += k;
         shift(k);
+      }
+      return out;
+    },
+    takePieces(n) {
+      const out: Uint8Array[] = [];
+      for (let left = n; left > 0;) {
+        const piece = pieces[0]!.subarray(0, left);
+        out.push(piece);
+        shift(piece.length);
+        left -= piece.length;
       }
       return out;
     },

@@ -110,12 +110,16 @@ export function decryptSeipdv2(
     started = true;
   };
 
-  const open = (ciphertext: Uint8Array, tag: Uint8Array, adata: Uint8Array): Buffer => {
+  /**
+   * Decrypts one chunk, given as the pieces it arrived in (no copy to join them), and checks its tag; returns the
+   * plaintext pieces, to be released only now that the tag checked.
+   */
+  const open = (ciphertext: readonly Uint8Array[], tag: Uint8Array, adata: Uint8Array): Buffer[] => {
     nonce.setBigUint64(IV - 8, BigInt(index));
     const decipher = createDecipheriv(GCM_NAMES[key.length]!, key, iv);
     decipher.setAAD(adata);
     decipher.setAuthTag(tag);
-    const plaintext = decipher.update(ciphertext);
+    const plaintext = ciphertext.map((piece) => decipher.update(piece));
     try {
       decipher.final(); // checks the tag: nothing of this chunk is released unless it passes
     } catch {
@@ -123,6 +127,10 @@ export function decryptSeipdv2(
     }
     return plaintext;
   };
+  const chunk = (size: number): [Uint8Array[], Uint8Array] => [
+    bodyPieces.takePieces(size),
+    bodyPieces.take(TAG),
+  ];
 
   return new ReadableStream<Uint8Array>(
     {
@@ -132,7 +140,7 @@ export function decryptSeipdv2(
         const full = chunkSize + TAG;
         await bodyPieces.fill(full + TAG);
         if (bodyPieces.length >= full + TAG) {
-          controller.enqueue(open(...split(bodyPieces.take(full)), info));
+          for (const piece of open(...chunk(chunkSize), info)) controller.enqueue(piece);
           index += 1;
           total += chunkSize;
           return;
@@ -141,7 +149,7 @@ export function decryptSeipdv2(
         const left = bodyPieces.length;
         if (left >= 2 * TAG) {
           const data = left - 2 * TAG;
-          controller.enqueue(open(...split(bodyPieces.take(data + TAG)), info));
+          for (const piece of open(...chunk(data), info)) controller.enqueue(piece);
           index += 1;
           total += data;
         } else if (left !== TAG) throw cutShort();
@@ -149,7 +157,7 @@ export function decryptSeipdv2(
         const adata = new Uint8Array(info.length + 8);
         adata.set(info);
         new DataView(adata.buffer).setBigUint64(info.length, BigInt(total));
-        open(new Uint8Array(0), bodyPieces.take(TAG), adata);
+        open([], bodyPieces.take(TAG), adata);
         // Nothing may follow the data packet (RFC 9580 §10.3: it is the message's last packet).
         if (await raw.fill(1)) throw invalidInput('The file carries data after its encrypted content.');
         controller.close();
@@ -158,8 +166,4 @@ export function decryptSeipdv2(
     },
     { highWaterMark: 0 },
   );
-}
-
-function split(chunk: Uint8Array): [Uint8Array, Uint8Array] {
-  return [chunk.subarray(0, chunk.length - TAG), chunk.subarray(chunk.length - TAG)];
 }
