@@ -330,3 +330,63 @@ describe('keyward: decrypting and checking signatures', () => {
     );
   });
 });
+
+describe('keyward on a terminal (a pseudo-terminal made by util-linux script)', () => {
+  /** Runs the command on a terminal; `typed` is typed once the output shows `after`. */
+  function onTerminal(
+    command: string[],
+    typed?: { after: string; text: string },
+    env: Record<string, string> = {},
+  ) {
+    const line = [process.execPath, BIN, ...command].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const { BASE_URL: _vite, KEYWARD_PASSPHRASE: _none, ...inherited } = process.env;
+    const child = spawn('script', ['-qec', `${line}; echo "exit=$?"`, '/dev/null'], {
+      env: { ...inherited, KEYWARD_KEYRING: join(dir, 'keyring.json'), KEYWARD_SOURCES: '', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (typed && output.includes(typed.after) && !child.stdin.writableEnded) child.stdin.end(typed.text);
+    });
+    if (!typed) child.stdin.end();
+    return new Promise<string>((ok) => child.on('close', () => ok(output)));
+  }
+
+  it('asks for the passphrase on the terminal without echoing it, and takes it', async () => {
+    const ivy = await person('Ivy', 'ivy@example.org');
+    const encrypted = await keyward(['encrypt', '--to', 'ivy@example.org', '-q'], {
+      input: new TextEncoder().encode('typed'),
+    });
+    const file = join(dir, 'ivy.pgp');
+    writeFileSync(file, encrypted.stdout);
+    const out = join(dir, 'ivy.txt');
+    const output = await onTerminal(['decrypt', '--key', ivy.keyFile, '-o', out, file], {
+      after: 'Passphrase for',
+      text: `${ivy.passphrase}\r`,
+    });
+    expect(output).toContain(`Passphrase for ${ivy.keyFile}: `);
+    expect(output).not.toContain(ivy.passphrase);
+    expect(output).toContain('exit=0');
+    expect(readFileSync(out, 'utf8')).toBe('typed');
+  });
+
+  it('shows progress for a large file, and refuses to write ciphertext onto the terminal', async () => {
+    await person('Jay', 'jay@example.org');
+    await keyward(['lookup', 'jay@example.org']);
+    const big = file('big.bin', new Uint8Array(40 * 1024 * 1024));
+    const output = await onTerminal([
+      'encrypt',
+      '--offline',
+      '--to',
+      'jay@example.org',
+      '-o',
+      join(dir, 'big.pgp'),
+      big,
+    ]);
+    expect(output).toMatch(/Encrypting: 100% \(40 of 40 MiB\), \d+ MB\/s/);
+    expect(output).toContain('exit=0');
+    const toTerminal = await onTerminal(['encrypt', '--offline', '--to', 'jay@example.org', big]);
+    expect(toTerminal).toContain('Standard output is a terminal');
+    expect(toTerminal).toContain(`exit=${EXIT.usage}`);
+  });
+});

@@ -37,8 +37,9 @@ async function promptOnTerminal(prompt: string): Promise<string | null> {
   }
   const input = new ReadStream(inFd);
   const output = new WriteStream(outFd);
-  output.write(prompt);
+  // Echo off before the prompt shows: what is typed as soon as it appears must not be echoed either.
   input.setRawMode(true);
+  output.write(prompt);
   try {
     return await new Promise<string>((resolve, reject) => {
       let value = '';
