@@ -7,8 +7,6 @@ import {
   createKeyLookup,
   DEFAULT_LOOKUP_ORDER,
   notFoundError,
-  unusableReason,
-  type LookupResult,
   type LookupSource,
 } from '../shared/recipients/key-lookup';
 import {
@@ -19,14 +17,16 @@ import {
   removeKey,
   takeKey,
   unpinAddress,
-  type PinnedKey,
 } from '../shared/recipients/pinned-keyring';
 import { serialQueue } from '../shared/serial-queue';
 import { decrypt, type DecryptOptions, type Decrypted } from './decrypt';
 import { inspect, type Inspection } from './inspect';
-import { parseKeyringData, type KeyringData, type KeyringStore, type KeySource } from './keyring-store';
+import { parseKeyringData, type KeyringData, type KeyringStore } from './keyring-store';
 import { describeKeyring, type KeyringView } from './keyring-view';
+import { allFailed, usableOrThrow, type RecipientKey } from './recipient-verdict';
 import { toWebStream, type ByteInput } from './to-web-stream';
+
+export type { RecipientKey };
 
 export interface KeywardOptions {
   /** The pinned keyring: `fileKeyring(path)`, or a store of the app's own. */
@@ -50,15 +50,6 @@ export interface KeywardOptions {
   /** Tests point WKD at a local server. Default: the draft's advanced and direct URLs (shared/wkd.ts). */
   readonly wkdUrls?: (email: Email) => { advanced: string; direct: string };
   readonly keysOpenpgpOrgUrl?: string;
-}
-
-/** The key new files for one address go to: pinned, usable now. */
-export interface RecipientKey {
-  readonly email: Email;
-  readonly fingerprint: string;
-  /** The user id with that address ("Alice <alice@example.org>"), or the address. */
-  readonly userId: string;
-  readonly armored: string;
 }
 
 export interface EncryptOptions {
@@ -266,72 +257,4 @@ export type Keyward = ReturnType<typeof createKeyward>;
 
 function defaultSources(keyserverUrl: string | undefined): readonly LookupSource[] {
   return keyserverUrl ? DEFAULT_LOOKUP_ORDER : DEFAULT_LOOKUP_ORDER.filter((s) => s !== 'keyserver');
-}
-
-/** Every source was asked and none could answer: "no key" would be a guess. */
-function allFailed(result: LookupResult, sources: readonly LookupSource[]): boolean {
-  return sources.length > 0 && result.failed.length === sources.length;
-}
-
-/** A pinned key's verdict as a key to use, or the error the app must act on; `checked`: a lookup just made. */
-function usableOrThrow(
-  pinned: PinnedKey,
-  ring: KeyringData,
-  checked: LookupResult | null,
-  sources: readonly LookupSource[],
-): RecipientKey {
-  const attempts = checked?.attempts ?? [];
-  const looked = attempts.length > 0 ? ` (looked in: ${attempts.join('; ')})` : checked ? '' : ' (offline)';
-  switch (pinned.status) {
-    case 'usable':
-      return {
-        email: pinned.email,
-        fingerprint: pinned.fingerprint,
-        userId: pinned.userId,
-        armored: pinned.armored,
-      };
-    case 'changed': {
-      const source: KeySource | undefined = ring.changes[pinned.email]?.source;
-      return keyChanged(pinned.email, pinned.pinned, pinned.offered, source);
-    }
-    case 'unusable':
-      throw new KeywardError(
-        'forbidden',
-        `${pinned.summary.userIds[0] ?? pinned.email}: ${unusableReason(pinned.summary)}, so nothing was ` +
-          `encrypted to it. Ask ${pinned.email} for a new key; once it is published, accept it as a key change.`,
-        { reason: 'key_unusable', email: pinned.email, fingerprint: pinned.summary.fingerprint },
-      );
-    case 'awaiting':
-      throw new KeywardError(
-        'not_found',
-        `No key with the fingerprint ${pinned.fingerprint} (pinned by a group file) was found for ` +
-          `${pinned.email}${looked}. Nothing was encrypted.`,
-        { reason: 'not_found', email: pinned.email },
-      );
-    case 'none':
-      if (checked && allFailed(checked, sources)) {
-        throw new KeywardError(
-          'unavailable',
-          `No key source could be asked about ${pinned.email}${looked}, and no key is pinned for it. Nothing ` +
-            'was encrypted; try again later.',
-          { reason: 'sources_unavailable', email: pinned.email },
-        );
-      }
-      throw new KeywardError(
-        'not_found',
-        `No usable key for ${pinned.email} was found${looked}. Nothing was encrypted.`,
-        { reason: 'not_found', email: pinned.email },
-      );
-  }
-}
-
-function keyChanged(email: Email, pinned: string, offered: string, source: KeySource | undefined): never {
-  const from = source === 'file' ? 'an imported key file' : (source ?? 'a lookup');
-  throw new KeywardError(
-    'conflict',
-    `The key for ${email} has changed: the keyring has ${pinned} pinned, and ${from} now offers ${offered}. ` +
-      `Nothing was encrypted. Compare the fingerprints with ${email} by another channel, then accept the new ` +
-      'key or reject it (`keyward keys accept|reject ADDRESS`, or keys.accept/keys.reject in the library).',
-    { reason: 'key_changed', email, pinned, offered },
-  );
 }
