@@ -60,6 +60,10 @@ describe('the packed package', () => {
       },
     );
 
+    // Its postinstall (skipped above with every other install script) passes in an app, which has no WXT.
+    const rebuilt = await run('npm', ['rebuild', 'keyward', '--foreground-scripts'], { cwd: app });
+    expect(rebuilt.stdout).toContain('nothing to prepare');
+
     const { stdout: version } = await run('npx', ['--no-install', 'keyward', '--version'], { cwd: app });
     expect(version).toBe(
       `keyward ${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}\n`,
