@@ -52,19 +52,38 @@ async function publishAndVerify(armoredKey: string, address: string): Promise<vo
   expect((await fetch(link, { method: 'POST' })).status).toBe(200);
 }
 
-async function startApp(): Promise<{ url: string; process: ChildProcess }> {
+/** The example's settings, as its README lists them. */
+function appEnv(): NodeJS.ProcessEnv {
   const { BASE_URL: _vite, ...env } = process.env;
+  return {
+    ...env,
+    PORT: '0',
+    DATA_DIR: dataDir,
+    KEYSERVER_URL: keyserver.url,
+    LOOKUP_SOURCES: 'keyserver',
+    DATA_API_URL: dataApi.url,
+    SERVICE_ADDRESS: SERVICE,
+    SERVICE_KEY_PASSPHRASE: PASSPHRASE,
+  };
+}
+
+/** Runs one of the example's scripts (main.ts --publish-key, admin.ts) to its end; its standard output. */
+function runScript(args: string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: appEnv() });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((ok, fail) =>
+    child.on('close', (code) =>
+      code === 0 ? ok(stdout) : fail(new Error(`${args.join(' ')}: ${code}\n${stderr}`)),
+    ),
+  );
+}
+
+async function startApp(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('examples/records/main.ts')], {
-    env: {
-      ...env,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      KEYSERVER_URL: keyserver.url,
-      LOOKUP_SOURCES: 'keyserver',
-      DATA_API_URL: dataApi.url,
-      SERVICE_ADDRESS: SERVICE,
-      SERVICE_KEY_PASSPHRASE: PASSPHRASE,
-    },
+    env: appEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,6 +111,7 @@ beforeAll(async () => {
     SMTP_URL: mail.url,
     MAIL_ENCRYPT: 'never',
     WKD_DOMAINS: 'example.org',
+    RATE_VERIFY_MAILS_PER_ADDRESS_HOUR: '10',
   });
   const date = new Date(Date.now() - 60_000);
   alice = await makeTestKey({ name: 'Alice', email: 'alice@example.org', date });
@@ -187,9 +207,14 @@ describe('the records example', () => {
   });
 
   it('release one file: Alice shares that record with the service key, and the service reads that one only', async () => {
-    // The service key is published under the service's address, like anyone's; Alice looks it up by address.
-    const servicePublic = await (await fetch(`${app.url}/service-key.asc`)).text();
-    await publishAndVerify(servicePublic, SERVICE);
+    // The service key is published under the service's address, like anyone's (main.ts --publish-key, then the
+    // link mailed to the service's address); Alice looks it up by address.
+    const before = mail.countTo(SERVICE);
+    expect(await runScript(['examples/records/main.ts', '--publish-key'])).toContain(
+      `confirm it with the link mailed to ${SERVICE}`,
+    );
+    const link = linkIn(await mail.next(SERVICE, 10_000, before), '/verify/');
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
     const aliceSide = createKeyward({
       keyring: memoryKeyring(),
       keyserverUrl: keyserver.url,
@@ -241,5 +266,31 @@ describe('the records example', () => {
       body: Buffer.from(copy),
     });
     expect(wrongRecord.status).toBe(422);
+  });
+
+  it("a key change for a user's address stops the service for it until the operator accepts the new key", async () => {
+    const newKey = await makeTestKey({
+      name: 'Alice',
+      email: 'alice@example.org',
+      date: new Date(Date.now() - 1000),
+    });
+    await publishAndVerify(newKey.publicKeyArmored, 'alice@example.org');
+    const refused = await signUp('alice@example.org');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toContain('The key for alice@example.org has changed');
+    const listed = JSON.parse(await runScript(['examples/records/admin.ts', 'keys', 'list'])) as {
+      changes: { email: string; offered: string }[];
+    };
+    expect(listed.changes).toMatchObject([
+      { email: 'alice@example.org', offered: newKey.summary.fingerprint },
+    ]);
+    expect(await runScript(['examples/records/admin.ts', 'keys', 'accept', 'alice@example.org'])).toBe(
+      `alice@example.org: pinned to ${newKey.summary.fingerprint}\n`,
+    );
+    const accepted = await signUp('alice@example.org');
+    expect(accepted).toMatchObject({
+      status: 201,
+      body: { encryptedFor: { fingerprint: newKey.summary.fingerprint } },
+    });
   });
 });
