@@ -6,14 +6,29 @@ import { boundaries } from './tests/lint/boundaries.js';
 export default tseslint.config(
   // tests/e2e/sites/ stands in for third-party web sites: plain browser JavaScript, not project code.
   {
-    ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'data/**', 'test-output/**', 'tests/e2e/sites/**'],
+    ignores: [
+      '.output/**',
+      '.wxt/**',
+      'node_modules/**',
+      'data/**',
+      'dist/**',
+      'test-output/**',
+      'tests/e2e/sites/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'tests/lint/boundaries.js'] },
+        projectService: {
+          allowDefaultProject: [
+            'eslint.config.js',
+            'tests/lint/boundaries.js',
+            'bin/keyward.js',
+            'node/index.js',
+          ],
+        },
       },
     },
     rules: {

@@ -9,6 +9,7 @@ import { benchClientUnlock } from './extension/unlock-bench';
 import { benchKeyserverLoad } from './keyserver/load-bench';
 import { benchKeyserverLookups } from './keyserver/lookup-bench';
 import { benchOpaqueLogin } from './keyserver/opaque-login-bench';
+import { benchCliFiles } from './node/cli-file-bench';
 
 const TARGET_RATIO = 0.5;
 
@@ -78,3 +79,15 @@ console.log(
     'unlocking a key locked with Argon2id 64 MiB t=3, same page',
 );
 console.table(await benchClientUnlock());
+
+console.log(
+  '\nThe keyward command vs GnuPG 2.2 on the same file: encrypt and decrypt, file to file, one Keyward v4 key ' +
+    '(Keyward: SEIPDv2 AES-256-GCM; GnuPG: SEIPDv1, -z 0)',
+);
+const cli = await benchCliFiles();
+console.table(cli.rows);
+const cliRatios = cli.rows.map((r) => r['ratio to GnuPG']);
+console.log(
+  `${cli.mib} MiB: ratio to GnuPG ${Math.min(...cliRatios).toFixed(2)}-${Math.max(...cliRatios).toFixed(2)} ` +
+    `(target >= 1.0); Keyward peak RSS ${Math.max(...cli.rows.map((r) => r['Keyward peak RSS MiB']))} MiB`,
+);

@@ -2,15 +2,17 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock';
 import { KeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
-import { mergePublicKeys, readPublicKeys, type KeyInput, type KeySummary } from '../../shared/openpgp';
-import { serialQueue } from '../../shared/serial-queue';
+import { readPublicKeys, type KeyInput, type KeySummary } from '../../shared/openpgp';
 import {
-  isUsable,
-  notFoundError,
-  unusableReason,
-  type FoundKey,
-  type KeyLookup,
-} from '../directory/key-lookup';
+  decideChange,
+  pinExpected,
+  pinnedKeyFor,
+  recheckAddress,
+  removeKey,
+  takeKey,
+} from '../../shared/recipients/pinned-keyring';
+import { serialQueue } from '../../shared/serial-queue';
+import { notFoundError, unusableReason, type KeyLookup } from '../directory/key-lookup';
 import type { Contact, ContactSource, ContactsView, KeyChange } from '../messaging/protocol';
 import type { StorageArea } from '../platform/storage';
 
@@ -74,63 +76,16 @@ export function createContactsStore({ local, lookup, clock }: ContactsDeps) {
     return parsed.data;
   }
   const write = (stored: Stored) => local.set({ [KEY]: stored });
-  const now = () => clock.now().getTime();
 
   async function summarize(armored: string): Promise<KeySummary> {
     const [entry] = await readPublicKeys(armored, { date: clock.now() });
     return entry!.summary;
   }
 
-  /**
-   * Takes a key into the keyring: a known fingerprint is merged (so revocations and new subkeys arrive), a new one
-   * is added. Each of its addresses is pinned to it if nothing is pinned yet; an address pinned to another key
-   * gets a key change instead. Returns the addresses whose key changed.
-   */
-  async function take(stored: Stored, key: { armored: string; summary: KeySummary }, source: ContactSource) {
-    const fp = key.summary.fingerprint;
-    const existing = stored.keys[fp];
-    const t = now();
-    const changed: Email[] = [];
-    for (const email of key.summary.emails) {
-      const pin = stored.pins[email];
-      if (!pin) stored.pins[email] = { fingerprint: fp, dismissed: [] };
-      else if (pin.fingerprint !== fp && !pin.dismissed.includes(fp) && isUsable(key.summary)) {
-        stored.changes[email] = { armored: key.armored, source, seenAt: t };
-        changed.push(email);
-      }
-    }
-    const pinnedHere = Object.values(stored.pins).some((p) => p.fingerprint === fp);
-    if (existing) {
-      existing.armored = await mergePublicKeys(existing.armored, key.armored, { date: clock.now() });
-      existing.refreshedAt = t;
-    } else if (pinnedHere) {
-      stored.keys[fp] = { armored: key.armored, source, addedAt: t, refreshedAt: t, verified: false };
-    }
-    return changed;
-  }
-
-  /** What a lookup saw: same-fingerprint copies merged (revocations learnt), the usable key taken. */
-  async function learn(stored: Stored, seen: readonly FoundKey[], usable: FoundKey | null) {
-    for (const k of seen) {
-      if (k !== usable && stored.keys[k.summary.fingerprint]) await take(stored, k, k.source);
-    }
-    return usable ? take(stored, usable, usable.source) : [];
-  }
-
-  /**
-   * Asks the sources about an address again and learns what they say; the pinned key is also fetched by
-   * fingerprint when the address no longer leads to it (a revoked key often drops out of address lookups).
-   */
-  async function recheck(stored: Stored, email: Email) {
-    const result = await lookup.lookup(email);
-    const changed = await learn(stored, result.seen, result.usable);
-    const pinned = stored.pins[email]?.fingerprint;
-    if (pinned && stored.keys[pinned] && !result.seen.some((k) => k.summary.fingerprint === pinned)) {
-      const again = await lookup.byFingerprint(pinned);
-      if (again) await take(stored, again, again.source);
-    }
-    return { result, changed };
-  }
+  // The pinning decisions are shared with the Node library (shared/recipients/pinned-keyring.ts).
+  const take = (stored: Stored, key: { armored: string; summary: KeySummary }, source: ContactSource) =>
+    takeKey(stored, key, source, clock.now());
+  const recheck = (stored: Stored, email: Email) => recheckAddress(stored, email, lookup, clock.now());
 
   async function view(stored: Stored): Promise<ContactsView> {
     const contacts: Contact[] = [];
@@ -260,21 +215,7 @@ export function createContactsStore({ local, lookup, clock }: ContactsDeps) {
     /** The user's decision on a key change: use the offered key from now on, or keep the pinned one. */
     decide: (email: string, accept: boolean) =>
       mutate(async (stored) => {
-        const change = stored.changes[email];
-        if (!change) throw new KeywardError('not_found', `There is no key change waiting for ${email}.`);
-        const offered = (await readPublicKeys(change.armored, { date: clock.now() }))[0]!;
-        const pin = stored.pins[email]!;
-        if (accept) {
-          stored.pins[email] = { fingerprint: offered.summary.fingerprint, dismissed: [] };
-          await take(stored, offered, change.source);
-        } else {
-          pin.dismissed.push(offered.summary.fingerprint);
-        }
-        delete stored.changes[email];
-        // A key no address is pinned to any more is not used for anything: it goes.
-        for (const fp of Object.keys(stored.keys)) {
-          if (!Object.values(stored.pins).some((p) => p.fingerprint === fp)) delete stored.keys[fp];
-        }
+        await decideChange(stored, email, accept, clock.now());
         return {};
       }),
 
@@ -289,27 +230,13 @@ export function createContactsStore({ local, lookup, clock }: ContactsDeps) {
 
     remove: (fingerprint: string) =>
       mutate((stored) => {
-        delete stored.keys[fingerprint];
-        for (const [email, pin] of Object.entries(stored.pins)) {
-          if (pin.fingerprint === fingerprint) {
-            delete stored.pins[email];
-            delete stored.changes[email];
-          }
-        }
+        removeKey(stored, fingerprint);
         return Promise.resolve({});
       }),
 
     /** Pins fingerprints handed over in a group file for addresses nothing is pinned for yet. */
     pinExpected: (pins: readonly { email: Email; fingerprint: string }[]) =>
-      mutate((stored) => {
-        let pinned = 0;
-        for (const { email, fingerprint } of pins) {
-          if (stored.pins[email]) continue;
-          stored.pins[email] = { fingerprint, dismissed: [] };
-          pinned += 1;
-        }
-        return Promise.resolve({ pinned });
-      }),
+      mutate((stored) => Promise.resolve(pinExpected(stored, pins))),
 
     /**
      * The keys new files go to, one per address, for an upload. With `fresh`, each address is looked up again
@@ -325,31 +252,33 @@ export function createContactsStore({ local, lookup, clock }: ContactsDeps) {
           if (options.fresh) {
             attempts = (await recheck(stored, email)).result.attempts;
           }
-          const change = stored.changes[email];
-          if (change) throw changeError(email, stored, change);
-          const pin = stored.pins[email];
-          const entry = pin ? stored.keys[pin.fingerprint] : undefined;
-          if (!pin || !entry) {
-            if (pin) {
+          const pinned = await pinnedKeyFor(stored, email, clock.now());
+          switch (pinned.status) {
+            case 'changed':
+              throw changeError(email, stored, stored.changes[email]!);
+            case 'awaiting':
               throw new KeywardError(
                 'not_found',
-                `No key with the expected fingerprint ${pin.fingerprint} was found for ${email}` +
+                `No key with the expected fingerprint ${pinned.fingerprint} was found for ${email}` +
                   (attempts.length > 0 ? ` (looked in: ${attempts.join('; ')}).` : '.'),
               );
-            }
-            throw notFoundError(email, { usable: null, seen: [], attempts });
+            case 'none':
+              throw notFoundError(email, { usable: null, seen: [], attempts });
+            case 'unusable':
+              throw new KeywardError(
+                'forbidden',
+                `${pinned.summary.userIds[0] ?? email}: ${unusableReason(pinned.summary)}, so it is not used for new files. ` +
+                  'Nothing was uploaded. Remove this person from the recipients, or ask them for their new key.',
+                { email },
+              );
+            case 'usable':
+              keys.push({
+                email,
+                fingerprint: pinned.fingerprint,
+                armored: pinned.armored,
+                userId: pinned.userId,
+              });
           }
-          const summary = await summarize(entry.armored);
-          if (!isUsable(summary)) {
-            throw new KeywardError(
-              'forbidden',
-              `${summary.userIds[0] ?? email}: ${unusableReason(summary)}, so it is not used for new files. ` +
-                'Nothing was uploaded. Remove this person from the recipients, or ask them for their new key.',
-              { email },
-            );
-          }
-          const userId = summary.userIds.find((id) => Email.fromUserId(id) === email) ?? email;
-          keys.push({ email, fingerprint: summary.fingerprint, armored: entry.armored, userId });
         }
         return keys;
       }),

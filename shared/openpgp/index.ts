@@ -16,7 +16,7 @@ export {
 export type { Bytes } from './byte-streams';
 export type { KeyInput } from './read-keys';
 export { generateKey, type GenerateKeyOptions, type GeneratedKey } from './generate-key';
-export { changePassphrase, lockKey, unlockKey, type UnlockedKey } from './lock-key';
+export { changePassphrase, lockKey, openPrivateKey, unlockKey, type UnlockedKey } from './lock-key';
 export { exportForGnuPG } from './export-for-gnupg';
 export { publicKeyOf, splitKeys } from './split-keys';
 export { mergePrivateKeys } from './merge-keys';

@@ -93,4 +93,31 @@ describe('inspectMessage', () => {
     expect(isKeywardError(cut)).toBe(true);
     expect(isKeywardError(cut) && cut.details.notEncrypted).toBeFalsy();
   });
+
+  it('names the signers of a signed (not encrypted) message and of a detached signature, not of an encrypted file', async () => {
+    const signingKey = await openpgp.readPrivateKey({ armoredKey: alice.unlocked });
+    const message = await openpgp.createMessage({ binary: new Uint8Array(1000) });
+    const signed = (await openpgp.sign({
+      message,
+      signingKeys: signingKey,
+      format: 'binary',
+      date: NOW,
+    })) as Uint8Array;
+    const detached = (await openpgp.sign({
+      message,
+      signingKeys: signingKey,
+      format: 'binary',
+      detached: true,
+      date: NOW,
+    })) as Uint8Array;
+    expect(await inspectMessage(signed)).toMatchObject({ encryption: null, signers: [alice.summary.keyId] });
+    expect((await inspectMessage(detached)).signers).toEqual([alice.summary.keyId]);
+    const encrypted = await encryptFile({
+      plaintext: new Uint8Array(10),
+      recipients: [bob.publicKeyArmored],
+      signingKey: alice.unlocked,
+      date: NOW,
+    });
+    expect((await inspectMessage(encrypted.ciphertext)).signers).toEqual([]);
+  });
 });

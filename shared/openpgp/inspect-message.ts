@@ -27,6 +27,11 @@ export interface MessageInfo {
   aead: 'eax' | 'ocb' | 'gcm' | null;
   /** SEIPDv2 chunk size octet: chunks of 2^(c+6) bytes. */
   chunkSizeByte: number | null;
+  /**
+   * Keys that signed a message that is not encrypted (a signed message or a detached signature). In an encrypted
+   * file the signature is inside the encryption, so it cannot be seen without decrypting: empty then.
+   */
+  signers: KeyId[];
 }
 
 /** Who a message is for and how it is protected, without decrypting it; reads only the packets before the data. */
@@ -64,6 +69,7 @@ interface PacketView {
   constructor: { tag?: number };
   version?: number;
   publicKeyID?: { toHex(): string };
+  issuerKeyID?: { toHex(): string };
   publicKeyFingerprint?: Uint8Array | null;
   aeadAlgorithm?: number;
   chunkSizeByte?: number;
@@ -80,6 +86,7 @@ export function describeMessage(message: Message<unknown>): MessageInfo {
     encryption: null,
     aead: null,
     chunkSizeByte: null,
+    signers: [],
   };
   for (const packet of message.packets as unknown as PacketView[]) {
     switch (packet.constructor.tag) {
@@ -92,6 +99,13 @@ export function describeMessage(message: Message<unknown>): MessageInfo {
             keyId: KeyId.parse(keyId),
             fingerprint: fingerprint ? Fingerprint.parse(fingerprint) : null,
           });
+        break;
+      }
+      case 2: // a signature (detached, or signature first)
+      case 4: {
+        // a one-pass signature, before the signed data
+        const issuer = KeyId.tryParse(packet.issuerKeyID?.toHex() ?? '');
+        if (issuer && issuer !== WILDCARD && !info.signers.includes(issuer)) info.signers.push(issuer);
         break;
       }
       case 3:

@@ -9,7 +9,7 @@ import {
   type TestKey,
 } from '../../tests/fixtures/test-keys';
 import { isKeywardError, type ErrorCode } from '../errors';
-import { changePassphrase, lockKey, unlockKey } from './lock-key';
+import { changePassphrase, lockKey, openPrivateKey, unlockKey } from './lock-key';
 import { summarizeKey } from './summarize-key';
 
 let alice: TestKey;
@@ -99,5 +99,42 @@ describe('unlockKey / lockKey / changePassphrase', () => {
     expect(code).toBe('too_large');
     expect(message).toMatch(/far more expensive/);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('openPrivateKey', () => {
+  const never = () => Promise.reject(new Error('the passphrase was asked for an unprotected key'));
+
+  it('takes an unprotected key as it is, without asking for a passphrase', async () => {
+    const { privateKey } = await openpgp.generateKey({
+      userIDs: [{ email: 'app@example.org' }],
+      format: 'armored',
+    });
+    const opened = await openPrivateKey(privateKey, never);
+    expect(await summarizeKey(opened, { date: new Date() })).toMatchObject({
+      isPrivate: true,
+      isLocked: false,
+    });
+  });
+
+  it('asks for the passphrase of a protected key only then, and unlocks it', async () => {
+    let asked = 0;
+    const opened = await openPrivateKey(alice.privateKeyArmored, () => {
+      asked += 1;
+      return Promise.resolve(alice.passphrase);
+    });
+    expect(asked).toBe(1);
+    expect(opened).toBe(await unlockKey(alice.privateKeyArmored, alice.passphrase));
+  });
+
+  it('refuses a wrong passphrase, a public key, and a hostile Argon2 cost before running it', async () => {
+    expect(
+      (await failure(openPrivateKey(alice.privateKeyArmored, () => Promise.resolve('wrong')))).code,
+    ).toBe('forbidden');
+    expect((await failure(openPrivateKey(alice.publicKeyArmored, never))).message).toMatch(/public key/);
+    const hostile = await withArgon2(alice.privateKeyArmored, { encodedM: 22 });
+    expect((await failure(openPrivateKey(hostile, () => Promise.resolve(alice.passphrase)))).code).toBe(
+      'too_large',
+    );
   });
 });

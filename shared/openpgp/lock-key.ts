@@ -28,6 +28,23 @@ export async function unlockKey(lockedArmored: KeyInput, passphrase: string): Pr
 }
 
 /**
+ * A private key from a file someone gives (an app's own key, a key exported from GnuPG): a protected key is
+ * unlocked with the passphrase, asked for only then (`passphrase` is not called for an unprotected key); an
+ * unprotected one is taken as it is. A public key: `invalid_input`.
+ */
+export async function openPrivateKey(
+  input: KeyInput,
+  passphrase: () => Promise<string>,
+): Promise<UnlockedKey> {
+  const key = await parsePrivateKey(input);
+  const packets = key.getKeys().map(({ keyPacket }) => keyPacket);
+  if (packets.every((packet) => packet.isDecrypted() !== false)) {
+    return key.armor(fullConfig(READ_CONFIG)) as UnlockedKey;
+  }
+  return unlockKey(input, await passphrase());
+}
+
+/**
  * Protects an unprotected private key with Keyward's profile: Argon2id S2K with AES-256-GCM (RFC 9580 §3.7.2.1,
  * S2K usage 253), which also binds the public key material so it cannot be swapped under the locked secret.
  */

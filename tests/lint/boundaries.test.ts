@@ -37,6 +37,26 @@ describe('architecture boundaries', () => {
     ['extension/ importing MongoDB', "import { MongoClient } from 'mongodb';", 'extension/x.ts'],
     ['keyserver/ importing extension/', "import { x } from '../extension/vault/x';", 'keyserver/x.ts'],
     ['keyserver/ importing wxt', "import { browser } from 'wxt/browser';", 'keyserver/http/x.ts'],
+    ['shared/ importing node/', "import { createKeyward } from '../node';", 'shared/x.ts'],
+    [
+      'extension/ importing node/',
+      "import { fileKeyring } from '../../node/file-keyring';",
+      'extension/x.ts',
+    ],
+    ['node/ importing extension/', "import { x } from '../extension/vault/x';", 'node/x.ts'],
+    ['node/ importing keyserver/', "import { createApp } from '../../keyserver/app';", 'node/cli/x.ts'],
+    ['node/ importing wxt', "import { browser } from 'wxt/browser';", 'node/x.ts'],
+    [
+      'examples/ importing node/ by path',
+      "import { createKeyward } from '../../node';",
+      'examples/records/x.ts',
+    ],
+    [
+      'examples/ importing shared/',
+      "import { Email } from '../../shared/identity';",
+      'examples/records/x.ts',
+    ],
+    ['examples/ importing keyserver/', "import { x } from '../../keyserver/app';", 'examples/records/x.ts'],
   ])('refuses %s', async (_name, code, filePath) => {
     expect((await problems(code, filePath)).join('\n')).toMatch(/no-restricted-(imports|globals)/);
   });
@@ -54,6 +74,21 @@ describe('architecture boundaries', () => {
       'keyserver/ importing Koa and node:',
       "import Koa from 'koa';\nimport fs from 'node:fs';",
       'keyserver/app.ts',
+    ],
+    [
+      'node/ importing shared/ and node:',
+      "import { Email } from '../shared/identity';\nimport fs from 'node:fs';",
+      'node/cli/x.ts',
+    ],
+    [
+      'examples/ importing the package export, Koa and node:',
+      "import { createKeyward } from 'keyward/node';\nimport Koa from 'koa';\nimport fs from 'node:fs';",
+      'examples/records/x.ts',
+    ],
+    [
+      'examples/ tests importing shared/',
+      "import { decryptFile } from '../../shared/openpgp';",
+      'examples/x.test.ts',
     ],
   ])('allows %s', async (_name, code, filePath) => {
     expect(await problems(code, filePath)).toEqual([]);
