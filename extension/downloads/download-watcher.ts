@@ -9,7 +9,7 @@ export function looksEncrypted(download: Pick<StartingDownload, 'filename' | 'mi
 }
 
 /** At most this many downloads of one site are offered for decryption in a minute; more are left as they are. */
-const OFFERS_PER_MINUTE = 5;
+const OFFERS_PER_MINUTE = 10;
 
 export interface DownloadWatcherDeps {
   readonly isEnabled: (origin: string) => Promise<boolean>;

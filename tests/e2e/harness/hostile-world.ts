@@ -31,18 +31,31 @@ export interface HostileWorld {
   close(): Promise<void>;
 }
 
-export async function startHostileWorld(options: LaunchOptions = {}): Promise<HostileWorld> {
+export interface HostileWorldOptions extends Omit<LaunchOptions, 'preferences'> {
+  /** The user's profile preferences, given the three origins (site permissions they granted, say). */
+  readonly preferences?: (
+    origins: Record<'site' | 'otherPort' | 'control', string>,
+  ) => Record<string, unknown>;
+  /** Opt the site in at once (default), or leave it to the test. */
+  readonly optIn?: boolean;
+}
+
+export async function startHostileWorld(options: HostileWorldOptions = {}): Promise<HostileWorld> {
   const site = await startStaticServer();
   const otherPort = await startStaticServer();
   const control = await startStaticServer();
   const controlOrigin = control.origin.replace('127.0.0.1', 'localhost');
-  const ext = await launchExtension(options);
+  const origins = { site: site.origin, otherPort: otherPort.origin, control: controlOrigin };
+  const { preferences, optIn = true, ...launch } = options;
+  const ext = await launchExtension({
+    ...launch,
+    ...(preferences ? { preferences: preferences(origins) } : {}),
+  });
   await askBackgroundOk(ext, 'vault.import', {
     data: readFixture('gnupg-ed25519.sec'),
     passphrase: FIXTURE_PASSPHRASE,
   });
-  await askBackgroundOk(ext, 'sites.setEnabled', { origin: site.origin, enabled: true });
-  const origins = { site: site.origin, otherPort: otherPort.origin, control: controlOrigin };
+  if (optIn) await askBackgroundOk(ext, 'sites.setEnabled', { origin: site.origin, enabled: true });
   return {
     ext,
     site,

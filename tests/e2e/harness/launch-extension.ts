@@ -15,6 +15,13 @@ export interface LaunchOptions {
   readonly downloadsDir?: string;
   /** Extra Chromium flags, e.g. `--host-resolver-rules=MAP insecure.test 127.0.0.1`. */
   readonly args?: readonly string[];
+  /**
+   * Profile preferences written before launch, as a user would have set them (site permissions, say): content
+   * settings given here are the user's, which an extension's own rules must win over.
+   */
+  readonly preferences?: Record<string, unknown>;
+  /** Keep Chromium's pop-up blocker on (Playwright turns it off by default), as it is for users. */
+  readonly popupBlocking?: boolean;
 }
 
 export interface OpenPageOptions {
@@ -67,10 +74,17 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
 
   let context: BrowserContext | undefined;
   try {
-    if (options.downloadsDir !== undefined) await allowDownloads(profileDir, options.downloadsDir);
+    await writePreferences(profileDir, {
+      ...(options.preferences ?? {}),
+      ...(options.downloadsDir === undefined
+        ? {}
+        : { download: { default_directory: options.downloadsDir, prompt_for_download: false } }),
+    });
+    if (options.downloadsDir !== undefined) await mkdir(options.downloadsDir, { recursive: true });
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: chromiumPath(),
       headless: true,
+      ...(options.popupBlocking ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
       args: [
         ...quietFlags,
         `--disable-extensions-except=${extensionDir}`,
@@ -129,10 +143,9 @@ function watchErrors(context: BrowserContext, errors: string[]): void {
   context.on('weberror', (e) => errors.push(`uncaught in ${e.page()?.url() ?? '?'}: ${e.error().message}`));
 }
 
-async function allowDownloads(profileDir: string, downloadsDir: string): Promise<void> {
+async function writePreferences(profileDir: string, preferences: Record<string, unknown>): Promise<void> {
+  if (Object.keys(preferences).length === 0) return;
   await mkdir(join(profileDir, 'Default'), { recursive: true });
-  await mkdir(downloadsDir, { recursive: true });
-  const preferences = { download: { default_directory: downloadsDir, prompt_for_download: false } };
   await writeFile(join(profileDir, 'Default', 'Preferences'), JSON.stringify(preferences));
 }
 
