@@ -93,7 +93,7 @@ describe('admin commands', () => {
     expect(failures).toEqual([
       expect.objectContaining({
         to: 'bounce@example.org',
-        subject: expect.stringContaining('Confirm bounce@example.org'),
+        subject: expect.stringContaining('Confirm bounce@example.org') as unknown,
         attempts: 1,
         lastError: 'unavailable rejected EENVELOPE 550',
       }),
