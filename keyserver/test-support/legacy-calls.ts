@@ -6,6 +6,7 @@ import {
   type Statement,
 } from '../../shared/legacy';
 import { publicKeyOf, signText, type UnlockedKey } from '../../shared/openpgp';
+import type { Clock } from '../../shared/clock';
 import type { CaughtMail } from './mail-catcher';
 import type { TestKey } from './test-keys';
 import type { TestKeyserver } from './test-keyserver';
@@ -79,7 +80,7 @@ export interface GrantParties {
 
 /** A version of a grant as the owner's device makes it, dated by the keyserver's clock. */
 export function uploadOf(
-  ks: Pick<TestKeyserver, 'clock'>,
+  ks: { clock: Clock },
   p: GrantParties,
   options: { grantId: string; version?: number; waitingDays?: number },
 ): Promise<GrantUpload> {
