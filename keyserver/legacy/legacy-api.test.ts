@@ -446,3 +446,50 @@ describe('digital legacy through the keyserver', () => {
     expect((await legacyCall(ks, 'POST', '/grants', good)).status).toBe(201);
   });
 });
+
+describe('digital-legacy rate limits, in the store', () => {
+  /** This test's keyserver with other limits, the owner's key published again. */
+  async function withLimits(env: Record<string, string>): Promise<void> {
+    await ks.close();
+    ks = await startTestKeyserver({ ...ENV, ...env });
+    ks.clock.advance(HOUR);
+    await publishKey(ks, parties.owner.publicArmored, [OWNER]);
+  }
+
+  it('new requests for access are counted per owner address (each mails the owner), whoever asks', async () => {
+    await withLimits({ RATE_LEGACY_ACCESS_REQUESTS_PER_ADDRESS_DAY: '1' });
+    const [first, second] = [await createGrant(), await createGrant()];
+    expect((await ask(first)).status).toBe(200);
+    expect((await ask(first)).status).toBe(200); // the pending request again: no new mail, not counted
+    const limited = await ask(second);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    ks.clock.advance(DAY);
+    expect((await ask(second)).status).toBe(200);
+  });
+
+  it('every legacy request counts against the client', async () => {
+    await withLimits({ RATE_LEGACY_REQUESTS_PER_IP_MINUTE: '3' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await legacyCall(ks, 'POST', '/challenges', {})).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it('uploads naming an owner count only once the owner’s signature checked out: a stranger cannot use them up', async () => {
+    const stranger = await makeTestKey([{ email: 'stranger@example.org' }]);
+    const upload = await uploadOf(ks, parties, { grantId: newGrantId() });
+    const forged = await uploadOf(
+      ks,
+      { ...parties, owner: stranger, ownerAddress: 'stranger@example.org' },
+      { grantId: newGrantId() },
+    );
+    for (let i = 0; i < 25; i++) {
+      const answer = await legacyCall(ks, 'POST', '/grants', {
+        ...upload,
+        termsSignature: forged.termsSignature,
+      });
+      expect(answer.status).toBe(400);
+    }
+    expect((await legacyCall(ks, 'POST', '/grants', upload)).status).toBe(201);
+  });
+});

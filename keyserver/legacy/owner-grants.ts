@@ -154,9 +154,10 @@ export function createOwnerGrants(
   return {
     async create(upload: GrantUpload, client: { ip: string }): Promise<OwnerGrantView> {
       const { terms } = upload;
-      await deps.limiter.enforce(rules.uploadOwner, terms.ownerAddress);
       if (terms.version !== 1) throw legacyError('stale', 'A new grant starts at version 1.');
       const checked = await check(upload, await proofs.currentOwnerKeys(terms.ownerAddress));
+      // Counted once the owner's signature checked out, so nobody else can use up an owner's uploads.
+      await deps.limiter.enforce(rules.uploadOwner, terms.ownerAddress);
       const live = (await grants.byOwner(terms.ownerAddress)).filter((g) => g.revokedAt === null);
       if (live.length >= LEGACY_POLICY.maxLiveGrants) {
         throw legacyError(
@@ -191,7 +192,6 @@ export function createOwnerGrants(
     async change(id: string, upload: GrantUpload, client: { ip: string }): Promise<OwnerGrantView> {
       const { terms } = upload;
       if (terms.grantId !== id) throw invalidInput('The terms name another grant than the path.');
-      await deps.limiter.enforce(rules.uploadOwner, terms.ownerAddress);
       const current = await grants.get(id);
       const allowed = current
         ? [current.terms.ownerFingerprint, ...(await proofs.currentOwnerKeys(current.terms.ownerAddress))]
@@ -215,6 +215,7 @@ export function createOwnerGrants(
       };
       versionCheck(current);
       const checked = await check(upload, allowed);
+      await deps.limiter.enforce(rules.uploadOwner, terms.ownerAddress);
       return applied(
         id,
         (g) => {
