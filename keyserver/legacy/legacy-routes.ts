@@ -122,8 +122,8 @@ export function legacyPageRoutes(legacy: Legacy, baseUrl: string): Router {
   const router = new Router();
   const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
   const when = (t: number) => `${new Date(t).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
-
   const rules = legacyRateRules(legacy.deps.config);
+
   router.get('/legacy/requests/:grantId/:requestId', async (ctx) => {
     await legacy.deps.limiter.enforce(rules.requestIp, clientOf(ctx).ip);
     const valid = grantIdSchema.safeParse(ctx.params.grantId).success;

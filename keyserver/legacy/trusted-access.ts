@@ -82,7 +82,10 @@ export function createTrustedAccess(
       return views.trusted(result.grant);
     },
 
-    /** The payload, once a request for this version was released (at releaseAt exactly: a due release is stored here). */
+    /**
+     * The payload, once a request for this version of the grant was released. A release that fell due is stored
+     * here if no sweep has yet, so access starts at releaseAt exactly.
+     */
     async fetch(id: string, proof: Proof, client: { ip: string }): Promise<ReleaseAnswer> {
       await asTrusted(id, { action: 'fetch', grantId: id }, proof);
       const result = await updateGrant(grants, id, (g) => advance(g, now(), newId));
