@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock';
+import { legacyError } from '../shared/legacy';
 import type { Config } from './config';
 import { createDirectory } from './directory/directory';
 import { type BackgroundWork, createBackgroundWork } from './directory/directory-deps';
@@ -23,6 +24,8 @@ import { metricsEndpoint } from './http/metrics-endpoint';
 import { createRateLimiter } from './http/rate-limiter';
 import { securityHeaders } from './http/security-headers';
 import { keyLimitsFrom } from './keys';
+import { createLegacy } from './legacy/legacy';
+import { legacyPageRoutes, legacyRoutes } from './legacy/legacy-routes';
 import type { MailQueue } from './mail/mail-queue';
 import type { Store } from './store/ports';
 
@@ -58,6 +61,22 @@ export function createApp(deps: AppDeps): Koa {
     background,
   });
   const escrow = createEscrow({ ...deps, limiter, background, codeKey: codeKeyFrom(deps.serverSecret) });
+  const legacy = createLegacy({
+    ...deps,
+    limiter,
+    background,
+    // An owner without their key proves themselves with a key-backup login (docs/legacy.md).
+    sessionAddress: async (authorization) => {
+      const session = await escrow.sessions.authenticate(authorization, ['session']).catch(() => null);
+      if (!session) {
+        throw legacyError(
+          'unauthorized',
+          'Sign the request with your key, or log in to your key backup again.',
+        );
+      }
+      return session.address;
+    },
+  });
   const metrics = deps.metrics ?? createMetrics();
   const ops = new Router();
   ops.get('/healthz', async (ctx) => {
@@ -94,6 +113,8 @@ export function createApp(deps: AppDeps): Koa {
     ops,
     ...lookups,
     escrowRoutes(escrow),
+    legacyRoutes(legacy),
+    legacyPageRoutes(legacy, config.BASE_URL),
     pageRoutes(directory, limit, config.BASE_URL),
   ]) {
     app.use(router.routes());

@@ -114,3 +114,28 @@ describe('OPAQUE_SERVER_SETUP', () => {
     expect((error as ConfigError).message).not.toContain(secretish);
   });
 });
+
+describe('digital-legacy settings', () => {
+  it('have defaults, and bad values are reported with the rest', () => {
+    expect(loadConfig({})).toMatchObject({
+      RATE_LEGACY_REQUESTS_PER_IP_MINUTE: 30,
+      RATE_LEGACY_ACCESS_REQUESTS_PER_ADDRESS_DAY: 3,
+      LEGACY_SWEEP_SECONDS: 60,
+    });
+    let problems: string[] = [];
+    try {
+      loadConfig({
+        LEGACY_SWEEP_SECONDS: '0',
+        RATE_LEGACY_ACCESS_REQUESTS_PER_ADDRESS_DAY: 'many',
+        PORT: 'x',
+      });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems = e.problems;
+    }
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(
+      /LEGACY_SWEEP_SECONDS[\s\S]*RATE_LEGACY_ACCESS|RATE_LEGACY_ACCESS[\s\S]*LEGACY_SWEEP/,
+    );
+  });
+});

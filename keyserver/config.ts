@@ -76,6 +76,11 @@ const schema = z.object({
   RATE_ESCROW_CODES_PER_IP_HOUR: positiveInt(20),
   RATE_ESCROW_REQUESTS_PER_IP_MINUTE: positiveInt(30),
   RATE_RELAY_REQUESTS_PER_IP_MINUTE: positiveInt(60),
+  // Digital legacy (docs/legacy.md): API requests per client, new requests for access (each mails the owner) per
+  // owner address and day, and how often each process looks for due reminders and releases.
+  RATE_LEGACY_REQUESTS_PER_IP_MINUTE: positiveInt(30),
+  RATE_LEGACY_ACCESS_REQUESTS_PER_ADDRESS_DAY: positiveInt(3),
+  LEGACY_SWEEP_SECONDS: positiveInt(60),
 });
 
 export type Config = Readonly<

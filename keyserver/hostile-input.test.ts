@@ -37,6 +37,7 @@ beforeAll(async () => {
     RATE_ESCROW_CODES_PER_ADDRESS_HOUR: '1000000',
     RATE_ESCROW_REQUESTS_PER_IP_MINUTE: '1000000',
     RATE_RELAY_REQUESTS_PER_IP_MINUTE: '1000000',
+    RATE_LEGACY_REQUESTS_PER_IP_MINUTE: '1000000',
   });
   binaries = [
     ...(await Promise.all(
@@ -308,6 +309,82 @@ describe('hostile input to the keyserver', () => {
       400,
     );
     expect(await status('/escrow/v1/accounts', json({ escrow, address: 'a@example.org' }))).toBe(400);
+  });
+
+  const grantId = '0123456789abcdef0123456789abcdef';
+  const legacyPosts = [
+    '/legacy/v1/challenges',
+    '/legacy/v1/grants',
+    `/legacy/v1/grants/${grantId}/revoke`,
+    `/legacy/v1/grants/${grantId}/refuse`,
+    '/legacy/v1/owner/grants',
+    '/legacy/v1/trusted/grants',
+    `/legacy/v1/grants/${grantId}/request`,
+    `/legacy/v1/grants/${grantId}/payload`,
+  ];
+  const armoredLike = fc.constantFrom(
+    '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----',
+    '-----BEGIN PGP SIGNATURE-----\n\n!!\n',
+    '-----BEGIN PGP MESSAGE-----',
+    armoredKeyFixture('alice-v4'),
+    armoredKeyFixture('alice-v4.secret').replace(/PRIVATE KEY/g, 'PUBLIC KEY'),
+  );
+  /** Bodies shaped like digital legacy's: proofs, terms and keys with any field replaced by anything. */
+  const legacyValue = fc.oneof(anyText, armoredLike, fc.jsonValue({ maxDepth: 2 }));
+  const legacyBody = fc.record({
+    proof: fc.option(fc.dictionary(fc.constantFrom('challenge', 'signature', 'signerKey'), legacyValue)),
+    terms: fc.option(
+      fc.dictionary(
+        fc.constantFrom(
+          'grantId',
+          'version',
+          'ownerAddress',
+          'ownerFingerprint',
+          'waitingDays',
+          'kind',
+          'createdAt',
+        ),
+        fc.oneof(legacyValue, fc.integer(), fc.constant(grantId)),
+      ),
+    ),
+    termsSignature: fc.option(legacyValue),
+    ownerKey: fc.option(armoredLike),
+    trustedKey: fc.option(legacyValue),
+    payload: fc.option(legacyValue),
+    requestId: fc.option(legacyValue),
+    ownerAddress: fc.option(fc.oneof(anyText, fc.constant('owner@example.org'))),
+  });
+
+  it('random and malformed bodies, paths and proofs to the digital-legacy API: never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        legacyBody,
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        anyText,
+        rawSegment,
+        async (shaped, raw, text, segment) => {
+          const auth = { authorization: `Bearer ${text.replace(/[^\x21-\x7e]/g, '')}` };
+          for (const path of legacyPosts) {
+            expect(
+              await status(path, {
+                ...json(shaped),
+                headers: { 'content-type': 'application/json', ...auth },
+              }),
+            ).toBeLessThan(500);
+            const malformed = { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw };
+            expect(await status(path, malformed)).toBeLessThan(500);
+          }
+          expect(
+            await status(`/legacy/v1/grants/${grantId}`, { ...json(shaped), method: 'PUT' }),
+          ).toBeLessThan(500);
+          for (const s of [encodeURIComponent(wellFormed(text)), segment]) {
+            expect(await status(`/legacy/v1/grants/${s}/request`, json(shaped))).toBeLessThan(500);
+            expect(await status(`/legacy/requests/${s}/${s}`)).toBeLessThan(500);
+          }
+        },
+      ),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
   });
 
   it('still serves a real key after all of that', async () => {

@@ -7,6 +7,7 @@ import { createBackgroundWork } from './directory/directory-deps';
 import { startSweeper } from './directory/sweeper';
 import { createMetrics } from './http/metrics';
 import { createMetricsApp } from './http/metrics-app';
+import { createLegacyWorker, startLegacySweeps } from './legacy/legacy-worker';
 import { createLogger } from './logger';
 import { createMailer } from './mail/create-mailer';
 import { createMailQueue, mailQueuePolicyFrom, startMailSweeps, sweepIntervalMs } from './mail/mail-queue';
@@ -14,7 +15,10 @@ import { loadOpaqueServerSetup } from './secrets/opaque-server-setup';
 import { loadServerSecret } from './secrets/server-secret';
 import { openStore } from './store/open-store';
 
-/** The keyserver's composition root: config -> store, mailer and mail queue, secrets -> app -> listen; shutdown. */
+/**
+ * The keyserver's composition root: config -> store, mailer and mail queue, secrets -> app -> listen; the timed
+ * sweeps (expiry, mail, digital legacy); shutdown.
+ */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -82,6 +86,9 @@ async function main(): Promise<void> {
   const stopSweeper = startSweeper(store, systemClock, log);
   // At once (mails an earlier run left queued), then as often as retries fall due.
   const stopMailSweeps = startMailSweeps(mailQueue, log, sweepIntervalMs(mailQueue.policy));
+  // Digital legacy's reminders and releases: at once (what fell due while no process ran), then on a timer.
+  const legacyWorker = createLegacyWorker({ store, mailQueue, clock: systemClock, log, config });
+  const stopLegacySweeps = startLegacySweeps(legacyWorker, log, config.LEGACY_SWEEP_SECONDS * 1000);
   const storeName = config.MONGODB_URI ? 'mongodb' : 'sqlite';
   log.info({ url: config.BASE_URL, port, store: storeName, dataDir: config.DATA_DIR }, 'keyserver listening');
   // One plain line for people and for scripts that wait for readiness (scripts/start.ts, tests).
@@ -99,9 +106,9 @@ async function main(): Promise<void> {
     metricsServer?.close();
     metricsServer?.closeIdleConnections();
     server.close(() => {
-      // In-flight requests are done; let the sends they started finish (what is not sent stays queued in the
-      // store for the next start or another process), then close the store.
-      void stopMailSweeps()
+      // In-flight requests are done; let the sends and sweeps they started finish (what is not sent stays queued
+      // in the store for the next start or another process), then close the store.
+      void Promise.all([stopLegacySweeps(), stopMailSweeps()])
         .then(() => background.drain())
         .then(() => Promise.all([mailer.close(), store.close()]))
         .then(() => {

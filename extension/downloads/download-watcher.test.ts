@@ -75,7 +75,7 @@ describe('download watcher', () => {
     const { watch, offerInTab, later } = watcher();
     const results = [];
     for (let i = 0; i < 13; i++) results.push(await watch(download({})));
-    expect(results).toEqual([...Array(10).fill(true), false, false, false]);
+    expect(results).toEqual([...Array<boolean>(10).fill(true), false, false, false]);
     later(61_000);
     await expect(watch(download({}))).resolves.toBe(true);
     expect(offerInTab).toHaveBeenCalledTimes(11);

@@ -15,6 +15,7 @@ describe('redactedPath', () => {
     [`/VERIFY/${'A'.repeat(43)}`, '/VERIFY/:redacted'],
     ['/manage/abc', '/manage/:redacted'],
     [`/escrow/v1/relay/${'a'.repeat(32)}`, '/escrow/v1/relay/:redacted'],
+    [`/legacy/requests/${'a'.repeat(32)}/x`, '/legacy/requests/:redacted'],
     [`/elsewhere/${'B'.repeat(43)}/x`, '/elsewhere/:redacted/x'],
     [`/%76erify/${'C'.repeat(10)}`, '/verify/:redacted'], // percent-encoded to dodge the prefix rule
     [`/x/${'D'.repeat(12)}%41%41%41%41%41`, '/x/:redacted'], // or to split a token
@@ -112,6 +113,18 @@ describe('the access log', () => {
       body: '{}',
     });
 
+    // A digital-legacy request page (grant and request ids name who asked whom) and a challenge in a body.
+    const grantId = randomBytes(16).toString('hex');
+    const requestId = randomBytes(16).toString('hex');
+    secrets.push(grantId, requestId);
+    await call(`/legacy/requests/${grantId}/${requestId}`);
+    await call(`/legacy/requests/${grantId}/${requestId}/more`);
+    await call(`/legacy/v1/grants/${grantId}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+
     // Any secret put where no route expects one: a query string, an unknown path.
     const stray = randomBytes(32).toString('base64url');
     secrets.push(stray);
@@ -134,6 +147,9 @@ describe('the access log', () => {
     );
     expect(requests()).toContainEqual(
       expect.objectContaining({ method: 'GET', route: '/escrow/v1/relay/:channel/:slot', status: 200 }),
+    );
+    expect(requests()).toContainEqual(
+      expect.objectContaining({ method: 'GET', route: '/legacy/requests/:grantId/:requestId', status: 404 }),
     );
   });
 

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 /**
  * One structured line per request: method, route, status, time taken, client address. A request a route matched is
  * named by its pattern (`/verify/:token`, `/vks/v1/by-email/:email`), never by its path: paths carry live tokens
- * (verification and removal links, hand-over relay channels) and the addresses people look up. A request no route
+ * (verification and removal links, hand-over relay channels, digital-legacy request links) and the addresses people
+ * look up. A request no route
  * matched (a probe, a link mangled by a mail client) gets its path with every secret-looking part taken out, and no
  * request's query string or headers are logged at all (escrow sessions travel in Authorization).
  */
@@ -36,7 +37,12 @@ export function accessLog(log: Logger): Middleware {
 }
 
 /** Path prefixes whose rest is a secret whatever it looks like: the token-bearing routes. */
-const SECRET_AFTER = [/^(\/verify\/)/i, /^(\/manage\/)/i, /^(\/escrow\/v1\/relay\/)/i];
+const SECRET_AFTER = [
+  /^(\/verify\/)/i,
+  /^(\/manage\/)/i,
+  /^(\/escrow\/v1\/relay\/)/i,
+  /^(\/legacy\/requests\/)/i,
+];
 /** A path segment that could be a token, a relay channel, a fingerprint or an address: 16+ such characters. */
 const SECRET_LOOKING = /[A-Za-z0-9_~.+=%@-]{16,}/g;
 const MAX_LOGGED = 200;

@@ -23,7 +23,7 @@ export interface ErrorMapperOptions {
 /**
  * The one place where domain errors become HTTP: 4xx carry the domain message (written for people), 5xx carry a
  * generic text and the details go to the log only. Body shape follows VKS: `{ "error": "..." }` for POSTs, the
- * message alone as text for the requests `plainText` picks.
+ * message alone as text for the requests `plainText` picks; `reason` too when the error carries one.
  */
 export function errorMapper(log: Logger, options: ErrorMapperOptions = {}): Middleware {
   return async (ctx, next) => {
@@ -33,10 +33,13 @@ export function errorMapper(log: Logger, options: ErrorMapperOptions = {}): Midd
       let status = 500;
       let message = 'Internal server error.';
       let code = 'internal';
+      let reason: string | undefined;
       if (err instanceof KeywardError) {
         status = STATUS_FOR_CODE[err.code];
         message = err.message;
         code = err.code;
+        // A finer, stable reason some APIs define on top of the general code (digital legacy's, docs/legacy.md).
+        if (typeof err.details.reason === 'string') reason = err.details.reason;
         const retry = err.details.retryAfterSeconds;
         if (retry !== undefined) ctx.set('Retry-After', String(retry));
       } else if (isHttpError(err) && err.status < 500) {
@@ -54,7 +57,7 @@ export function errorMapper(log: Logger, options: ErrorMapperOptions = {}): Midd
         ctx.body = `${message}\n`;
       } else {
         ctx.type = 'application/json';
-        ctx.body = { error: message, code };
+        ctx.body = reason === undefined ? { error: message, code } : { error: message, code, reason };
       }
     }
   };

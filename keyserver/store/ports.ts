@@ -1,11 +1,12 @@
 import type { Email, Fingerprint, KeyId } from '../../shared/identity';
 import type { EscrowStore } from './escrow-ports';
+import type { LegacyStore } from './legacy-ports';
 import type { MailQueueStore } from './mail-queue-ports';
 
 /**
  * What the keyserver keeps, as ports every store adapter (SQLite, MongoDB) implements to the same contract
  * (store-contract.ts). Everything that must hold across several keyserver processes lives here: keys, published
- * bindings, tokens, rate-limit counters and the mail queue. Nothing here is HTTP- or protocol-specific.
+ * bindings, tokens, rate-limit counters, the mail queue and digital-legacy grants. Nothing here is HTTP- or protocol-specific.
  */
 
 /** A purified public key as stored. `emails` are all addresses in its user ids, verified or not. */
@@ -122,6 +123,8 @@ export interface Store {
   escrow: EscrowStore;
   /** Mails waiting to be sent (mail-queue-ports.ts). */
   mailQueue: MailQueueStore;
+  /** Digital-legacy grants, challenges and their audit trail (legacy-ports.ts). */
+  legacy: LegacyStore;
   /** For /healthz: throws when the store does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

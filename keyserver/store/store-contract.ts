@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Email, Fingerprint, KeyId } from '../../shared/identity';
 import { wkdHash } from '../../shared/wkd';
 import { describeEscrowStoreContract } from './escrow-store-contract';
+import { describeLegacyStoreContract } from './legacy-store-contract';
 import { describeMailQueueStoreContract } from './mail-queue-store-contract';
 import type { Binding, Store, StoredKey, TokenRecord } from './ports';
 
@@ -60,6 +61,7 @@ function token(hash: string, over: Partial<TokenRecord> = {}): TokenRecord {
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
   describeEscrowStoreContract(name, makeStore);
   describeMailQueueStoreContract(name, makeStore);
+  describeLegacyStoreContract(name, makeStore);
   describe(`${name}: the store contract`, () => {
     let store: Store;
     beforeEach(async () => {

@@ -71,7 +71,13 @@ export async function registration(ks: Pick<TestKeyserver, 'url'>, address: stri
   });
 }
 
-export async function register(ks: TestKeyserver, address: string, passphrase: string) {
+/** An escrow account for `address`; `fingerprint`: the key it claims to back up (default FINGERPRINT). */
+export async function register(
+  ks: TestKeyserver,
+  address: string,
+  passphrase: string,
+  fingerprint = FINGERPRINT,
+) {
   const code = await mailedCode(ks, address, 'register');
   const { registrationRecord, exportKey } = await registration(ks, address, passphrase);
   const created = await call(ks, 'POST', '/accounts', {
@@ -79,7 +85,7 @@ export async function register(ks: TestKeyserver, address: string, passphrase: s
     code,
     registrationRecord,
     profile: 'argon2id-64m',
-    fingerprint: FINGERPRINT,
+    fingerprint,
     escrow: ESCROW,
     recoveryVerifier: VERIFIER,
   });

@@ -7,13 +7,26 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * A real keyserver process (`node keyserver/main.ts`) on an ephemeral port, as `npm run keyserver` runs it.
  * Resolves once it prints its listening line; `stop()` sends SIGTERM and waits for a clean exit.
  * `root`: the checkout to run it from (default this one), e.g. a production install's copy.
+ * `clockFile`: the process's clock runs that many milliseconds ahead of real time, read from the file on every
+ * reading (shifted-clock.ts), so a test moves time in running processes by writing the file.
  */
-export async function startKeyserverProcess(env: Record<string, string>, { root = ROOT } = {}) {
+export async function startKeyserverProcess(
+  env: Record<string, string>,
+  { root = ROOT, clockFile }: { root?: string; clockFile?: string } = {},
+) {
   // Vitest puts Vite's BASE_URL ('/') into process.env; the keyserver must not inherit it.
   const { BASE_URL: _vite, ...inherited } = process.env;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'keyserver/main.ts')], {
+  const shifted = clockFile ? ['--import', join(ROOT, 'keyserver/test-support/shifted-clock.ts')] : [];
+  const args = ['--import', 'tsx', ...shifted, join(root, 'keyserver/main.ts')];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...inherited, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...inherited,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...env,
+      ...(clockFile ? { KEYWARD_TEST_CLOCK_FILE: clockFile } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -8,6 +8,7 @@ import { manualClock } from '../../shared/clock';
 import { createApp } from '../app';
 import { type Config, loadConfig } from '../config';
 import { createBackgroundWork } from '../directory/directory-deps';
+import { createLegacyWorker } from '../legacy/legacy-worker';
 import { createMailQueue, mailQueuePolicyFrom } from '../mail/mail-queue';
 import { createSmtpMailer } from '../mail/smtp-mailer';
 import { loadOpaqueServerSetup } from '../secrets/opaque-server-setup';
@@ -59,6 +60,7 @@ export async function startTestKeyserver(env: Record<string, string> = {}, optio
   });
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors
   server.on('request', app.callback());
+  const legacy = createLegacyWorker({ store, mailQueue, clock, log, config });
 
   return {
     url,
@@ -69,6 +71,8 @@ export async function startTestKeyserver(env: Record<string, string> = {}, optio
     background,
     /** Tests sweep it by hand after moving the clock; nothing sweeps it on a timer here. */
     mailQueue,
+    /** Digital legacy's scheduler, as main.ts runs it: tests sweep it by hand after moving the clock. */
+    legacy,
     dataDir,
     async close() {
       server.closeAllConnections();

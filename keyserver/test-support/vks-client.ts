@@ -2,7 +2,7 @@ import { linkIn } from './mail-catcher';
 import type { TestKeyserver } from './test-keyserver';
 
 /** The steps a VKS client takes, against a test keyserver: upload, request verification, confirm by the mail. */
-export async function vksUpload(ks: TestKeyserver, keytext: string) {
+export async function vksUpload(ks: Pick<TestKeyserver, 'url'>, keytext: string) {
   const res = await fetch(`${ks.url}/vks/v1/upload`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -19,7 +19,7 @@ export async function vksUpload(ks: TestKeyserver, keytext: string) {
   };
 }
 
-export async function vksRequestVerify(ks: TestKeyserver, token: string, addresses: string[]) {
+export async function vksRequestVerify(ks: Pick<TestKeyserver, 'url'>, token: string, addresses: string[]) {
   const res = await fetch(`${ks.url}/vks/v1/request-verify`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -37,7 +37,11 @@ export async function confirmLink(link: string): Promise<Response> {
 }
 
 /** Upload + request-verify + confirm for every address: the key ends up published. */
-export async function publishKey(ks: TestKeyserver, keytext: string, addresses: string[]): Promise<string> {
+export async function publishKey(
+  ks: Pick<TestKeyserver, 'url' | 'mail'>,
+  keytext: string,
+  addresses: string[],
+): Promise<string> {
   const up = await vksUpload(ks, keytext);
   if (up.status !== 200) throw new Error(`upload failed: ${JSON.stringify(up.body)}`);
   for (const address of addresses) {

@@ -283,6 +283,15 @@ export function createEscrowClient(deps: EscrowClientDeps) {
       };
     },
 
+    /**
+     * A short-lived session (5 minutes) of the key backup for `address`, from its passphrase, for what the keyserver
+     * accepts from a logged-in owner without their key: digital legacy's refusals, revocations and lists
+     * (shared/legacy, `{ sessionToken }`). A wrong passphrase fails here, as for a restore.
+     */
+    async startSession(options: { address: string; passphrase: string }): Promise<string> {
+      return (await login(options.address, options.passphrase)).session;
+    },
+
     /** Writes one slot of a hand-over channel on the relay (single use; the relay keeps it 10 minutes). */
     async relayPut(channel: string, slot: 'offer' | 'reply', payload: string): Promise<void> {
       const answer = await call('POST', `/relay/${channel}/${slot}`, { payload });

@@ -31,3 +31,4 @@ export {
 export { decryptFile, type DecryptFileOptions, type DecryptedFile, type FileSignature } from './decrypt-file';
 export { addRecipients, type AddRecipientsOptions, type WithRecipientsAdded } from './add-recipients';
 export { inspectMessage, type MessageInfo, type Recipient } from './inspect-message';
+export { signText, verifyTextSignature } from './sign-text';

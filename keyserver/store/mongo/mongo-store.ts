@@ -3,6 +3,7 @@ import type { Store } from '../ports';
 import { createMongoBindingStore } from './mongo-binding-store';
 import { createMongoEscrowStore } from './mongo-escrow-store';
 import { createMongoKeyStore } from './mongo-key-store';
+import { createMongoLegacyStore } from './mongo-legacy-store';
 import { createMongoMailQueueStore } from './mongo-mail-queue-store';
 import { createMongoRateLimitStore } from './mongo-rate-limit-store';
 import { createMongoTokenStore } from './mongo-token-store';
@@ -16,13 +17,14 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
   await client.connect();
   try {
     const db = client.db(dbName);
-    const [keys, bindings, tokens, rateLimits, escrow, mailQueue] = await Promise.all([
+    const [keys, bindings, tokens, rateLimits, escrow, mailQueue, legacy] = await Promise.all([
       createMongoKeyStore(db),
       createMongoBindingStore(db),
       createMongoTokenStore(db),
       createMongoRateLimitStore(db),
       createMongoEscrowStore(db),
       createMongoMailQueueStore(db),
+      createMongoLegacyStore(db),
     ]);
     return {
       keys,
@@ -31,6 +33,7 @@ export async function openMongoStore(uri: string, dbName: string): Promise<Store
       rateLimits,
       escrow,
       mailQueue,
+      legacy,
       async ping() {
         await db.command({ ping: 1 });
       },

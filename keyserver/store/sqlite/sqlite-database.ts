@@ -218,6 +218,51 @@ const MIGRATIONS: string[] = [
   CREATE INDEX mail_queue_due ON mail_queue (state, due_at);
   CREATE INDEX mail_queue_created ON mail_queue (state, created_at);
   `,
+  // Digital legacy (store/legacy-ports.ts, docs/legacy.md). A grant is one row, changed only by compare-and-swap on
+  // `revision`; its request and owed mails are JSON beside it so one statement changes them together. owner_address
+  // and trusted_fingerprint repeat the terms' fields for lookups. The payload opens only with the trusted person's
+  // private key; it is set to NULL on revocation. Challenges only as SHA-256.
+  `
+  CREATE TABLE legacy_grants (
+    id TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    owner_address TEXT NOT NULL,
+    trusted_fingerprint TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    terms_signature TEXT NOT NULL,
+    owner_key TEXT NOT NULL,
+    trusted_key TEXT NOT NULL,
+    payload TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    request TEXT,
+    notices TEXT NOT NULL,
+    due_at INTEGER,
+    lease TEXT,
+    lease_until INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX legacy_grants_owner ON legacy_grants (owner_address, created_at);
+  CREATE INDEX legacy_grants_trusted ON legacy_grants (trusted_fingerprint, created_at);
+  CREATE INDEX legacy_grants_due ON legacy_grants (due_at) WHERE due_at IS NOT NULL;
+
+  CREATE TABLE legacy_challenges (
+    hash TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX legacy_challenges_expires_at ON legacy_challenges (expires_at);
+
+  CREATE TABLE legacy_audit (
+    grant_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    proof TEXT,
+    client TEXT,
+    request_id TEXT
+  );
+  CREATE INDEX legacy_audit_grant ON legacy_audit (grant_id, at);
+  `,
 ];
 
 function migrate(db: Database.Database): void {

@@ -37,12 +37,15 @@ describe('SQLite store', () => {
     };
     await first.bindings.publish(binding);
     await first.close();
-    // Take the file back to schema version 5, the last before the WKD columns (and the mail queue after them).
+    // Take the file back to schema version 5, the last before the WKD columns (and the tables after them).
     const raw = new Database(join(dir, 'keyward.sqlite'));
     raw.exec(`DROP INDEX bindings_wkd;
       ALTER TABLE bindings DROP COLUMN wkd_hash;
       ALTER TABLE bindings DROP COLUMN wkd_domain;
       DROP TABLE mail_queue;
+      DROP TABLE legacy_grants;
+      DROP TABLE legacy_challenges;
+      DROP TABLE legacy_audit;
       PRAGMA user_version = 5;`);
     raw.close();
     const second = openSqliteStore(dir);

@@ -4,6 +4,7 @@ import { createSqliteBindingStore } from './sqlite-binding-store';
 import { openSqliteDatabase, settled } from './sqlite-database';
 import { createSqliteEscrowStore } from './sqlite-escrow-store';
 import { createSqliteKeyStore } from './sqlite-key-store';
+import { createSqliteLegacyStore } from './sqlite-legacy-store';
 import { createSqliteMailQueueStore } from './sqlite-mail-queue-store';
 import { createSqliteRateLimitStore } from './sqlite-rate-limit-store';
 import { createSqliteTokenStore } from './sqlite-token-store';
@@ -21,6 +22,7 @@ export function openSqliteStore(dataDir: string): Store {
     rateLimits: createSqliteRateLimitStore(db),
     escrow: createSqliteEscrowStore(db),
     mailQueue: createSqliteMailQueueStore(db),
+    legacy: createSqliteLegacyStore(db),
     ping: () => settled(() => void db.prepare('SELECT 1').get()),
     close: () => settled(() => void db.close()),
   };
