@@ -40,6 +40,7 @@ const contentTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.xhtml': 'application/xhtml+xml',
   '.pgp': 'application/pgp-encrypted',
 };
 
