@@ -80,6 +80,7 @@ describe.each(['normal', 'strict'] as const)('frames in a hostile page, %s mode 
     ['a same-origin frame holding a frame of another host', 'nested', 'localhost'],
     ['a frame of another host, added in a closed shadow root attached later', 'late-shadow', 'localhost'],
     ['a frame of another host whose inert attribute the page keeps removing', 'uninert', 'localhost'],
+    ['a stopped same-origin frame, in a closed shadow root attached later', 'late-shadow-stuck', undefined],
     ['a sandboxed frame', 'sandboxed', undefined],
     ['a same-origin frame whose load the page stopped, filling its first document', 'stuck', undefined],
   ] as const)('attack: %s covering the page takes the click and the drop', async (_name, variant, host) => {
