@@ -16,7 +16,7 @@ const RISKY_EXTENSIONS = new Set(
     // macOS
     'app command tool pkg mpkg dmg terminal workflow webloc inetloc fileloc scpt applescript',
     // Linux and other Unix
-    'desktop sh bash zsh csh ksh run bin appimage deb rpm snap flatpak out',
+    'desktop sh bash zsh csh ksh run appimage deb rpm snap flatpak',
     // Scripts many systems run when opened
     'py pyw pl rb php jar jnlp',
     // Web pages and documents that run scripts when a browser opens them from disk

@@ -173,15 +173,18 @@ it('a damaged list of sites: uploads fail closed and say so; turning the site on
   expect(await askBackground(ext, 'sites.setEnabled', { origin: site.origin, enabled: true })).toMatchObject({
     ok: true,
   });
-  await page.reload();
-  await pickFiles(ext.context, page, () => page.click('#file'), {
+  // Turning the site on again loads its open pages again (that one was behind the options tab: put aside).
+  await expect.poll(() => page.isClosed()).toBe(true);
+  const again = await ext.context.newPage();
+  await again.goto(site.url('/upload/fetch-formdata.html'));
+  await pickFiles(ext.context, again, () => again.click('#file'), {
     name: 'r.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('repaired'),
   });
   const uploads = await site.waitForUploads(before + 1, 20_000);
   expect(uploads.at(-1)!.body.toString('latin1')).toContain('filename="r.txt.pgp"');
-  await page.close();
+  await again.close();
 });
 
 it('damaged stored keys: the popup says so and the stored keys are left exactly as they were', async () => {
