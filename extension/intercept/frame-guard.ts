@@ -16,7 +16,13 @@ export interface FrameGuardDeps {
   /** Keyward's own frames (its in-page notice), which it manages itself. */
   readonly isOwn: (element: Element) => boolean;
   readonly onAnimationFrame: (callback: () => void) => void;
+  /** The user pressed on a frame Keyward made inert: they must be told why nothing happens there. */
+  readonly onOffFramePressed: () => void;
+  readonly now: () => number;
 }
+
+/** The user is told about switched-off frames at most this often (one press after another says nothing new). */
+const TELL_AGAIN_AFTER_MS = 15_000;
 
 /**
  * Frames inside a protected page: a user must never interact with a document where Keyward's listeners may not be
@@ -25,10 +31,11 @@ export interface FrameGuardDeps {
  * browser commits it, which is before Keyward's script runs there (at the document's first element), and add its
  * own listeners first. It is also the blank document a frame holds while its page loads, which a page can fill and
  * keep by stopping the load. A click there would give the page a gesture Keyward never sees, a drop there a file.
- * Such frames are made `inert` (no clicks, focus, keys or drops reach them or their documents). The one kind left
- * usable is a frame still on the blank document it was created with, empty of any page (one the page builds with
- * the DOM): Keyward's script runs in that one as the browser creates it, before the page can touch it. It loses
- * that as soon as it is asked to load anything.
+ * Such frames are made `inert` (no clicks, focus, keys or drops reach them or their documents), and a press on one
+ * shows the user Keyward's notice saying why nothing happens there. The one kind left usable would be a frame still
+ * on the blank document it was created with, where Keyward's script ran before this document saw the frame; it
+ * loses that as soon as it is asked to load anything. Chromium runs Keyward's script in a frame the page built
+ * only after the page's script could reach it, so there, in practice, every frame is off.
  *
  * Frames are found as they are added (a mutation observer on the document and on every shadow root Keyward has
  * seen), and when the background sees a child frame of this document start to load (the net for a frame added in a
@@ -39,7 +46,7 @@ export interface FrameGuardDeps {
 export function guardFrames(
   win: Window,
   deps: FrameGuardDeps,
-): { childFrameNavigating(): void; stop(): void } {
+): { childFrameNavigating(): void; arm(): () => void; stop(): void } {
   const known = new Set<Element>();
   const ours = new WeakSet<Element>(); // frames Keyward made inert (a page's own `inert` is left as it is)
   // The blank documents frames were created with, armed by Keyward as they were created (see above).
@@ -134,7 +141,28 @@ export function guardFrames(
     deps.onAnimationFrame(everyFrame);
   };
   deps.onAnimationFrame(everyFrame);
+  let toldAt = -Infinity;
+  // A press on an inert frame reaches this document (at the frame's nearest ancestor that is not inert).
+  const onPointerDown = (event: PointerEvent) => {
+    if (!event.isTrusted || deps.now() - toldAt < TELL_AGAIN_AFTER_MS) return;
+    if (!offFrameAt(event.clientX, event.clientY)) return;
+    toldAt = deps.now();
+    deps.onOffFramePressed();
+  };
+  function offFrameAt(x: number, y: number): boolean {
+    for (const element of known) {
+      if (!ours.has(element) || !element.isConnected) continue;
+      const box = element.getBoundingClientRect();
+      if (x >= box.left && x < box.right && y >= box.top && y < box.bottom) return true;
+    }
+    return false;
+  }
   return {
+    /** Listens for the user's presses on frames Keyward switched off; returns the way to stop. */
+    arm() {
+      win.addEventListener('pointerdown', onPointerDown, true);
+      return () => win.removeEventListener('pointerdown', onPointerDown, true);
+    },
     /**
      * A child frame of this document started loading (the background saw its navigation): find it wherever it is,
      * closed shadow roots included. This is how a frame added inside a shadow root attached after its host was in

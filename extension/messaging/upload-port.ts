@@ -17,7 +17,8 @@ export const UPLOAD_SOURCES = ['pick', 'input', 'drop', 'paste'] as const;
 export type UploadSource = (typeof UPLOAD_SOURCES)[number];
 
 /** Why the content script asks for a notice of its own. */
-export type NoticeReason = 'stopped-rewrite';
+export const NOTICE_REASONS = ['stopped-rewrite', 'frame-off'] as const;
+export type NoticeReason = (typeof NOTICE_REASONS)[number];
 
 /** What a content script asks, once per port. */
 export type UploadRequest =

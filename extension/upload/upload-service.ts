@@ -1,7 +1,13 @@
 import type { Clock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
-import type { NoticeReason, UploadReport, UploadRequest, UploadSource } from '../messaging/upload-port';
+import {
+  NOTICE_REASONS,
+  type NoticeReason,
+  type UploadReport,
+  type UploadRequest,
+  type UploadSource,
+} from '../messaging/upload-port';
 import { UPLOAD_SOURCES } from '../messaging/upload-port';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import type { MessagePort } from '../platform/ports';
@@ -286,15 +292,12 @@ export function createUploadService(deps: UploadServiceDeps) {
   }
 
   async function showNotice(port: MessagePort, reason: NoticeReason | undefined): Promise<void> {
-    if (reason !== 'stopped-rewrite') return;
+    // The reason came from a content script: only one of the known ones names words (not `toString`, say).
+    if (!(NOTICE_REASONS as readonly unknown[]).includes(reason)) return;
+    const words = NOTICE_WORDS[reason!];
     const notice = notices.open();
     port.post({ kind: 'notice', id: notice } satisfies UploadReport);
-    await notices.show(
-      notice,
-      'stopped',
-      'Keyward stopped this page: it rewrote itself after it had loaded, so Keyward could no longer be sure to ' +
-        'see your files first. Reload the page to use it again.',
-    );
+    await notices.show(notice, words.state, words.text);
   }
 
   /**
@@ -357,3 +360,20 @@ function failureText(error: unknown): string {
   if (isKeywardError(error)) return `Nothing was uploaded: ${error.message}`;
   return 'Keyward could not encrypt this file, so nothing was uploaded.';
 }
+
+/** The notices a content script may ask for, by reason: what the user reads, never anything the page chose. */
+const NOTICE_WORDS: Record<NoticeReason, { state: 'stopped' | 'failed'; text: string }> = {
+  'stopped-rewrite': {
+    state: 'stopped',
+    text:
+      'Keyward stopped this page: it rewrote itself after it had loaded, so Keyward could no longer be sure to ' +
+      'see your files first. Reload the page to use it again.',
+  },
+  'frame-off': {
+    state: 'failed',
+    text:
+      'Keyward switched off this frame in the page: the page could see what you do in a frame before Keyward ' +
+      'does, so clicks, typing and files there reach nothing. Use the page outside the frame, or open what the ' +
+      'frame shows in a tab of its own.',
+  },
+};
