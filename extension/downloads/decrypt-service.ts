@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock';
 import { safeFileName } from '../../shared/safe-file-name';
-import { isKeywardError } from '../../shared/errors';
+import { hasReason, isKeywardError } from '../../shared/errors';
 import { addRecipients, decryptFile, inspectMessage, readPublicKeys } from '../../shared/openpgp';
 import type { ContactsStore } from '../contacts/contacts-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
@@ -50,7 +50,7 @@ export function createDecryptService({
     try {
       info = await inspectMessage(file.stream());
     } catch (error) {
-      if (isKeywardError(error, 'invalid_input') && error.details.notEncrypted === 1) {
+      if (hasReason(error, 'not_encrypted')) {
         return notForMe('This is not an encrypted OpenPGP file.');
       }
       throw error;

@@ -133,7 +133,7 @@ describe('message dispatcher', () => {
     );
     expect(await deliver({ type: 'status.get', payload: {} }, popup)).toEqual({
       ok: false,
-      error: { code: 'rate_limited', message: 'Try again in 5 seconds.', details: { retryAfterSeconds: 5 } },
+      error: { code: 'rate_limited', message: 'Try again in 5 seconds.', retryAfterSeconds: 5 },
     });
   });
 

@@ -10,7 +10,7 @@ import {
   type ResponseOf,
   type SenderPolicy,
 } from './protocol';
-import { errorReply, okReply, type Reply } from './reply';
+import { errorReply, failureReply, okReply, type Reply } from './reply';
 
 export type Handler<K extends MessageType> = (
   request: RequestOf<K>,
@@ -59,9 +59,8 @@ export function createDispatcher({ handlers, identity, onUnexpectedError }: Disp
     try {
       return okReply(await handlerFor(handlers, type)(request.data, sender));
     } catch (error) {
-      if (isKeywardError(error)) return errorReply(error.code, error.message, error.details);
-      onUnexpectedError(type, error);
-      return errorReply('unavailable', `Keyward failed to handle "${type}"; see the background console.`);
+      if (!isKeywardError(error)) onUnexpectedError(type, error);
+      return failureReply(error, `Keyward failed to handle "${type}"; see the background console.`);
     }
   };
 }

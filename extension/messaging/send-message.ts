@@ -2,6 +2,7 @@ import { KeywardError } from '../../shared/errors';
 import { sendRuntimeMessage } from '../platform/runtime';
 import type { Envelope, MessageType, RequestInput, ResponseOf } from './protocol';
 import { replySchema } from './reply';
+import { fromWireError } from './wire-error';
 
 /**
  * Asks the background and resolves to its answer. A refusal or failure rejects with a KeywardError carrying the
@@ -23,8 +24,7 @@ export async function sendMessage<K extends MessageType>(
     throw new KeywardError('unavailable', `Keyward’s background sent no valid answer to "${type}".`);
   }
   if (!reply.data.ok) {
-    const { code, message, details } = reply.data.error;
-    throw new KeywardError(code, message, details);
+    throw fromWireError(reply.data.error);
   }
   // The background's handler for `type` produced this value; both sides are built from one protocol.
   return reply.data.value as ResponseOf<K>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createEscrowClient, type CodePurpose } from '../../shared/escrow';
-import { isKeywardError, KeywardError } from '../../shared/errors';
+import { hasReason, isKeywardError, KeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
 import type { EscrowState, VaultKey } from '../messaging/protocol';
 import type { StorageArea } from '../platform/storage';
@@ -137,7 +137,7 @@ export function createEscrowService({ vault, keyWork, local, keyserverUrl }: Esc
       } catch (error) {
         // The copy's passphrase was changed on another device (a recovery there): this device's passphrase is
         // still changed, and the copy keeps the other one. Down or limiting: nothing changes (rethrown).
-        if (isKeywardError(error, 'forbidden') && !error.details.codeRequired) return 'differs';
+        if (isKeywardError(error, 'forbidden') && !hasReason(error, 'code_required')) return 'differs';
         throw error;
       }
     },

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock';
-import { isKeywardError } from '../../shared/errors';
+import { hasReason, isKeywardError, KeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
 import type { NoticeReason, UploadReport, UploadRequest, UploadSource } from '../messaging/upload-port';
 import { UPLOAD_SOURCES } from '../messaging/upload-port';
@@ -82,7 +82,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     try {
       return (await vault.use(fingerprint)).key;
     } catch (error) {
-      if (!isKeywardError(error, 'forbidden') || error.details.locked !== 1) throw error;
+      if (!hasReason(error, 'key_locked')) throw error;
       await askToUnlock(origin);
       return (await vault.use(fingerprint)).key;
     }
@@ -104,7 +104,13 @@ export function createUploadService(deps: UploadServiceDeps) {
     signal: AbortSignal,
   ) {
     const defaultKey = (await vault.status()).defaultKey;
-    if (!defaultKey) throw new Error('no-key');
+    if (!defaultKey) {
+      throw new KeywardError(
+        'not_found',
+        'Keyward has no key yet, so nothing was uploaded. Set up your key in Keyward’s settings.',
+        { reason: 'no_key' },
+      );
+    }
     const { outputName, recipients } = await sites.options(origin);
     // The others' keys first: a changed or revoked key stops the upload before the user is asked to unlock.
     const theirs = await others.keysForUpload(recipients);
@@ -351,9 +357,7 @@ function tabOrigin(sender: MessagePort['sender']): string | undefined {
 }
 
 function failureText(error: unknown): string {
-  if (error instanceof Error && error.message === 'no-key') {
-    return 'Keyward has no key yet, so nothing was uploaded. Set up your key in Keyward’s settings.';
-  }
+  if (hasReason(error, 'no_key')) return error.message;
   if (isKeywardError(error)) return `Nothing was uploaded: ${error.message}`;
   return 'Keyward could not encrypt this file, so nothing was uploaded.';
 }

@@ -1,3 +1,4 @@
+import type { WireError } from '../messaging/wire-error';
 import type { KeyWork } from './key-work';
 
 /** The port between the background and the offscreen document that runs KeyWork (Chromium only). */
@@ -14,10 +15,4 @@ export type KeyWorkResponse =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   /** Not an answer yet: progress of a long operation (encryptToSpool: ciphertext bytes so far). */
   | { readonly id: number; readonly progress: number }
-  | {
-      readonly id: number;
-      readonly ok: false;
-      readonly code: string;
-      readonly message: string;
-      readonly details?: Readonly<Record<string, string | number>>;
-    };
+  | { readonly id: number; readonly ok: false; readonly error: WireError };

@@ -1,4 +1,5 @@
-import { invalidInput, isKeywardError } from '../../shared/errors';
+import { invalidInput } from '../../shared/errors';
+import { toWireError } from '../messaging/wire-error';
 import type { MessagePort } from '../platform/ports';
 import type { KeyWork } from './key-work';
 import type { KeyWorkOp, KeyWorkRequest, KeyWorkResponse } from './key-work-protocol';
@@ -61,14 +62,7 @@ export function serveKeyWork(
       : Promise.reject(invalidInput(`Unknown key operation ${JSON.stringify(op)}.`));
     const ended = run.then(
       (value) => answer({ id, ok: true, value }),
-      (error: unknown) =>
-        answer({
-          id,
-          ok: false,
-          code: isKeywardError(error) ? error.code : 'unavailable',
-          message: isKeywardError(error) ? error.message : 'The key operation failed.',
-          details: isKeywardError(error) ? { ...error.details } : {},
-        }),
+      (error: unknown) => answer({ id, ok: false, error: toWireError(error, 'The key operation failed.') }),
     );
     running.set(id, { stop, ended });
     void ended.then(() => running.delete(id));

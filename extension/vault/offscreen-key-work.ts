@@ -1,4 +1,5 @@
-import { KeywardError, type ErrorCode } from '../../shared/errors';
+import { KeywardError } from '../../shared/errors';
+import { fromWireError } from '../messaging/wire-error';
 import { serialQueue } from '../../shared/serial-queue';
 import type { MessagePort } from '../platform/ports';
 import type { KeyWork } from './key-work';
@@ -76,7 +77,7 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
       }
       pending.delete(response.id);
       if (response.ok) call.ok(response.value);
-      else call.fail(new KeywardError(response.code as ErrorCode, response.message, response.details ?? {}));
+      else call.fail(fromWireError(response.error));
       if (pending.size === 0) scheduleClose();
     });
     connected.onDisconnect(() => {

@@ -217,13 +217,15 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
 
     /**
      * An unlocked key for signing or decrypting, refreshing its idle timer. Never crosses to a page. Locked or
-     * auto-locked: KeywardError 'forbidden' with `details.locked`, so callers can ask the user to unlock.
+     * auto-locked: KeywardError 'forbidden' with reason `key_locked`, so callers can ask the user to unlock.
      */
     async use(fingerprint?: string): Promise<{ fingerprint: string; key: UnlockedKey }> {
       const { fpr } = resolve(await records.keys(), fingerprint);
       const key = await session.touch(fpr);
       if (key === undefined) {
-        throw new KeywardError('forbidden', 'Your key is locked. Unlock it to continue.', { locked: 1 });
+        throw new KeywardError('forbidden', 'Your key is locked. Unlock it to continue.', {
+          reason: 'key_locked',
+        });
       }
       return { fingerprint: fpr, key };
     },

@@ -1,7 +1,7 @@
 import type { Email } from '../../shared/identity';
 import { escrowLockoutMail } from '../mail/escrow-mail-texts';
 import { ESCROW_POLICY as P, type EscrowDeps } from './escrow-deps';
-import { escrowError } from './escrow-errors';
+import { escrowError } from '../../shared/escrow/escrow-api';
 
 /**
  * Counts passphrase and recovery checks per account in the store (so the limit holds across processes), for known
