@@ -5,10 +5,10 @@ import { fakeBrowser } from 'wxt/testing';
 import { manualClock } from '../../shared/clock';
 import { CHEAP_ARGON2, FIXTURE_PASSPHRASE, NOW, readFixture } from '../../tests/fixtures/test-keys';
 import { createVksClient } from '../directory/vks-client';
-import { createDispatcher } from '../messaging/dispatcher';
+import { answerProtocol } from '../messaging/dispatcher';
 import type { MessageType, RequestInput } from '../messaging/protocol';
 import type { Reply } from '../messaging/reply';
-import { extensionIdentity, onRuntimeMessage, type RuntimeMessageSender } from '../platform/runtime';
+import { extensionIdentity, type RuntimeMessageSender } from '../platform/runtime';
 import { localStorageArea, sessionStorageArea } from '../platform/storage';
 import { createPublisher } from '../publishing/publisher';
 import { createSettingsStore } from '../settings/settings-store';
@@ -78,21 +78,19 @@ beforeEach(() => {
     fetch: fakeKeyserver,
     newId: () => `group-${++n}`,
   });
-  onRuntimeMessage(
-    createDispatcher({
-      identity: extensionIdentity(),
-      handlers: backgroundHandlers({
-        vault,
-        settings,
-        publisher,
-        sites,
-        ...people,
-        version: '1.2.3',
-        saveTextFile,
-      }),
-      onUnexpectedError: (type, error) => expect.fail(`${type} failed unexpectedly: ${String(error)}`),
+  answerProtocol({
+    identity: extensionIdentity(),
+    handlers: backgroundHandlers({
+      vault,
+      settings,
+      publisher,
+      sites,
+      ...people,
+      version: '1.2.3',
+      saveTextFile,
     }),
-  );
+    onUnexpectedError: (type, error) => expect.fail(`${type} failed unexpectedly: ${String(error)}`),
+  });
 });
 
 async function send<K extends MessageType>(
@@ -181,7 +179,7 @@ describe('background message handlers', () => {
       error: {
         code: 'rate_limited',
         message: 'Too many wrong passphrases. Try again in 5 seconds.',
-        details: { retryAfterSeconds: 5 },
+        retryAfterSeconds: 5,
       },
     });
   });

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
 import { KeywardError } from '../../shared/errors';
-import { extensionIdentity, onRuntimeMessage, type RuntimeMessageSender } from '../platform/runtime';
-import { createDispatcher, type DispatcherDeps, type Handlers } from './dispatcher';
+import { extensionIdentity, type RuntimeMessageSender } from '../platform/runtime';
+import { answerProtocol, type DispatcherDeps, type Handlers } from './dispatcher';
 import { protocol } from './protocol';
 import type { Reply } from './reply';
 
@@ -29,13 +29,11 @@ beforeEach(() => {
   fakeBrowser.reset();
   getStatus = vi.fn<Handlers['status.get']>(() => Promise.resolve(status));
   unexpected = vi.fn<DispatcherDeps['onUnexpectedError']>();
-  onRuntimeMessage(
-    createDispatcher({
-      handlers: { ...otherHandlers, 'status.get': getStatus },
-      identity: extensionIdentity(),
-      onUnexpectedError: unexpected,
-    }),
-  );
+  answerProtocol({
+    handlers: { ...otherHandlers, 'status.get': getStatus },
+    identity: extensionIdentity(),
+    onUnexpectedError: unexpected,
+  });
 });
 
 async function deliver(message: unknown, sender: RuntimeMessageSender): Promise<Reply<unknown>> {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isKeywardError } from '../../shared/errors';
 import type { ExtensionIdentity, RuntimeMessageSender } from '../platform/runtime';
+import { answer } from './runtime-channels';
 import {
-  envelopeSchema,
   isMessageType,
   protocol,
   type MessageType,
@@ -10,6 +10,7 @@ import {
   type ResponseOf,
   type SenderPolicy,
 } from './protocol';
+import { protocolChannel, type Envelope } from './protocol-channel';
 import { errorReply, failureReply, okReply, type Reply } from './reply';
 
 export type Handler<K extends MessageType> = (
@@ -27,24 +28,20 @@ export interface DispatcherDeps {
   readonly onUnexpectedError: (type: MessageType, error: unknown) => void;
 }
 
-export type Dispatcher = (message: unknown, sender: RuntimeMessageSender) => Promise<Reply<unknown>>;
+export type Dispatcher = (envelope: Envelope, sender: RuntimeMessageSender) => Promise<Reply<unknown>>;
 
 /**
  * The background's single entry for runtime messages. Order matters: the sender is checked before anything in
  * the message is looked at, and a handler only ever sees a request its schema accepted. Never rejects.
  */
 export function createDispatcher({ handlers, identity, onUnexpectedError }: DispatcherDeps): Dispatcher {
-  return async (message, sender) => {
+  return async (envelope, sender) => {
     // Other extensions reach us only through onMessageExternal (we declare no externally_connectable), so this
     // is defence in depth, and it refuses senders the browser could not attribute at all.
     if (sender.id !== identity.id) {
       return errorReply('forbidden', 'Refused a message that did not come from Keyward itself.');
     }
-    const envelope = envelopeSchema.safeParse(message);
-    if (!envelope.success) {
-      return errorReply('invalid_input', 'Malformed message: expected { type: string, payload }.');
-    }
-    const { type, payload } = envelope.data;
+    const { type, payload } = envelope;
     if (!isMessageType(type)) {
       return errorReply('invalid_input', `Unknown message type ${JSON.stringify(type)}.`);
     }
@@ -63,6 +60,20 @@ export function createDispatcher({ handlers, identity, onUnexpectedError }: Disp
       return failureReply(error, `Keyward failed to handle "${type}"; see the background console.`);
     }
   };
+}
+
+/**
+ * Answers the protocol's runtime messages with the dispatcher. A message that is no protocol envelope at all is
+ * refused as well (from Keyward's own contexts with what was wrong, from anything else as forbidden), never left
+ * without an answer. Returns a function that stops answering.
+ */
+export function answerProtocol(deps: DispatcherDeps): () => void {
+  return answer(protocolChannel, createDispatcher(deps), {
+    onMalformed: (sender) =>
+      sender.id !== deps.identity.id
+        ? errorReply('forbidden', 'Refused a message that did not come from Keyward itself.')
+        : errorReply('invalid_input', 'Malformed message: expected { type: string, payload }.'),
+  });
 }
 
 // TypeScript cannot tie `request.data` to `handlers[type]` for a union of types; the schema parsed with

@@ -474,10 +474,6 @@ export type RequestInput<K extends MessageType> = z.input<Protocol[K]['request']
 export type RequestOf<K extends MessageType> = z.output<Protocol[K]['request']>;
 export type ResponseOf<K extends MessageType> = NonNullable<Protocol[K]['response']>;
 
-/** The shape of every message on the wire; `type` is bounded so an error message can quote it. */
-export const envelopeSchema = z.strictObject({ type: z.string().min(1).max(64), payload: z.unknown() });
-export type Envelope = z.infer<typeof envelopeSchema>;
-
 export function isMessageType(type: string): type is MessageType {
   return Object.hasOwn(protocol, type);
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { isKeywardError } from '../../shared/errors';
-import { onRuntimeMessage } from '../platform/runtime';
+import { onRuntimeRequest } from '../platform/runtime';
 import { errorReply, okReply } from './reply';
 import { sendMessage } from './send-message';
 
@@ -10,7 +10,7 @@ beforeEach(() => fakeBrowser.reset());
 
 function backgroundAnswers(reply: unknown): unknown[] {
   const received: unknown[] = [];
-  onRuntimeMessage((message) => {
+  onRuntimeRequest((message) => {
     received.push(message);
     return Promise.resolve(reply);
   });

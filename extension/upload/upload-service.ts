@@ -1,18 +1,20 @@
 import type { Clock } from '../../shared/clock';
 import { hasReason, isKeywardError, KeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
-import type { NoticeReason, UploadReport, UploadRequest, UploadSource } from '../messaging/upload-port';
-import { UPLOAD_SOURCES } from '../messaging/upload-port';
+import type { AcceptorEnd, AcceptorHears } from '../messaging/channel';
+import type { NoticeReason, UploadSource, uploadChannel } from '../messaging/upload-channel';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
-import type { MessagePort } from '../platform/ports';
 import { everyFewMegabytes, newSpoolName, removeSpool, spooledFile, spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import { outputFileName, type SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
-import type { EncryptJob, EncryptJobResult } from './encrypt-job';
+import type { EncryptJob, EncryptJobResult } from './encrypt-job-channel';
 import type { NoticeBoard } from './notice-board';
 import { createStrictPicks } from './strict-picks';
+
+/** The content script's end of an upload port, as the background holds it. */
+export type ContentScript = AcceptorEnd<typeof uploadChannel>;
 
 export interface UploadServiceDeps {
   readonly vault: Vault;
@@ -166,29 +168,29 @@ export function createUploadService(deps: UploadServiceDeps) {
   }
 
   /** A reporter that tells the content script (no names, no phrase) and the notice frame (the words). */
-  function reporterFor(content: MessagePort): UploadReporter {
+  function reporterFor(content: ContentScript): UploadReporter {
     const notice = notices.open();
-    content.post({ kind: 'notice', id: notice } satisfies UploadReport);
+    content.post({ kind: 'notice', id: notice });
     return {
       progress(file, done, total) {
         const fraction = done / Math.max(1, total);
         void notices.show(notice, 'working', `Encrypting ${file}…`, fraction);
-        content.post({ kind: 'progress', fraction } satisfies UploadReport);
+        content.post({ kind: 'progress', fraction: Math.min(1, fraction) });
       },
       done(files, names, recipients) {
         void notices.show(notice, 'done', `Encrypted ${names.join(', ')} for: ${recipients.join(', ')}`);
-        content.post({ kind: 'done', files } satisfies UploadReport);
+        content.post({ kind: 'done', files: [...files] });
       },
       failed(message) {
         void notices.show(notice, 'failed', message);
-        content.post({ kind: 'failed' } satisfies UploadReport);
+        content.post({ kind: 'failed' });
       },
     };
   }
 
   /** Encrypts for the content script's port and reports there (and to the picker page, if one chose the files). */
   async function encryptFor(
-    content: MessagePort,
+    content: ContentScript,
     origin: string,
     files: readonly File[],
     source: UploadSource,
@@ -224,39 +226,56 @@ export function createUploadService(deps: UploadServiceDeps) {
     }
   }
 
-  function serve(port: MessagePort): void {
-    port.onMessage((message) => {
+  /**
+   * Serves one content script's port. A request the channel's schema refused (a file that is not one, an unknown
+   * kind, a field too many) never gets here: the background's route answers it with `refuse`.
+   */
+  function serve(port: ContentScript): void {
+    port.onMessage((request) => {
       // Any failure answers `failed`: the content script then uploads nothing and the notice says why.
-      answer(port, message).catch((error: unknown) => reporterFor(port).failed(failureText(error)));
+      answer(port, request).catch((error: unknown) => reporterFor(port).failed(failureText(error)));
     });
   }
 
-  async function answer(port: MessagePort, message: unknown): Promise<void> {
+  /** A request the channel's schema refused: for a content script in a tab, `failed` (nothing is uploaded). */
+  function refuse(port: ContentScript): void {
+    if (!isContentScript(port.sender)) port.disconnect();
+    else reporterFor(port).failed('Keyward received no file.');
+  }
+
+  function isContentScript(sender: ContentScript['sender']): sender is NonNullable<
+    ContentScript['sender']
+  > & {
+    tab: { id?: number };
+  } {
+    return sender?.id === extensionId && sender.tab !== undefined;
+  }
+
+  async function answer(port: ContentScript, request: AcceptorHears<typeof uploadChannel>): Promise<void> {
     const sender = port.sender;
     // Only our own content script, in a tab. Anything else learns nothing.
-    if (sender?.id !== extensionId || sender.tab === undefined) {
+    if (!isContentScript(sender)) {
       port.disconnect();
       return;
     }
-    const request = message as Partial<UploadRequest> | null;
     const site = await protectedSite(sender);
     if (site.kind === 'unknown') {
       // A frame whose site cannot be told (a sandboxed frame's opaque origin, in a tab of a site not opted in):
       // it fails closed, never through.
-      if (request?.kind === 'mode') port.post({ kind: 'mode', strict: false } satisfies UploadReport);
+      if (request.kind === 'mode') port.post({ kind: 'mode', strict: false });
       reporterFor(port).failed(
         'Keyward cannot tell which site this frame belongs to, so nothing was uploaded.',
       );
       return;
     }
     if (site.kind === 'not-protected') {
-      port.post({ kind: 'passthrough' } satisfies UploadReport);
+      port.post({ kind: 'passthrough' });
       return;
     }
     const origin = site.origin;
-    switch (request?.kind) {
+    switch (request.kind) {
       case 'mode':
-        port.post({ kind: 'mode', strict: (await sites.options(origin)).strict } satisfies UploadReport);
+        port.post({ kind: 'mode', strict: (await sites.options(origin)).strict });
         return;
       case 'pick':
         await picks.start(port, origin, request);
@@ -265,36 +284,23 @@ export function createUploadService(deps: UploadServiceDeps) {
         await showNotice(port, request.reason);
         return;
       case 'open-link': {
-        const url =
-          typeof request.url === 'string' && URL.canParse(request.url) ? new URL(request.url) : undefined;
+        const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
         if (url && (url.protocol === 'https:' || url.protocol === 'http:') && sender.tab.id !== undefined) {
-          await openLink(sender.tab.id, url.href, request.active === true);
+          await openLink(sender.tab.id, url.href, request.active);
         }
-        port.post({ kind: 'opened' } satisfies UploadReport);
+        port.post({ kind: 'opened' });
         return;
       }
-      case 'encrypt': {
-        const { files, source } = request;
-        if (
-          !Array.isArray(files) ||
-          !files.every((f) => f instanceof File) ||
-          !UPLOAD_SOURCES.includes(source!)
-        ) {
-          reporterFor(port).failed('Keyward received no file.');
-          return;
-        }
-        await encryptFor(port, origin, files, source!);
+      case 'encrypt':
+        await encryptFor(port, origin, request.files, request.source);
         return;
-      }
-      default:
-        port.disconnect();
     }
   }
 
-  async function showNotice(port: MessagePort, reason: NoticeReason | undefined): Promise<void> {
+  async function showNotice(port: ContentScript, reason: NoticeReason): Promise<void> {
     if (reason !== 'stopped-rewrite') return;
     const notice = notices.open();
-    port.post({ kind: 'notice', id: notice } satisfies UploadReport);
+    port.post({ kind: 'notice', id: notice });
     await notices.show(
       notice,
       'stopped',
@@ -309,7 +315,7 @@ export function createUploadService(deps: UploadServiceDeps) {
    * page). `unknown`: the frame's origin cannot be told and its tab's page is not opted in either.
    */
   async function protectedSite(
-    sender: NonNullable<MessagePort['sender']>,
+    sender: NonNullable<ContentScript['sender']>,
   ): Promise<{ kind: 'site'; origin: string } | { kind: 'not-protected' } | { kind: 'unknown' }> {
     const own = senderOrigin(sender);
     if (own !== undefined && (await sites.isEnabled(own))) return { kind: 'site', origin: own };
@@ -329,7 +335,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     failed: (content, message) => reporterFor(content).failed(message),
   });
 
-  return { serve, servePicker: picks.servePicker, recipientsFor };
+  return { serve, refuse, servePicker: picks.servePicker, refusePicker: picks.refusePicker, recipientsFor };
 }
 
 /** The user's own key as recipient lists show it. */
@@ -342,14 +348,14 @@ export function youLabel(key: { userIds: readonly string[]; fingerprint: string 
  * (their parent's origin); their `url` says only "about:srcdoc". Firefox gives no origin: its url is used, and
  * about: URLs there have no usable origin and fail closed.
  */
-function senderOrigin(sender: MessagePort['sender']): string | undefined {
+function senderOrigin(sender: ContentScript['sender']): string | undefined {
   const candidate =
     sender?.origin ?? (sender?.url && URL.canParse(sender.url) ? new URL(sender.url).origin : undefined);
   return candidate !== undefined && /^https?:\/\//.test(candidate) ? candidate : undefined;
 }
 
 /** The origin of the page in the sender's tab (readable for sites Keyward holds a host permission for). */
-function tabOrigin(sender: MessagePort['sender']): string | undefined {
+function tabOrigin(sender: ContentScript['sender']): string | undefined {
   const url = (sender?.tab as { url?: string } | undefined)?.url;
   if (url === undefined || !URL.canParse(url)) return undefined;
   const origin = new URL(url).origin;

@@ -11,17 +11,47 @@ const restrict = (
   /** @type {string[]} */ patterns,
   /** @type {string} */ message,
   /** @type {string[]} */ regexes = [],
+  /** @type {object[]} */ more = [],
 ) => ({
   'no-restricted-imports': [
     'error',
     {
       paths: names.map((name) => ({ name, message })),
-      patterns: [{ group: patterns, message }, ...regexes.map((regex) => ({ regex, message }))],
+      patterns: [{ group: patterns, message }, ...regexes.map((regex) => ({ regex, message })), ...more],
     },
   ],
 });
 /** A relative import of the node/ folder or anything in it ('../node', '../../node/cli/x'). */
 const nodeFolder = '^(\\.{1,2}/)+node(/|$)';
+
+const ONLY_PLATFORM =
+  'Only extension/platform/ calls the browser (browser.*, chrome.*, wxt/browser): use its functions.';
+const ONLY_CHANNEL =
+  'Contexts talk only through extension/messaging/runtime-channels.ts (openChannel, route, ask, answer), so every message has a schema.';
+
+/** No browser API outside platform/. */
+const onlyPlatform = { group: ['wxt/browser'], message: ONLY_PLATFORM };
+/** The platform's raw messaging, which only the channel module wraps. */
+const onlyChannel = [
+  { group: ['**/platform/ports'], importNames: ['connectPort', 'onPortConnect'], message: ONLY_CHANNEL },
+  {
+    group: ['**/platform/runtime'],
+    importNames: ['sendRuntimeMessage', 'onRuntimeRequest'],
+    message: ONLY_CHANNEL,
+  },
+  { group: ['**/platform/tabs'], importNames: ['askTab'], message: ONLY_CHANNEL },
+  { group: ['**/platform/navigation'], importNames: ['askFrame'], message: ONLY_CHANNEL },
+];
+
+/** extension/'s import rules, with `more` on top of the boundary. */
+const extensionImports = (/** @type {object[]} */ more) =>
+  restrict(
+    [...nodeBuiltins, ...serverOnly],
+    ['node:*', '@koa/*', '**/keyserver/**', '**/node/**'],
+    'extension/ runs in the browser: no Node or server packages, and never imports keyserver/ or node/.',
+    [nodeFolder],
+    more,
+  );
 
 /** The boundary rules of docs/architecture.md as flat-config entries (tested in boundaries.test.ts). */
 export const boundaries = [
@@ -42,14 +72,59 @@ export const boundaries = [
       ],
     },
   },
+  // extension/ in four parts: everything reaches the browser through platform/, and the contexts talk to each
+  // other only through channels (messaging/runtime-channels.ts, with schemas on every channel); tests may use both directly.
   {
     files: ['extension/**/*.ts'],
-    rules: restrict(
-      [...nodeBuiltins, ...serverOnly],
-      ['node:*', '@koa/*', '**/keyserver/**', '**/node/**'],
-      'extension/ runs in the browser: no Node or server packages, and never imports keyserver/ or node/.',
-      [nodeFolder],
-    ),
+    ignores: ['extension/platform/**', 'extension/messaging/runtime-channels.ts', 'extension/**/*.test.ts'],
+    rules: {
+      ...extensionImports([onlyPlatform, ...onlyChannel]),
+      'no-restricted-globals': [
+        'error',
+        { name: 'browser', message: ONLY_PLATFORM },
+        { name: 'chrome', message: ONLY_PLATFORM },
+      ],
+    },
+  },
+  {
+    files: ['extension/messaging/runtime-channels.ts'],
+    rules: {
+      ...extensionImports([onlyPlatform]),
+      'no-restricted-globals': [
+        'error',
+        { name: 'browser', message: ONLY_PLATFORM },
+        { name: 'chrome', message: ONLY_PLATFORM },
+      ],
+    },
+  },
+  {
+    files: ['extension/platform/**/*.ts', 'extension/**/*.test.ts'],
+    rules: extensionImports([]),
+  },
+  {
+    // Inside platform/, the browser's messaging is wrapped once, in the files messaging/runtime-channels.ts uses.
+    files: ['extension/platform/**/*.ts'],
+    ignores: [
+      'extension/platform/ports.ts',
+      'extension/platform/runtime.ts',
+      'extension/platform/tabs.ts',
+      'extension/platform/navigation.ts',
+      'extension/platform/**/*.test.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.property.name='runtime'][property.name=/^(connect|onConnect|sendMessage|onMessage)$/]",
+          message: ONLY_CHANNEL,
+        },
+        {
+          selector: "MemberExpression[object.property.name='tabs'][property.name='sendMessage']",
+          message: ONLY_CHANNEL,
+        },
+      ],
+    },
   },
   {
     files: ['keyserver/**/*.ts'],

@@ -57,8 +57,59 @@ describe('architecture boundaries', () => {
       'examples/records/x.ts',
     ],
     ['examples/ importing keyserver/', "import { x } from '../../keyserver/app';", 'examples/records/x.ts'],
+    [
+      'extension/ outside platform/ using the browser global',
+      'browser.tabs.create({});',
+      'extension/ui/x.ts',
+    ],
+    ['extension/ outside platform/ using chrome', 'chrome.runtime.id;', 'extension/upload/x.ts'],
+    [
+      'extension/ outside platform/ importing wxt/browser',
+      "import { browser } from 'wxt/browser';",
+      'extension/vault/x.ts',
+    ],
+    [
+      'a port opened around the channel module',
+      "import { connectPort } from '../platform/ports';",
+      'extension/intercept/x.ts',
+    ],
+    [
+      'ports accepted around the channel module',
+      "import { onPortConnect } from '../platform/ports';",
+      'extension/entrypoints/background.ts',
+    ],
+    [
+      'a runtime message sent around the channel module',
+      "import { sendRuntimeMessage } from '../../platform/runtime';",
+      'extension/ui/options/x.ts',
+    ],
+    [
+      'runtime messages answered around the channel module',
+      "import { onRuntimeRequest } from '../platform/runtime';",
+      'extension/entrypoints/interceptor.ts',
+    ],
+    [
+      'a tab message sent around the channel module',
+      "import { askTab } from '../../platform/tabs';",
+      'extension/ui/decrypt/x.ts',
+    ],
+    [
+      'the browser channel used in platform/ outside its wrappers',
+      'browser.runtime.sendMessage({});',
+      'extension/platform/x.ts',
+    ],
+    [
+      'a port connected in platform/ outside its wrappers',
+      "browser.runtime.connect({ name: 'x' });",
+      'extension/platform/x.ts',
+    ],
+    [
+      'a tab message in platform/ outside its wrappers',
+      'browser.tabs.sendMessage(1, {});',
+      'extension/platform/x.ts',
+    ],
   ])('refuses %s', async (_name, code, filePath) => {
-    expect((await problems(code, filePath)).join('\n')).toMatch(/no-restricted-(imports|globals)/);
+    expect((await problems(code, filePath)).join('\n')).toMatch(/no-restricted-(imports|globals|syntax)/);
   });
 
   it.each([
@@ -89,6 +140,27 @@ describe('architecture boundaries', () => {
       'examples/ tests importing shared/',
       "import { decryptFile } from '../../shared/openpgp';",
       'examples/x.test.ts',
+    ],
+    ['platform/ using the browser', "import { browser } from 'wxt/browser';", 'extension/platform/x.ts'],
+    [
+      'the channel module using the platform messaging',
+      "import { connectPort } from '../platform/ports';",
+      'extension/messaging/runtime-channels.ts',
+    ],
+    [
+      'platform/ wrapping runtime messages',
+      'browser.runtime.sendMessage({});',
+      'extension/platform/runtime.ts',
+    ],
+    [
+      'extension/ using the platform otherwise',
+      "import { extensionIdentity } from '../platform/runtime';",
+      'extension/upload/x.ts',
+    ],
+    [
+      'extension/ opening a channel',
+      "import { openChannel } from '../messaging/channel';",
+      'extension/ui/x.ts',
     ],
   ])('allows %s', async (_name, code, filePath) => {
     expect(await problems(code, filePath)).toEqual([]);

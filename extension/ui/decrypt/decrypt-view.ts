@@ -1,9 +1,7 @@
-import { DECRYPT_PORT, type DecryptReport } from '../../messaging/decrypt-port';
+import { decryptChannel } from '../../messaging/decrypt-channel';
 import { sendMessage } from '../../messaging/send-message';
-import { connectPort } from '../../platform/ports';
-import type { ReadPageBlobRequest } from '../../messaging/page-blob';
-import { spoolStream } from '../../platform/spool';
-import { askTab, tabIdsOnOrigin } from '../../platform/tabs';
+import { openChannel } from '../../messaging/runtime-channels';
+import { fetchForDecrypt, hostOf } from '../../downloads/fetch-for-decrypt';
 import { safeFileName } from '../../../shared/safe-file-name';
 import { errorText } from '../error-text';
 import { formatBytes } from '../format';
@@ -72,9 +70,8 @@ export function wireDecryptPage(doc: Document): void {
     unlockForm.hidden = true;
     if (save.href.startsWith('blob:')) URL.revokeObjectURL(save.href);
     show(`Decrypting ${file.name}…`);
-    const port = connectPort(DECRYPT_PORT);
-    port.onMessage((message) => {
-      const report = message as DecryptReport;
+    const port = openChannel(decryptChannel);
+    port.onMessage((report) => {
       if (report.kind === 'progress') {
         show(`Decrypting ${file.name}… ${Math.round((100 * report.done) / Math.max(1, report.total))}%`);
         return;
@@ -114,7 +111,7 @@ export function wireDecryptPage(doc: Document): void {
         );
       }
     });
-    port.post({ file });
+    port.post({ kind: 'decrypt', file });
   }
 
   input.addEventListener('change', () => {
@@ -207,9 +204,8 @@ function wireShare(): { offer: (file: File | undefined) => void } {
     formError.hidden = true;
     saved.hidden = true;
     status.textContent = 'Adding them…';
-    const port = connectPort(DECRYPT_PORT);
-    port.onMessage((message) => {
-      const report = message as DecryptReport;
+    const port = openChannel(decryptChannel);
+    port.onMessage((report) => {
       if (report.kind === 'progress') return;
       port.disconnect();
       status.textContent = '';
@@ -266,57 +262,4 @@ function downloadRequest(hash: string): { url: string; name: string } | undefine
     // not a request: an ordinary visit
   }
   return undefined;
-}
-
-/** Fetches the file again with the site's cookies (Keyward holds the site's host permission). */
-async function fetchForDecrypt(
-  { url, name }: { url: string; name: string },
-  onBytes: (bytes: number) => void,
-): Promise<{ file: File; discard: () => Promise<void> }> {
-  if (url.startsWith('blob:'))
-    return { file: await readPageBlob(url, name), discard: () => Promise.resolve() };
-  let response: Response;
-  try {
-    response = await fetch(url, { credentials: 'include' });
-  } catch {
-    throw new Error(
-      `${new URL(url).host} did not answer, so ${name} could not be decrypted. Try the download again.`,
-    );
-  }
-  if (!response.ok) throw new Error(`${new URL(url).host} refused ${name} (HTTP ${response.status}).`);
-  if (!response.body) return { file: new File([], name), discard: () => Promise.resolve() };
-  // To a spool file as it arrives: a large download never sits whole in memory.
-  let spooled: Awaited<ReturnType<typeof spoolStream>>;
-  try {
-    spooled = await spoolStream('fetched', response.body, onBytes);
-  } catch {
-    throw new Error(`The download of ${name} from ${new URL(url).host} broke off. Try the download again.`);
-  }
-  return { file: await spooled.finish(name), discard: spooled.discard };
-}
-
-/**
- * A download the page built itself (a `blob:` URL): only a frame of that site can read it, so Keyward's content
- * script there is asked, in each tab of the site, the one the user is looking at first.
- */
-async function readPageBlob(url: string, name: string): Promise<File> {
-  const site = new URL(url).origin;
-  let problem = `No open page of ${hostOf(url)} holds ${name} any more; download it again.`;
-  for (const tabId of await tabIdsOnOrigin(site)) {
-    const answer = await askTab(tabId, {
-      type: 'keyward.readPageBlob',
-      url,
-    } satisfies ReadPageBlobRequest).catch(
-      () => undefined, // no Keyward content script in that tab (opened before the site was opted in)
-    );
-    if (answer instanceof Blob) return new File([answer], name, { type: answer.type });
-    if (answer && typeof (answer as { error?: unknown }).error === 'string')
-      problem = (answer as { error: string }).error;
-  }
-  throw new Error(problem);
-}
-
-/** The site's host for messages, also for blob:https://site/uuid URLs (whose own host is empty). */
-function hostOf(url: string): string {
-  return new URL(new URL(url).origin).host;
 }

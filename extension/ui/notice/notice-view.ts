@@ -1,5 +1,5 @@
-import { NOTICE_PORT, type NoticeContent } from '../../messaging/notice-port';
-import { connectPort } from '../../platform/ports';
+import { openChannel } from '../../messaging/runtime-channels';
+import { noticeChannel } from '../../messaging/notice-channel';
 import { requiredElement } from '../required-element';
 
 /**
@@ -12,10 +12,8 @@ export function wireNotice(doc: Document): void {
   const text = requiredElement('text', HTMLDivElement);
   const bar = requiredElement('bar', HTMLDivElement);
   const fill = requiredElement('fill', HTMLSpanElement);
-  const port = connectPort(NOTICE_PORT);
-  port.onMessage((message) => {
-    const content = message as NoticeContent;
-    if (content.kind !== 'notice') return;
+  const port = openChannel(noticeChannel);
+  port.onMessage((content) => {
     notice.className = content.state;
     phrase.textContent = `“${content.securityPhrase}”`;
     text.textContent = content.text;

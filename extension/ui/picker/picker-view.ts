@@ -1,5 +1,5 @@
-import { PICKER_PORT, type PickerReport } from '../../messaging/upload-port';
-import { connectPort } from '../../platform/ports';
+import { openChannel } from '../../messaging/runtime-channels';
+import { pickerChannel } from '../../messaging/picker-channel';
 import { formatBytes } from '../format';
 import { requiredElement } from '../required-element';
 
@@ -15,7 +15,7 @@ export function wirePicker(doc: Document, win: Pick<Window, 'close'>): void {
   const status = requiredElement('status', HTMLParagraphElement);
   const error = requiredElement('error', HTMLParagraphElement);
   const id = doc.location.hash.slice(1);
-  const port = connectPort(PICKER_PORT);
+  const port = openChannel(pickerChannel);
   const fail = (message: string) => {
     form.hidden = true;
     status.textContent = '';
@@ -23,8 +23,7 @@ export function wirePicker(doc: Document, win: Pick<Window, 'close'>): void {
     error.hidden = false;
   };
 
-  port.onMessage((message) => {
-    const report = message as PickerReport;
+  port.onMessage((report) => {
     switch (report.kind) {
       case 'request':
         requiredElement('security-phrase', HTMLSpanElement).textContent = report.securityPhrase;
