@@ -340,9 +340,9 @@ export function createEscrowClient(deps: EscrowClientDeps) {
     },
 
     /**
-     * Opting out later (escrow design §8): after a login with the passphrase, the keyserver deletes the account
-     * and its escrow. Neither the passphrase nor the recovery code opens anything there afterwards; the key on
-     * this device is untouched.
+     * Opting out later (docs/escrow.md, "The client"): after a login with the passphrase, the keyserver deletes the
+     * account and its escrow. Neither the passphrase nor the recovery code opens anything there afterwards; the key
+     * on this device is untouched.
      */
     async deleteAccount(options: { address: string; passphrase: string }): Promise<void> {
       const { session } = await login(options.address, options.passphrase);

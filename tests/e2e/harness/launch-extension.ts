@@ -44,7 +44,7 @@ export interface LaunchedExtension {
   close(): Promise<void>;
 }
 
-// Without these Chromium keeps trying hosts this machine cannot reach (see shared/design/testing.md).
+// Without these Chromium keeps trying hosts this machine cannot reach (tests have no network but 127.0.0.1).
 const quietFlags = [
   '--no-sandbox',
   '--disable-gpu',
