@@ -5,7 +5,7 @@ import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { Handlers } from '../messaging/dispatcher';
 import type { EscrowService } from '../recovery/escrow-service';
 import type { HandoverService } from '../recovery/handover-service';
-import type { SiteState } from '../messaging/protocol';
+import type { SiteState } from '../model';
 import { youLabel } from '../upload/upload-service';
 import type { Publisher } from '../publishing/publisher';
 import type { SettingsStore } from '../settings/settings-store';

@@ -1,6 +1,6 @@
 import { isKeywardError, KeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
-import type { SiteRecipients } from '../messaging/protocol';
+import type { SiteRecipients } from '../model';
 import type { ContactsStore } from './contacts-store';
 import type { GroupsStore } from './groups-store';
 

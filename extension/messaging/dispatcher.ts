@@ -2,14 +2,7 @@ import { z } from 'zod';
 import { isKeywardError } from '../../shared/errors';
 import type { ExtensionIdentity, RuntimeMessageSender } from '../platform/runtime';
 import { answer } from './runtime-channels';
-import {
-  isMessageType,
-  protocol,
-  type MessageType,
-  type RequestOf,
-  type ResponseOf,
-  type SenderPolicy,
-} from './protocol';
+import { isMessageType, protocol, type MessageType, type RequestOf, type ResponseOf } from './protocol';
 import { protocolChannel, type Envelope } from './protocol-channel';
 import { errorReply, failureReply, okReply, type Reply } from './reply';
 
@@ -46,7 +39,10 @@ export function createDispatcher({ handlers, identity, onUnexpectedError }: Disp
       return errorReply('invalid_input', `Unknown message type ${JSON.stringify(type)}.`);
     }
     const definition = protocol[type];
-    if (!senderAllowed(definition.senders, sender, identity)) {
+    // Every protocol message is for Keyward's own pages only. A content script shares our extension id but its
+    // sender URL is the web page's; extension pages cannot be framed by web pages (the manifest lists only the
+    // notice page as web-accessible, and it sends no protocol message).
+    if (!isExtensionPage(sender.url, identity.baseUrl)) {
       return errorReply('forbidden', `Refused "${type}": it is only accepted from Keyward's own pages.`);
     }
     const request = definition.request.safeParse(payload);
@@ -80,19 +76,6 @@ export function answerProtocol(deps: DispatcherDeps): () => void {
 // `protocol[type]` is what makes the request the right one for this handler.
 function handlerFor<K extends MessageType>(handlers: Handlers, type: K): Handler<K> {
   return handlers[type];
-}
-
-function senderAllowed(
-  policy: SenderPolicy,
-  sender: RuntimeMessageSender,
-  identity: ExtensionIdentity,
-): boolean {
-  switch (policy) {
-    case 'extension-page':
-      // A content script shares our extension id but its sender URL is the web page's. Extension pages cannot
-      // be framed by web pages either: the manifest lists no web_accessible_resources.
-      return isExtensionPage(sender.url, identity.baseUrl);
-  }
 }
 
 // Scheme and host, not URL.origin: for non-special schemes such as chrome-extension: and moz-extension: some URL

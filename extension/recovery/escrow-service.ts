@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { createEscrowClient, type CodePurpose } from '../../shared/escrow';
 import { hasReason, isKeywardError, KeywardError } from '../../shared/errors';
-import { Email } from '../../shared/identity';
-import type { EscrowState, VaultKey } from '../messaging/protocol';
+import { Email, emailSchema } from '../../shared/identity';
+import type { EscrowState, VaultKey } from '../model';
 import type { StorageArea } from '../platform/storage';
 import type { Vault } from '../vault/vault';
 import type { KeyWork } from '../vault/key-work';
 
-const recordSchema = z.object({ address: z.string(), keyserverUrl: z.string(), deviceToken: z.string() });
+const recordSchema = z.object({ address: emailSchema, keyserverUrl: z.string(), deviceToken: z.string() });
 type EscrowRecord = z.infer<typeof recordSchema>;
 const recordKey = (fingerprint: string) => `escrow.${fingerprint}`;
 

@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock';
 import { KeywardError, isKeywardError } from '../../shared/errors';
 import { publicKeyOf, splitKeys, summarizeKey, type UnlockedKey } from '../../shared/openpgp';
 import { serialQueue } from '../../shared/serial-queue';
-import type { ImportCandidate, StatusResponse, VaultKey } from '../messaging/protocol';
+import type { ImportCandidate, StatusResponse, VaultKey } from '../model';
 import { candidateOf, exportFilename, viewOf } from './key-view';
 import type { GenerateRequest, KeyWork } from './key-work';
 import { assertMayTry, withFailure, withSuccess } from './unlock-throttle';

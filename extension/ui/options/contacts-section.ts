@@ -1,4 +1,4 @@
-import type { Contact, ContactsView, KeyChange } from '../../messaging/protocol';
+import type { Contact, ContactsView, KeyChange } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import { formatDate, formatTime, groupFingerprint } from '../format';

@@ -1,4 +1,4 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { el } from '../dom';
 import { groupFingerprint, keyTitle } from '../format';
 

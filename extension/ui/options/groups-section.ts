@@ -1,4 +1,4 @@
-import type { Group } from '../../messaging/protocol';
+import type { Group } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import { groupFingerprint } from '../format';

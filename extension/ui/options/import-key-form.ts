@@ -1,5 +1,6 @@
 import { invalidInput } from '../../../shared/errors';
-import { MAX_IMPORT_BYTES, type ImportCandidate, type VaultKey } from '../../messaging/protocol';
+import { type ImportCandidate, type VaultKey } from '../../model';
+import { MAX_IMPORT_BYTES } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el } from '../dom';
 import { groupFingerprint } from '../format';

@@ -1,4 +1,4 @@
-import type { Publication, VaultKey } from '../../messaging/protocol';
+import type { Publication, VaultKey } from '../../model';
 import { el } from '../dom';
 import { expiryText, formatDate, groupFingerprint, keyTitle, keyTypeText } from '../format';
 import { keyActions } from './key-actions';

@@ -1,4 +1,4 @@
-import type { Publication, VaultKey } from '../../messaging/protocol';
+import type { Publication, VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, doneLine, el, errorBox, showDone } from '../dom';
 import { addressStateText, formatTime } from '../format';

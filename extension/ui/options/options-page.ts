@@ -1,4 +1,4 @@
-import type { Settings, StatusResponse, VaultKey } from '../../messaging/protocol';
+import type { Settings, StatusResponse, VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { el } from '../dom';
 import { errorText } from '../error-text';

@@ -1,5 +1,5 @@
 import { KeywardError } from '../../../shared/errors';
-import type { Settings } from '../../messaging/protocol';
+import type { Settings } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { requestOriginPermission } from '../../platform/permissions';
 import { busy, el } from '../dom';

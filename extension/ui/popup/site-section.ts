@@ -1,5 +1,5 @@
 import { KeywardError } from '../../../shared/errors';
-import type { OutputName, SiteState } from '../../messaging/protocol';
+import type { OutputName, SiteState } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { requestOriginPermission } from '../../platform/permissions';
 import { activeTabUrl } from '../../platform/tabs';
