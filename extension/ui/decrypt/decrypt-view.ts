@@ -3,23 +3,22 @@ import { sendMessage } from '../../messaging/send-message';
 import { openChannel } from '../../messaging/runtime-channels';
 import { fetchForDecrypt, hostOf } from '../../downloads/fetch-for-decrypt';
 import { safeFileName } from '../../../shared/safe-file-name';
-import { errorText } from '../error-text';
 import { formatBytes } from '../format';
 import { addressList, chosenGroups, groupCheckboxes } from '../recipient-picker';
 import { requiredElement } from '../required-element';
+import { mountUnlockForm } from '../unlock-form';
 
 /** The decrypt page: a file in, the background decrypts it, a Save link out (only for a fully verified result). */
-export function wireDecryptPage(doc: Document): void {
+export function mountDecryptPage(doc: Document): void {
   const input = requiredElement('file', HTMLInputElement);
   const status = requiredElement('status', HTMLParagraphElement);
   const error = requiredElement('error', HTMLParagraphElement);
   const result = requiredElement('result', HTMLParagraphElement);
   const save = requiredElement('save', HTMLAnchorElement);
   const unlockForm = requiredElement('unlock-form', HTMLFormElement);
-  const passphrase = unlockForm.elements.namedItem('passphrase') as HTMLInputElement;
   const encryptedTo = requiredElement('encrypted-to', HTMLParagraphElement);
   const risky = requiredElement('risky', HTMLParagraphElement);
-  const share = wireShare();
+  const share = mountShare();
   let current: File | undefined;
   let locked: string | undefined;
   let autoSaveCurrent = false;
@@ -170,14 +169,13 @@ export function wireDecryptPage(doc: Document): void {
     dropFetched();
     decrypt(file);
   });
-  unlockForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    sendMessage('vault.unlock', { fingerprint: locked, passphrase: passphrase.value })
-      .then(() => {
-        unlockForm.reset();
-        if (current) decrypt(current, autoSaveCurrent);
-      })
-      .catch((e: unknown) => show(errorText(e), true));
+  // Read only once a file turned out to be locked, after this ran.
+  const passphrase = mountUnlockForm(unlockForm, {
+    error,
+    fingerprint: () => locked,
+    unlocked: () => {
+      if (current) decrypt(current, autoSaveCurrent);
+    },
   });
 }
 
@@ -185,7 +183,7 @@ export function wireDecryptPage(doc: Document): void {
  * Share later, offered once a file decrypted (so it is one of the user's): choose groups and people, the background
  * adds a key packet for each, and the new copy is saved under the same name.
  */
-function wireShare(): { offer: (file: File | undefined) => void } {
+function mountShare(): { offer: (file: File | undefined) => void } {
   const section = requiredElement('share-section', HTMLElement);
   const form = requiredElement('share-form', HTMLFormElement);
   const groupsBox = requiredElement('share-groups', HTMLDivElement);

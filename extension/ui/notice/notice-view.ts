@@ -6,7 +6,7 @@ import { requiredElement } from '../required-element';
  * The in-page notice's own page (notice.html#<id>): an extension page framed in the web page, which the page can
  * neither read nor script. It shows what the background says about its notice, with the security phrase.
  */
-export function wireNotice(doc: Document): void {
+export function mountNotice(doc: Document): void {
   const notice = requiredElement('notice', HTMLElement);
   const phrase = requiredElement('phrase', HTMLSpanElement);
   const text = requiredElement('text', HTMLDivElement);

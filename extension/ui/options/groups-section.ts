@@ -10,7 +10,7 @@ import { liveSection, onFilePicked } from './live-section';
  * "Groups": named recipient lists a site's uploads can go to. Create or edit (a name and one address per line),
  * save as a file for the team, import the file a team lead sent (its fingerprints are pinned), delete.
  */
-export function startGroupsSection(onChange: () => void): { refresh: () => Promise<void> } {
+export function mountGroupsSection(onChange: () => void): { refresh: () => Promise<void> } {
   const list = requiredElement('groups', HTMLDivElement);
   const form = requiredElement('group-form', HTMLFormElement);
   const formError = form.querySelector<HTMLElement>('.error')!;

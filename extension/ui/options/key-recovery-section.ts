@@ -3,7 +3,7 @@ import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import type { KeyCardDeps } from './key-card';
 import { handoverSendForm } from './handover-send';
-import { showRecoveryKit } from './recovery-kit';
+import { mountRecoveryKit } from './recovery-kit';
 
 /** Keys just created with "keep a recoverable copy" ticked: the code is mailed, the passphrase already typed. */
 const pending = new Map<string, string>();
@@ -108,7 +108,7 @@ function setupForm(key: VaultKey, address: string, deps: KeyCardDeps): HTMLEleme
         });
         passphrase.value = '';
         pending.delete(key.fingerprint);
-        await showRecoveryKit({ phrase: recoveryPhrase, fingerprint: key.fingerprint, address });
+        await mountRecoveryKit({ phrase: recoveryPhrase, fingerprint: key.fingerprint, address });
         await deps.refresh({
           focus: key.fingerprint,
           message: 'Recovery is set up. Keep your recovery code safe.',

@@ -4,18 +4,18 @@ import { el } from '../dom';
 import { errorText } from '../error-text';
 import { requiredElement } from '../required-element';
 import { summarizeStatus } from '../status-summary';
-import { wireAddKeySection } from './add-key-section';
-import { wireCreateKeyForm } from './create-key-form';
-import { wireDeleteDialog } from './delete-dialog';
-import { wireImportForm } from './import-key-form';
+import { mountAddKeySection } from './add-key-section';
+import { mountCreateKeyForm } from './create-key-form';
+import { mountDeleteDialog } from './delete-dialog';
+import { mountImportForm } from './import-key-form';
 import { keyCard, keyHeadingId } from './key-card';
-import { wireSettingsForm } from './settings-form';
-import { startContactsSection } from './contacts-section';
-import { startGroupsSection } from './groups-section';
-import { wireHandoverReceive } from './handover-receive';
+import { mountSettingsForm } from './settings-form';
+import { mountContactsSection } from './contacts-section';
+import { mountGroupsSection } from './groups-section';
+import { mountHandoverReceive } from './handover-receive';
 import { startRecoverySetup } from './key-recovery-section';
-import { wireRestoreForms } from './restore-key-form';
-import { wireTabs } from './tabs';
+import { mountRestoreForms } from './restore-key-form';
+import { mountTabs } from './tabs';
 import { viewSignature, watchForChanges } from './view-freshness';
 
 interface After {
@@ -26,12 +26,12 @@ interface After {
 }
 
 /** The options page: the user's keys, adding one, settings. Every action ends by re-reading the background. */
-export function startOptionsPage(): void {
+export function mountOptionsPage(): void {
   const error = requiredElement('error', HTMLParagraphElement);
   const notice = requiredElement('notice', HTMLParagraphElement);
   const keyList = requiredElement('keys', HTMLDivElement);
-  const confirmDelete = wireDeleteDialog(requiredElement('delete-dialog', HTMLDialogElement));
-  const addSection = wireAddKeySection();
+  const confirmDelete = mountDeleteDialog(requiredElement('delete-dialog', HTMLDialogElement));
+  const addSection = mountAddKeySection();
   let keyserverUrl: string | undefined;
 
   let shown = { state: '', times: '' };
@@ -105,7 +105,7 @@ export function startOptionsPage(): void {
     addSection.added();
     return refresh({ focus: keys[0]?.fingerprint, message });
   };
-  wireTabs([
+  mountTabs([
     {
       tab: requiredElement('tab-create', HTMLButtonElement),
       panel: requiredElement('create-form', HTMLFormElement),
@@ -119,13 +119,13 @@ export function startOptionsPage(): void {
       panel: requiredElement('restore-panel', HTMLDivElement),
     },
   ]);
-  wireRestoreForms(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
+  mountRestoreForms(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
     focusNew([key], message),
   );
-  wireHandoverReceive(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
+  mountHandoverReceive(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
     focusNew([key], message),
   );
-  wireCreateKeyForm(requiredElement('create-form', HTMLFormElement), async (key, escrow) => {
+  mountCreateKeyForm(requiredElement('create-form', HTMLFormElement), async (key, escrow) => {
     let recovery = 'Set up recovery below so a lost device does not lose it.';
     if (escrow) {
       recovery = await startRecoverySetup(key, escrow.passphrase).then(
@@ -136,7 +136,7 @@ export function startOptionsPage(): void {
     }
     await focusNew([key], `Your key is ready and unlocked. ${recovery} Publish it so others can find it.`);
   });
-  wireImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>
+  mountImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>
     focusNew(
       keys,
       keys.length === 1 ? 'Key imported and unlocked.' : `${keys.length} keys imported and unlocked.`,
@@ -147,12 +147,12 @@ export function startOptionsPage(): void {
     contacts: { refresh: () => Promise.resolve() },
     groups: { refresh: () => Promise.resolve() },
   };
-  people.contacts = startContactsSection(() => void people.groups.refresh());
-  people.groups = startGroupsSection(() => void people.contacts.refresh());
+  people.contacts = mountContactsSection(() => void people.groups.refresh());
+  people.groups = mountGroupsSection(() => void people.contacts.refresh());
   sendMessage('settings.get', {})
     .then((settings) => {
       keyserverUrl = settings.keyserverUrl;
-      wireSettingsForm(
+      mountSettingsForm(
         requiredElement('settings-form', HTMLFormElement),
         settings,
         async (saved: Settings) => {

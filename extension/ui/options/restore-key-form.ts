@@ -1,15 +1,15 @@
 import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el } from '../dom';
-import { wireNewPassphrase } from './new-passphrase';
-import { showRecoveryKit } from './recovery-kit';
+import { mountNewPassphrase } from './new-passphrase';
+import { mountRecoveryKit } from './recovery-kit';
 
 /**
  * "I already have a Keyward key": the key back from the keyserver's escrow, with address + passphrase + a mailed
  * code, or (forgot the passphrase) recovery code + mailed code + a new passphrase, after which a new recovery code
  * is shown once.
  */
-export function wireRestoreForms(
+export function mountRestoreForms(
   panel: HTMLElement,
   onRestored: (key: VaultKey, message: string) => Promise<void>,
 ) {
@@ -19,7 +19,7 @@ export function wireRestoreForms(
     form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement;
   const errorOf = (form: HTMLFormElement) => form.querySelector<HTMLElement>('.error')!;
 
-  const wireSendCode = (form: HTMLFormElement, purpose: 'release' | 'recover') => {
+  const mountSendCode = (form: HTMLFormElement, purpose: 'release' | 'recover') => {
     const button = form.querySelector<HTMLButtonElement>('.send-code')!;
     const sent = form.querySelector<HTMLElement>('.code-sent')!;
     button.addEventListener('click', () => {
@@ -32,8 +32,8 @@ export function wireRestoreForms(
       });
     });
   };
-  wireSendCode(restore, 'release');
-  wireSendCode(recover, 'recover');
+  mountSendCode(restore, 'release');
+  mountSendCode(recover, 'recover');
 
   restore.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -57,7 +57,7 @@ export function wireRestoreForms(
 
   const strengthBox = el('div', { class: 'strength' });
   (input(recover, 'newPassphrase').closest('label') ?? recover).after(strengthBox);
-  const checkNew = wireNewPassphrase({
+  const checkNew = mountNewPassphrase({
     passphrase: input(recover, 'newPassphrase') as HTMLInputElement,
     repeat: input(recover, 'repeat') as HTMLInputElement,
     strengthBox,
@@ -75,7 +75,7 @@ export function wireRestoreForms(
         newPassphrase: input(recover, 'newPassphrase').value,
       });
       recover.reset();
-      await showRecoveryKit({
+      await mountRecoveryKit({
         phrase: recoveryPhrase,
         fingerprint: key.fingerprint,
         address: key.emails[0] ?? email,

@@ -11,7 +11,7 @@ const FIELDS = ['keyserverUrl', 'autoLockMinutes', 'securityPhrase', 'lookupOrde
  * Settings: keyserver (its host permission is asked for first), auto-lock time, security phrase. Each mistake is
  * shown under its field; what the background refuses is shown above the Save button.
  */
-export function wireSettingsForm(
+export function mountSettingsForm(
   form: HTMLFormElement,
   settings: Settings,
   onSaved: (settings: Settings) => Promise<void>,

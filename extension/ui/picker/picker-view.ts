@@ -8,7 +8,7 @@ import { requiredElement } from '../required-element';
  * so the site's scripts never hold the original `File`. The background encrypts them and hands the site only the
  * ciphertext. Closing this window cancels: the site gets nothing.
  */
-export function wirePicker(doc: Document, win: Pick<Window, 'close'>): void {
+export function mountPicker(doc: Document, win: Pick<Window, 'close'>): void {
   const why = requiredElement('why', HTMLParagraphElement);
   const form = requiredElement('pick-form', HTMLFormElement);
   const input = requiredElement('files', HTMLInputElement);

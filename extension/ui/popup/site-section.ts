@@ -10,7 +10,7 @@ import { requiredElement } from '../required-element';
 import { siteText } from './site-text';
 
 /** The popup's "This site" section for the active tab (read through the activeTab permission). */
-export function startSiteSection(): void {
+export function mountSiteSection(): void {
   const ui = {
     text: requiredElement('site', HTMLParagraphElement),
     toggle: requiredElement('site-toggle', HTMLButtonElement),
