@@ -258,3 +258,118 @@ describe('an altered file never ends cleanly, and nothing unauthenticated comes 
     });
   });
 });
+
+// RFC 9580 Appendix A.11, "Sample AEAD-GCM Encryption and Decryption": "Hello, world!" encrypted with AES-128 in
+// GCM mode (chunk size octet 6) under the passphrase "password". The bytes are the appendix's own hex dumps: the v6
+// SKESK (A.11.1), the session key it carries (A.11.2), the v2 SEIPD packet (A.11.3) and its decrypted chunk #0
+// (A.11.4: a Literal Data packet, then a Padding packet); A.11.5 is the same two packets armored. A.11.4 also
+// gives the HKDF output (message key ea14…778d, IV 4d2bdc2b), the nonces and the additional data: the reader
+// exposes none of them, but GCM checks each through the chunk tag and the final tag (whose additional data carries
+// the total length, 0x25), so the output below matches only if every one of them does.
+// (The reader asks HKDF for 16 + 12 octets where the RFC asks for 16 + 4; a shorter HKDF output is a prefix of a
+// longer one, and only the IV's first 4 octets reach the nonce, so the two agree.)
+const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+const RFC_SKESK = hex(`
+  c3 3c 06 1a 07 03 0b 03  08 e9 d3 97 85 b2 07 00  08 ff b4 2e 7c 48 3e f4  88 44 57 cb 37 26 b9 b3
+  db 9f f7 76 e5 f4 d9 a4  09 52 e2 44 72 98 85 1a  bf ff 75 26 df 2d d5 54  41 75 79 a7 79 9f`);
+const RFC_SESSION_KEY = hex('19 36 fc 85 68 98 02 74 bb 90 0d 83 19 36 0c 77');
+const RFC_SEIPD = hex(`
+  d2 69 02 07 03 06 fc b9  44 90 bc b9 8b bd c9 d1  06 c6 09 02 66 94 0f 72  e8 9e dc 21 b5 59 6b 15
+  76 b1 01 ed 0f 9f fc 6f  c6 d6 5b bf d2 4d cd 07  90 96 6e 6d 1e 85 a3 00  53 78 4c b1 d8 b6 a0 69
+  9e f1 21 55 a7 b2 ad 62  58 53 1b 57 65 1f d7 77  79 12 fa 95 e3 5d 9b 40  21 6f 69 a4 c2 48 db 28
+  ff 43 31 f1 63 29 07 39  9e 6f f9`);
+const RFC_LITERAL = hex('cb 13 62 00 00 00 00 00 48 65 6c 6c 6f 2c 20 77 6f 72 6c 64 21');
+const RFC_PADDING = hex('d5 0e 1c e2 26 9a 9e dd ef 81 03 21 72 b7 ed 7c');
+const RFC_ARMORED = `-----BEGIN PGP MESSAGE-----
+
+wzwGGgcDCwMI6dOXhbIHAAj/tC58SD70iERXyzcmubPbn/d25fTZpAlS4kRymIUa
+v/91Jt8t1VRBdXmneZ/SaQIHAwb8uUSQvLmLvcnRBsYJAmaUD3LontwhtVlrFXax
+Ae0Pn/xvxtZbv9JNzQeQlm5tHoWjAFN4TLHYtqBpnvEhVaeyrWJYUxtXZR/Xd3kS
++pXjXZtAIW9ppMJI2yj/QzHxYykHOZ5v+Q==
+-----END PGP MESSAGE-----`;
+
+describe('RFC 9580 Appendix A.11 (AEAD-GCM sample): the Node reader gives the RFC’s plaintext', () => {
+  const file = Buffer.concat([RFC_SKESK, RFC_SEIPD]);
+  const decrypted = Buffer.concat([RFC_LITERAL, RFC_PADDING]);
+
+  /** The SEIPD layer alone, with the RFC's session key: what came out, and the error if any (thrown or streamed). */
+  async function rfcLayer(bytes: Uint8Array, sizes: readonly number[] = [bytes.length]) {
+    try {
+      const reader = pieces(bytes, sizes).getReader();
+      const head = await readMessageHead(reader);
+      return await drain(decryptSeipdv2(head, reader, RFC_SESSION_KEY));
+    } catch (error) {
+      return { out: new Uint8Array(0), error };
+    }
+  }
+
+  /** Refused, and whatever came out is a prefix of the RFC's decrypted chunk (released only after its tag). */
+  async function rfcRefuses(bytes: Uint8Array) {
+    const { out, error } = await rfcLayer(bytes, [5, 60]);
+    expect(error).toMatchObject({ code: 'invalid_input' });
+    expect(decrypted.subarray(0, out.length).equals(Buffer.from(out))).toBe(true);
+  }
+
+  it('the hex dumps are the complete sequence (A.11.5), and the SKESK with "password" gives the session key', async () => {
+    // Armor read from a string gives its bytes at once, not a stream.
+    const armorBytes = (await openpgp.unarmor(RFC_ARMORED)).data as Uint8Array;
+    expect(Buffer.from(armorBytes).equals(file)).toBe(true);
+    const message = await openpgp.readMessage({ binaryMessage: file });
+    const [sessionKey] = await openpgp.decryptSessionKeys({ message, passwords: ['password'] });
+    expect(sessionKey!.data).toEqual(RFC_SESSION_KEY);
+  });
+
+  it('decrypts the SEIPD packet to the Literal Data and Padding packets, however the file arrives', async () => {
+    for (const sizes of [[file.length], [1], [7, 50], [63, 1]]) {
+      const reader = pieces(file, sizes).getReader();
+      const head = await readMessageHead(reader);
+      expect(head.dataOffset).toBe(RFC_SKESK.length);
+      expect(isSeipdv2Gcm(head)).toBe(true);
+      const { out, error } = await drain(decryptSeipdv2(head, reader, RFC_SESSION_KEY));
+      expect(error).toBeNull();
+      expect(Buffer.from(out).equals(decrypted)).toBe(true);
+    }
+    // And the packets inside, read by openpgp.js, are the literal data "Hello, world!" with no name.
+    const reader = pieces(file, [file.length]).getReader();
+    const head = await readMessageHead(reader);
+    const opened = await openDecryptedPackets({
+      packets: decryptSeipdv2(head, reader, RFC_SESSION_KEY),
+      verificationKeys: [],
+      date: NOW,
+    });
+    expect(new TextDecoder().decode(await readAllBytes(opened.plaintext))).toBe('Hello, world!');
+    expect(opened.filename).toBe('');
+  });
+
+  it('any one byte of the SEIPD packet changed fails, and so does another session key', async () => {
+    for (let at = RFC_SKESK.length; at < file.length; at++) {
+      for (const flip of [0x01, 0x80]) {
+        const altered = Buffer.from(file);
+        altered[at]! ^= flip;
+        await rfcRefuses(altered);
+      }
+    }
+    const otherKey = RFC_SESSION_KEY.slice();
+    otherKey[0]! ^= 1;
+    const reader = pieces(file, [file.length]).getReader();
+    const { out, error } = await drain(decryptSeipdv2(await readMessageHead(reader), reader, otherKey));
+    expect(error).toMatchObject({ code: 'invalid_input' });
+    expect(out.length).toBe(0);
+  });
+
+  it('cut short anywhere, cut at the chunk boundary and framed again, or with bytes after it, fails', async () => {
+    for (let end = RFC_SKESK.length; end < file.length; end++) await rfcRefuses(file.subarray(0, end));
+    // The body framed again with a five-octet length still opens: the framing is not what the cuts below break.
+    const body = RFC_SEIPD.subarray(2); // after the packet tag and its one-octet length (0x69)
+    const reframed = await rfcLayer(withBody(file, RFC_SKESK.length, body));
+    expect(reframed.error).toBeNull();
+    expect(Buffer.from(reframed.out).equals(decrypted)).toBe(true);
+    // The body: version, cipher, AEAD mode, chunk size and the salt (36 octets), chunk #0 (37 octets and its tag),
+    // the final tag (16 octets). Chunk #0 dropped, the final tag kept: the final tag, over a total length of 0,
+    // fails. The final tag dropped: the chunk is taken apart wrongly and fails.
+    const chunkDropped = Buffer.concat([body.subarray(0, 36), body.subarray(-16)]);
+    await rfcRefuses(withBody(file, RFC_SKESK.length, chunkDropped));
+    await rfcRefuses(withBody(file, RFC_SKESK.length, body.subarray(0, -16)));
+    await rfcRefuses(Buffer.concat([file, new Uint8Array([0xd5, 0])]));
+  });
+});

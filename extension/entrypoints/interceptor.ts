@@ -48,22 +48,31 @@ export default defineUnlistedScript(() => {
     pickInKeyward: pickInBackground(background),
   });
   const links = newTabLinks(window, { openTab: openLinkFromBackground(background), shadowRootOf });
+  const notice = noticeFromBackground(background);
+  const frames = guardFrames(window, {
+    shadowRootOf,
+    isOwn: (element) => ownFrames.has(element),
+    onAnimationFrame: (callback) => requestAnimationFrame(callback),
+    onOffFramePressed: () => notice('frame-off'),
+    now: () => Date.now(),
+  });
 
   // Everything that listens on the window, in the order it must run: the activation guard first of all.
   let disarm: (() => void)[] = [];
   const arm = () => {
-    disarm = [activation.arm(), pickers.arm(), installUploadInterceptor(window, deps), links.arm()];
+    disarm = [
+      activation.arm(),
+      pickers.arm(),
+      installUploadInterceptor(window, deps),
+      links.arm(),
+      frames.arm(),
+    ];
   };
   arm();
   const reopening = guardReopening(window, {
     rearm: arm,
-    onStopped: () => noticeFromBackground(background)('stopped-rewrite'),
+    onStopped: () => notice('stopped-rewrite'),
     randomId,
-    onAnimationFrame: (callback) => requestAnimationFrame(callback),
-  });
-  const frames = guardFrames(window, {
-    shadowRootOf,
-    isOwn: (element) => ownFrames.has(element),
     onAnimationFrame: (callback) => requestAnimationFrame(callback),
   });
 

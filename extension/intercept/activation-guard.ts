@@ -1,26 +1,38 @@
 import { deepActiveElement, deepElementAt, fileInputActivatedBy } from './deep-target';
 
 /**
- * Every trusted event a user's press, tap or key can start with. The browser grants the page "transient user
- * activation" when it dispatches the first of them (pointerdown for a mouse, pointerup or touchend for a touch,
- * keydown for a key, click for assistive technology), and Keyward's listener is the first code that runs in that
- * dispatch: it is registered on the window, capturing, before any page script exists.
+ * Event types with no `on…` handler property, which the list built from the window's handlers would miss. Text
+ * committed by an input method (composition, on-screen keyboards, dictation) gives the page activation with only
+ * these behind it.
  */
-const GESTURE_EVENTS = [
-  'pointerdown',
-  'pointerup',
-  'mousedown',
-  'mouseup',
-  'click',
-  'auxclick',
-  'dblclick',
-  'contextmenu',
-  'keydown',
-  'keyup',
-  'keypress',
-  'touchstart',
-  'touchend',
-] as const;
+const UNLISTED_EVENTS = [
+  'compositionstart',
+  'compositionupdate',
+  'compositionend',
+  'textInput',
+  'focusin',
+  'focusout',
+  'DOMActivate',
+  'gotpointercapture',
+  'lostpointercapture',
+  'pointerrawupdate',
+];
+
+/**
+ * Every event type the browser can dispatch in a document: the window's `on…` handlers (pointer, mouse, key, touch,
+ * drag, clipboard, input, focus, selection…) and the few without one. The browser grants a page activation for a
+ * press, a tap, a key, a drop or text from an input method, sometimes dispatching other events first (a finger's
+ * `gotpointercapture` before `pointerup`, `pointermove` when a second button is pressed), and the activation then
+ * lasts seconds: whatever event comes first, Keyward's listener is there first.
+ */
+function allEventTypes(win: Window): string[] {
+  const types = new Set(UNLISTED_EVENTS);
+  for (let object: object | null = win; object; object = Object.getPrototypeOf(object) as object | null) {
+    for (const name of Object.getOwnPropertyNames(object))
+      if (name.startsWith('on')) types.add(name.slice(2));
+  }
+  return [...types];
+}
 
 /** How long the browser lets a gesture open a picker (Chromium's transient activation lasts 5 s). */
 const GESTURE_LIFETIME_MS = 5000;
@@ -56,6 +68,7 @@ export interface ActivationGuardDeps {
 export function guardUserActivation(win: Window, deps: ActivationGuardDeps) {
   let gesture: { at: number; spent: boolean } | undefined;
 
+  const types = allEventTypes(win);
   const onGestureEvent = (event: Event) => {
     if (!event.isTrusted || !isActive(win)) return;
     gesture = { at: deps.now(), spent: false };
@@ -79,9 +92,9 @@ export function guardUserActivation(win: Window, deps: ActivationGuardDeps) {
     gestures,
     /** Adds the listeners (again, after a `document.open()` erased them: ./reopen-guard.ts). */
     arm(): () => void {
-      for (const type of GESTURE_EVENTS) win.addEventListener(type, onGestureEvent, { capture: true });
+      for (const type of types) win.addEventListener(type, onGestureEvent, { capture: true });
       return () => {
-        for (const type of GESTURE_EVENTS) win.removeEventListener(type, onGestureEvent, { capture: true });
+        for (const type of types) win.removeEventListener(type, onGestureEvent, { capture: true });
       };
     },
   };
@@ -100,7 +113,11 @@ export function consumeActivation(doc: Document): void {
   }
 }
 
-/** The file input this gesture event would open, if it is a press, tap, Enter or Space on one (or its label). */
+/**
+ * The file input this gesture would open, if it is a press or tap of the primary button or a finger on one (or its
+ * label), or Enter or Space on one: judged at the first event that carries the gesture's activation, whichever it
+ * is (pointerdown for a mouse; for a finger, gotpointercapture or pointerup).
+ */
 function directlyActivated(
   doc: Document,
   event: Event,
@@ -115,12 +132,18 @@ function directlyActivated(
   return fileInputActivatedBy(deepElementAt(doc, point.x, point.y, shadowRootOf));
 }
 
-/** Where a primary-button press or a single touch happened. */
+/** Where a primary-button press or a single touch happened; nothing for other buttons, or events without a point. */
 function primaryPoint(event: Event): { x: number; y: number } | undefined {
   if (typeof TouchEvent !== 'undefined' && event instanceof TouchEvent) {
     const touch = event.changedTouches[0];
     return touch && event.changedTouches.length === 1 ? { x: touch.clientX, y: touch.clientY } : undefined;
   }
-  if (!(event instanceof MouseEvent) || event.button !== 0) return undefined;
-  return { x: event.clientX, y: event.clientY };
+  if (!(event instanceof MouseEvent)) return undefined;
+  const pointerType = (event as Partial<PointerEvent>).pointerType;
+  // A press of the primary button (button 0), or a pointer event without a button change whose primary button or
+  // finger is down (button -1: a capture or a move). Right, middle and other buttons open nothing.
+  const primary =
+    event.button === 0 ||
+    (event.button === -1 && ((event.buttons & 1) === 1 || pointerType === 'touch' || pointerType === 'pen'));
+  return primary ? { x: event.clientX, y: event.clientY } : undefined;
 }

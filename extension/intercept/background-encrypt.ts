@@ -90,7 +90,7 @@ function runInBackground(deps: BackgroundDeps, request: UploadRequest, attempt =
           notice?.remove();
           notice = mountNoticeFrame(deps.doc, deps.noticeUrl(report.id), deps.ownFrames);
           if (request.kind === 'notice') {
-            notice.settle('stopped');
+            notice.settle(request.reason === 'stopped-rewrite' ? 'stopped' : 'failed');
             finish(() => resolve([]));
           }
           break;

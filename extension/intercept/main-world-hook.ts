@@ -32,11 +32,25 @@ export function installMainWorldHook(win: Window & typeof globalThis): void {
   const querySelector = win.Element.prototype.querySelector;
   const holders = new WeakMap<Document, HTMLElement>();
 
-  /** The root of the detached tree `target` is in, when that tree holds a file input. */
+  const shadowHost = getter(win.ShadowRoot.prototype, 'host');
+
+  /**
+   * The root of the detached tree `target` is in (through shadow roots, to their hosts' tree), when `target` is a
+   * file input or that tree holds one.
+   */
   const detachedTreeWithFileInput = (target: unknown): Element | undefined => {
     if (!brandCall(isConnected, target, false)) return undefined;
-    const root = getRootNode.call(target as Node);
-    if (brandCall(inputType, root, 'file')) return root as Element;
+    let root: Node = getRootNode.call(target as Node);
+    for (let depth = 0; depth < 32; depth++) {
+      let host: unknown;
+      try {
+        host = shadowHost.call(root);
+      } catch {
+        break; // not a shadow root
+      }
+      root = getRootNode.call(host as Node);
+    }
+    if (brandCall(inputType, target, 'file') || brandCall(inputType, root, 'file')) return root as Element;
     try {
       return querySelector.call(root as Element, 'input[type=file i]') ? (root as Element) : undefined;
     } catch {

@@ -10,7 +10,7 @@ import { noticeChannel } from './notice-channel';
 import { pageBlobChannel } from './page-blob-channel';
 import { pickerChannel } from './picker-channel';
 import { protocolChannel } from './protocol-channel';
-import { uploadChannel } from './upload-channel';
+import { NOTICE_REASONS, uploadChannel } from './upload-channel';
 
 /** A link whose other side is the test: `say` delivers a message, `posted` holds what this side sent. */
 function fakeLink(name = 'x') {
@@ -184,6 +184,18 @@ describe('channels', () => {
     link.say({ kind: 'encrypt', files: [file], source: 'drop' });
     expect(heard).toHaveBeenCalledWith({ kind: 'encrypt', files: [file], source: 'drop' });
     expect(link.disconnected).toBe(false);
+  });
+
+  it('the notice reasons a content script may ask for are a closed list: each known one arrives, no other', () => {
+    for (const reason of NOTICE_REASONS) {
+      expect(uploadChannel.fromOpener.safeParse({ kind: 'notice', reason }).success, reason).toBe(true);
+    }
+    expect(NOTICE_REASONS).toContain('frame-off');
+    for (const reason of ['toString', '__proto__', 'constructor', 'phishing', '', undefined]) {
+      expect(uploadChannel.fromOpener.safeParse({ kind: 'notice', reason }).success, String(reason)).toBe(
+        false,
+      );
+    }
   });
 
   it('an acceptor may answer a malformed request with a refusal instead of ending the channel', () => {

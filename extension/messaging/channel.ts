@@ -56,9 +56,10 @@ export type Link = MessagePort;
 export interface EndOptions<Sends> {
   /**
    * What to do with a message the schema refused, instead of ending the channel: the acceptor may answer with a
-   * refusal of its own (`end.post(...)`) where the opener waits for one.
+   * refusal of its own (`end.post(...)`) where the opener waits for one. `message` is what was refused, unparsed:
+   * untrusted, for choosing the refusal only.
    */
-  readonly onMalformed?: (end: ChannelEnd<Sends, never>) => void;
+  readonly onMalformed?: (end: ChannelEnd<Sends, never>, message: unknown) => void;
 }
 
 /** Puts a channel's schema in front of a link's incoming messages. */
@@ -91,7 +92,7 @@ export function endOf<Sends, Hears>(
     if (parsed.success) {
       for (const listener of listeners) listener(parsed.data as Hears);
     } else if (options.onMalformed) {
-      options.onMalformed(end as ChannelEnd<Sends, never>);
+      options.onMalformed(end as ChannelEnd<Sends, never>, raw);
     } else {
       // Fail closed: whoever sent it learns nothing more, and this end's owner stops waiting for an answer.
       link.disconnect();

@@ -168,6 +168,21 @@ describe('upload service, as a page frame sees it', () => {
     },
   );
 
+  it('shows the notice a content script asks for (a switched-off frame the user pressed on)', async () => {
+    const { reports } = await ask({ kind: 'notice', reason: 'frame-off' }, `${SITE}/page`);
+    expect(reports).toEqual([{ kind: 'notice', id: expect.any(String) as string }]);
+  });
+
+  it.each(['toString', '__proto__', 'constructor', 'anything'])(
+    'attack: a notice asked for with the unknown reason %s shows nothing',
+    async (reason) => {
+      const { reports } = await ask({ kind: 'notice', reason }, `${SITE}/page`).catch(() => ({
+        reports: [] as UploadReport[],
+      }));
+      expect(reports).toEqual([]);
+    },
+  );
+
   it('attack: a port from anything but a content script in a tab is dropped', async () => {
     const { reports, disconnected } = await ask({ kind: 'mode' }, `${SITE}/x`, `${SITE}/x`, {
       tab: undefined,

@@ -2,7 +2,12 @@ import type { Clock } from '../../shared/clock';
 import { hasReason, isKeywardError, KeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
 import type { AcceptorEnd, AcceptorHears } from '../messaging/channel';
-import type { NoticeReason, UploadSource, uploadChannel } from '../messaging/upload-channel';
+import {
+  NOTICE_REASONS,
+  type NoticeReason,
+  type UploadSource,
+  type uploadChannel,
+} from '../messaging/upload-channel';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import { everyFewMegabytes, newSpoolName, removeSpool, spooledFile, spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
@@ -237,10 +242,17 @@ export function createUploadService(deps: UploadServiceDeps) {
     });
   }
 
-  /** A request the channel's schema refused: for a content script in a tab, `failed` (nothing is uploaded). */
-  function refuse(port: ContentScript): void {
-    if (!isContentScript(port.sender)) port.disconnect();
-    else reporterFor(port).failed('Keyward received no file.');
+  /**
+   * A request the channel's schema refused: for a content script in a tab, `failed` (nothing is uploaded); a notice
+   * asked for with a reason not on the closed list (NOTICE_REASONS) shows nothing and is answered nothing.
+   */
+  function refuse(port: ContentScript, request: unknown): void {
+    if (!isContentScript(port.sender)) {
+      port.disconnect();
+      return;
+    }
+    if (isNoticeRequest(request)) return;
+    reporterFor(port).failed('Keyward received no file.');
   }
 
   function isContentScript(sender: ContentScript['sender']): sender is NonNullable<
@@ -298,15 +310,13 @@ export function createUploadService(deps: UploadServiceDeps) {
   }
 
   async function showNotice(port: ContentScript, reason: NoticeReason): Promise<void> {
-    if (reason !== 'stopped-rewrite') return;
+    // The reason came from a content script: the channel's schema admits only the closed list, and only one of
+    // the known reasons names words here (not `toString`, say) whatever reached this function.
+    if (!(NOTICE_REASONS as readonly unknown[]).includes(reason)) return;
+    const words = NOTICE_WORDS[reason];
     const notice = notices.open();
     port.post({ kind: 'notice', id: notice });
-    await notices.show(
-      notice,
-      'stopped',
-      'Keyward stopped this page: it rewrote itself after it had loaded, so Keyward could no longer be sure to ' +
-        'see your files first. Reload the page to use it again.',
-    );
+    await notices.show(notice, words.state, words.text);
   }
 
   /**
@@ -362,8 +372,29 @@ function tabOrigin(sender: ContentScript['sender']): string | undefined {
   return /^https?:\/\//.test(origin) ? origin : undefined;
 }
 
+function isNoticeRequest(request: unknown): boolean {
+  return typeof request === 'object' && request !== null && (request as { kind?: unknown }).kind === 'notice';
+}
+
 function failureText(error: unknown): string {
   if (hasReason(error, 'no_key')) return error.message;
   if (isKeywardError(error)) return `Nothing was uploaded: ${error.message}`;
   return 'Keyward could not encrypt this file, so nothing was uploaded.';
 }
+
+/** The notices a content script may ask for, by reason: what the user reads, never anything the page chose. */
+const NOTICE_WORDS: Record<NoticeReason, { state: 'stopped' | 'failed'; text: string }> = {
+  'stopped-rewrite': {
+    state: 'stopped',
+    text:
+      'Keyward stopped this page: it rewrote itself after it had loaded, so Keyward could no longer be sure to ' +
+      'see your files first. Reload the page to use it again.',
+  },
+  'frame-off': {
+    state: 'failed',
+    text:
+      'Keyward switched off this frame in the page: the page could see what you do in a frame before Keyward ' +
+      'does, so clicks, typing and files there reach nothing. Use the page outside the frame, or open what the ' +
+      'frame shows in a tab of its own.',
+  },
+};

@@ -107,11 +107,17 @@ export function pageRoutes(directory: Directory, bodyLimit: number, baseUrl: str
       <form method="post" action="${action}"><button>Confirm</button></form>
     </section>`;
 
-  router.get('/verify/:token', (ctx) => {
+  // Asking first (a mail scanner that follows links must not confirm), and saying what: the address and the key.
+  router.get('/verify/:token', async (ctx) => {
+    const { email, fingerprint } = await directory.publishing.pending(ctx.params.token ?? '');
     render(
       ctx,
       'Confirm',
-      confirmPage(`${base}/verify/${ctx.params.token ?? ''}`, 'Publish your address with this key?'),
+      confirmPage(
+        `${base}/verify/${ctx.params.token ?? ''}`,
+        `Publish ${email} with the key ${Fingerprint.format(fingerprint)}? Anyone will then be able to find this ` +
+          'key by your address and encrypt files to you with it.',
+      ),
     );
   });
 
@@ -148,11 +154,15 @@ export function pageRoutes(directory: Directory, bodyLimit: number, baseUrl: str
     );
   });
 
-  router.get('/manage/:token', (ctx) => {
+  router.get('/manage/:token', async (ctx) => {
+    const { email, fingerprint } = await directory.unpublishing.pending(ctx.params.token ?? '');
     render(
       ctx,
       'Confirm',
-      confirmPage(`${base}/manage/${ctx.params.token ?? ''}`, 'Remove your address from this keyserver?'),
+      confirmPage(
+        `${base}/manage/${ctx.params.token ?? ''}`,
+        `Remove ${email} (key ${Fingerprint.format(fingerprint)}) from this keyserver?`,
+      ),
     );
   });
 

@@ -189,8 +189,38 @@ describe('pages and operations', () => {
     const html = await (await get('/')).text();
     expect(html).toContain('action="/keys/upload"');
     expect(html).toContain('href="/keys/manage"');
-    const confirm = await (await get(`/verify/${'A'.repeat(43)}`)).text();
-    expect(confirm).toContain(`action="/keys/verify/${'A'.repeat(43)}"`);
+    const key = await makeTestKey([{ email: 'kim@example.org' }]);
+    await form('/upload', { keytext: key.publicArmored });
+    const token = linkIn(await ks.mail.next('kim@example.org'), '/verify/').slice(-43);
+    const confirm = await (await get(`/verify/${token}`)).text();
+    expect(confirm).toContain(`action="/keys/verify/${token}"`);
+  });
+
+  it('the confirmation pages say which address and key they are about, and leave the link usable', async () => {
+    const key = await makeTestKey([{ email: 'lea@example.org' }]);
+    await form('/upload', { keytext: key.publicArmored });
+    const link = linkIn(await ks.mail.next('lea@example.org'), '/verify/');
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('Publish lea@example.org with the key');
+    expect(text.replace(/\s/g, '')).toContain(key.fingerprint.toUpperCase());
+    expect((await confirmLink(link)).status).toBe(200); // looking did not use it up
+
+    expect((await get('/api/v1/key?email=lea@example.org', { method: 'DELETE' })).status).toBe(202);
+    const removal = linkIn(await ks.mail.next('lea@example.org', 5000, 1), '/manage/');
+    expect(await (await fetch(removal)).text()).toContain('Remove lea@example.org (key');
+    expect((await confirmLink(removal)).status).toBe(200);
+  });
+
+  it('a confirmation page for an unknown or used link says so, with no form', async () => {
+    for (const path of [`/verify/${'A'.repeat(43)}`, `/manage/${'A'.repeat(43)}`, '/verify/short']) {
+      const res = await get(path);
+      expect(res.status).toBe(403);
+      const html = await res.text();
+      expect(html).toMatch(/invalid, was already used/);
+      expect(html).not.toContain('<form');
+    }
   });
 
   it('escapes what users typed into pages (stored XSS through the search box)', async () => {

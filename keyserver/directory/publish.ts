@@ -178,6 +178,20 @@ export function createPublishing(deps: DirectoryDeps) {
       return { fingerprint, token: uploadToken, status: await status(key), isNew: false };
     },
 
+    /** What a mailed link would publish, for the page that asks before it confirms; the link stays usable. */
+    async pending(token: string): Promise<{ email: Email; fingerprint: Fingerprint }> {
+      const record = isWellFormedSecretToken(token)
+        ? await deps.store.tokens.peek(hashSecretToken(token), now().getTime())
+        : null;
+      if (!record || record.purpose !== 'verify') {
+        throw new KeywardError(
+          'forbidden',
+          'This verification link is invalid, was already used, has expired or was replaced by a newer one.',
+        );
+      }
+      return { email: record.email, fingerprint: record.fingerprint };
+    },
+
     /** Publishes the address the mailed token was issued for; single use, bound to (fingerprint, address). */
     async confirm(token: string): Promise<{ email: Email; fingerprint: Fingerprint }> {
       const invalid = new KeywardError(

@@ -58,6 +58,17 @@ export function createUnpublishing(deps: DirectoryDeps) {
       });
     },
 
+    /** What a mailed removal link would remove, for the page that asks before it confirms; the link stays usable. */
+    async pending(token: string): Promise<{ email: Email; fingerprint: Fingerprint }> {
+      const record = isWellFormedSecretToken(token)
+        ? await deps.store.tokens.peek(hashSecretToken(token), deps.clock.now().getTime())
+        : null;
+      if (!record || record.purpose !== 'unpublish') {
+        throw new KeywardError('forbidden', 'This link is invalid, was already used or has expired.');
+      }
+      return { email: record.email, fingerprint: record.fingerprint };
+    },
+
     async confirm(token: string): Promise<{ email: Email; fingerprint: Fingerprint }> {
       const invalid = new KeywardError('forbidden', 'This link is invalid, was already used or has expired.');
       if (!isWellFormedSecretToken(token)) throw invalid;

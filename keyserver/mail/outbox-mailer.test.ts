@@ -7,6 +7,7 @@ import { manualClock } from '../../shared/clock';
 import { isKeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
 import { captureLog } from './capture-log.testing';
+import { escrowCodeMail } from './escrow-mail-texts';
 import { createOutboxMailer } from './outbox-mailer';
 import { decryptPgpMime, parseMail } from './parse-mail.testing';
 
@@ -54,8 +55,24 @@ describe('createOutboxMailer', () => {
       to: ALICE,
       subject: 'Confirm alice@example.org',
       links: [LINK, 'https://keys.example.org/help'],
+      codes: [],
       file,
     });
+  });
+
+  it('logs the one-time code of an escrow code mail, even when the mail itself is encrypted', async () => {
+    const { log, entries } = captureLog();
+    const mailer = createOutboxMailer({ dir, from: FROM, log });
+    const { subject, text } = escrowCodeMail({
+      baseUrl: 'https://keys.example.org',
+      email: ALICE,
+      purpose: 'register',
+      code: '12345678',
+      expiresMinutes: 15,
+    });
+    await mailer.send({ to: ALICE, subject, text });
+    await mailer.close();
+    expect(entries().find((e) => e.msg === 'mail written to outbox')).toMatchObject({ codes: ['1234 5678'] });
   });
 
   it('names files so that sorting by name sorts by time', async () => {

@@ -20,7 +20,8 @@ export interface OutboxMailerOptions {
 /**
  * The embedded default when no SMTP server is configured (`npm start`): every mail becomes an RFC 5322 .eml file
  * any mail client opens, and one log line shows its links, so whoever runs the server can follow a verification
- * link from the console. The links carry tokens: this is the operator's own mailbox, not a way to deliver mail.
+ * link (or type a one-time code) from the console, even when the .eml is encrypted to a key the operator does not
+ * hold. The links and codes carry secrets: this is the operator's own mailbox, not a way to deliver mail.
  */
 export function createOutboxMailer({ dir, from, log, clock = systemClock }: OutboxMailerOptions): Mailer {
   const sender = parseSender(from);
@@ -74,6 +75,7 @@ export function createOutboxMailer({ dir, from, log, clock = systemClock }: Outb
             to: message.to,
             subject: message.subject,
             links: linksIn(message.text),
+            codes: codesIn(message.text),
             file,
             encrypted: message.encryptTo !== undefined,
           },
@@ -90,4 +92,9 @@ export function createOutboxMailer({ dir, from, log, clock = systemClock }: Outb
 /** Every http(s) link in a text, without the punctuation that may follow it in a sentence. */
 function linksIn(text: string): string[] {
   return [...text.matchAll(/\bhttps?:\/\/[^\s<>"'()]+/g)].map((m) => m[0].replace(/[.,;:!?]+$/, ''));
+}
+
+/** One-time codes in a text: a line holding only a code, as Keyward's mails print them ("  1234 5678"). */
+function codesIn(text: string): string[] {
+  return [...text.matchAll(/^[ \t]+(\d{4} \d{4})[ \t]*$/gm)].map((m) => m[1]!);
 }

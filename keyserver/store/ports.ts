@@ -91,6 +91,8 @@ export interface TokenStore {
   issue(token: TokenRecord): Promise<void>;
   /** Atomically takes the token: returns it and deletes it, or null if unknown, used or expired (expiresAt <= now). */
   consume(hash: string, now: number): Promise<TokenRecord | null>;
+  /** The token, left in place, if it is live (a page that asks before it confirms); null otherwise. */
+  peek(hash: string, now: number): Promise<TokenRecord | null>;
   /** Whether an unexpired token of this purpose is outstanding for (email, fingerprint): "pending" in VKS. */
   hasActive(purpose: TokenPurpose, email: Email, fingerprint: Fingerprint, now: number): Promise<boolean>;
   deleteExpiredTokens(now: number): Promise<number>;

@@ -283,6 +283,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.tokens.consume('unknown', T0)).toBeNull();
       });
 
+      it('shows a live token without taking it', async () => {
+        const t = token('a1', { expiresAt: T0 + MINUTE });
+        await store.tokens.issue(t);
+        expect(await store.tokens.peek('a1', T0)).toEqual(t);
+        expect(await store.tokens.peek('a1', T0)).toEqual(t);
+        expect(await store.tokens.peek('unknown', T0)).toBeNull();
+        expect(await store.tokens.peek('a1', T0 + MINUTE)).toBeNull();
+        expect(await store.tokens.consume('a1', T0)).toEqual(t);
+        expect(await store.tokens.peek('a1', T0)).toBeNull();
+      });
+
       it('refuses an expired token', async () => {
         await store.tokens.issue(token('a1', { expiresAt: T0 + MINUTE }));
         expect(await store.tokens.consume('a1', T0 + MINUTE)).toBeNull();

@@ -21,10 +21,11 @@ import { writeRandomFile } from './harness/random-file';
 const FILE_BYTES = 1024 * 1024 * 1024;
 /**
  * Allowed growth of the browser's memory (PSS of all its processes) over its level before the transfer. Holding
- * the file would add at least 1 GiB; streaming adds about 100-250 MiB here, nearly all in the extension's process
- * (JavaScript heap that the garbage collector has not reclaimed yet), and the same at 256 MiB (`npm run bench`).
+ * the file would add at least 1 GiB; streaming adds about 130-250 MiB here on an upload and 200-470 MiB on a
+ * download, nearly all in the extension's process (memory the garbage collector has not reclaimed yet: capping V8's
+ * heap at 256 MiB did not narrow it), and the same at 256 MiB (`npm run bench`).
  */
-const MAX_GROWTH = FILE_BYTES * 0.4;
+const MAX_GROWTH = FILE_BYTES * 0.6;
 const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
 
 let ext: LaunchedExtension;

@@ -134,7 +134,9 @@ export function mountDecryptPage(doc: Document): void {
     requiredElement('offer-text', HTMLParagraphElement).textContent =
       `${hostOf(request.url)} offers ${name}, encrypted. Decrypt it and save the original, or save it as it is.`;
     section.hidden = false;
-    decryptButton.focus();
+    // Nothing is focused, and the buttons wake only a moment after the user can see them: the page that started
+    // the download may time it for when the user is typing, so that a key meant for the page would decrypt.
+    enableWhenSeen(doc, [decryptButton, keepButton]);
     const fetchThen = (then: (file: File) => void) => {
       section.hidden = true;
       const fetching = `Fetching ${name} from ${hostOf(request.url)}…`;
@@ -242,6 +244,27 @@ function mountShare(): { offer: (file: File | undefined) => void } {
         .catch(() => groupsBox.replaceChildren());
     },
   };
+}
+
+/** How long buttons of an offer stay off after it can be seen (longer than a key press meant for another page). */
+const OFFER_WAKE_MS = 1000;
+
+/** Disables `buttons` until the page has been visible and focused for a moment. */
+function enableWhenSeen(doc: Document, buttons: readonly HTMLButtonElement[]): void {
+  for (const button of buttons) button.disabled = true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const update = () => {
+    clearTimeout(timer);
+    for (const button of buttons) button.disabled = true;
+    if (doc.visibilityState !== 'visible' || !doc.hasFocus()) return;
+    timer = setTimeout(() => {
+      for (const button of buttons) button.disabled = false;
+    }, OFFER_WAKE_MS);
+  };
+  doc.addEventListener('visibilitychange', update);
+  doc.defaultView?.addEventListener('focus', update);
+  doc.defaultView?.addEventListener('blur', update);
+  update();
 }
 
 /** A download the background handed over: `#{"url": ..., "name": ...}` (extension pages cannot be opened by sites). */

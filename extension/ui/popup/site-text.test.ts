@@ -21,7 +21,7 @@ describe('siteText', () => {
         strict: false,
         outputName: 'pgp' as const,
       },
-      /^files\.example\.com: uploads are encrypted for Alice <a@example\.org>, as name\.ext\.pgp\. Reload/,
+      /^files\.example\.com: uploads are encrypted for Alice <a@example\.org>, as name\.ext\.pgp\.$/,
     ],
     [
       'https://files.example.com/',

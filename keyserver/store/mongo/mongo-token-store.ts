@@ -51,6 +51,10 @@ export async function createMongoTokenStore(db: Db): Promise<TokenStore> {
       const doc = await tokens.findOneAndDelete({ hash, expiresAt: { $gt: new Date(now) } });
       return doc && toToken(doc);
     },
+    async peek(hash, now) {
+      const doc = await tokens.findOne({ hash, expiresAt: { $gt: new Date(now) } });
+      return doc && toToken(doc);
+    },
     async hasActive(purpose, email, fingerprint, now) {
       const filter = { purpose, email, fingerprint, expiresAt: { $gt: new Date(now) } };
       return (await tokens.countDocuments(filter, { limit: 1 })) > 0;

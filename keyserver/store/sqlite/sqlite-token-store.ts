@@ -21,6 +21,9 @@ export function createSqliteTokenStore(db: Database.Database): TokenStore {
   const consume = db.prepare<[string, number], TokenRow>(
     'DELETE FROM tokens WHERE hash = ? AND expires_at > ? RETURNING *',
   );
+  const peek = db.prepare<[string, number], TokenRow>(
+    'SELECT * FROM tokens WHERE hash = ? AND expires_at > ?',
+  );
   const active = db.prepare<[string, string, string, number]>(
     'SELECT 1 FROM tokens WHERE purpose = ? AND email = ? AND fingerprint = ? AND expires_at > ?',
   );
@@ -36,6 +39,11 @@ export function createSqliteTokenStore(db: Database.Database): TokenStore {
     consume: (hash, now) =>
       settled(() => {
         const row = consume.get(hash, now);
+        return row ? toToken(row) : null;
+      }),
+    peek: (hash, now) =>
+      settled(() => {
+        const row = peek.get(hash, now);
         return row ? toToken(row) : null;
       }),
     hasActive: (purpose, email, fingerprint, now) =>

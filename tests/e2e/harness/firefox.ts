@@ -88,8 +88,12 @@ export async function firefoxExtensionWithSetup(
     for (;;) {
       const button = frame.contentDocument && frame.contentDocument.getElementById('offer-decrypt');
       if (button && frame.contentDocument.getElementById('offer').hidden === false) {
-        button.click();
-        break;
+        // Its buttons wake only once the page has been seen, focused, for a moment.
+        if (!frame.contentDocument.hasFocus()) frame.contentWindow.focus();
+        if (!button.disabled) {
+          button.click();
+          break;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

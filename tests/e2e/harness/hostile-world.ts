@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../../fixtures/test-keys';
 import { askBackgroundOk } from './ask-background';
 import { launchExtension, type LaunchedExtension, type LaunchOptions } from './launch-extension';
@@ -24,11 +27,15 @@ export interface HostileWorld {
   /** `http://localhost:<port>` of the control server (it listens on 127.0.0.1; `localhost` is another host). */
   readonly controlOrigin: string;
   /** The URL of an attack page on one of the servers, told where else to send what it gets. */
-  attackUrl(server: 'site' | 'otherPort' | 'control', path: string, query?: Record<string, string>): string;
+  readonly attackUrl: (
+    server: 'site' | 'otherPort' | 'control',
+    path: string,
+    query?: Record<string, string>,
+  ) => string;
   /** Sets the site's mode. */
-  setStrict(strict: boolean): Promise<void>;
-  securityPhrase(): Promise<string>;
-  close(): Promise<void>;
+  readonly setStrict: (strict: boolean) => Promise<void>;
+  readonly securityPhrase: () => Promise<string>;
+  readonly close: () => Promise<void>;
 }
 
 export interface HostileWorldOptions extends Omit<LaunchOptions, 'preferences'> {
@@ -79,6 +86,42 @@ export async function startHostileWorld(options: HostileWorldOptions = {}): Prom
       await Promise.all([site.close(), otherPort.close(), control.close()]);
     },
   };
+}
+
+/**
+ * One world for the test file that calls it, started before its tests and closed after them. The object returned
+ * stands for that world once it is started.
+ */
+export function hostileWorldForThisFile(options: HostileWorldOptions = {}): HostileWorld {
+  let world: HostileWorld | undefined;
+  beforeAll(async () => {
+    world = await startHostileWorld(options);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  return new Proxy({} as HostileWorld, {
+    get: (_target, key: keyof HostileWorld) => {
+      if (!world) throw new Error('The hostile world is used before its beforeAll started it.');
+      return world[key];
+    },
+  });
+}
+
+/** A user drags the bytes of a file from their file manager and drops it at a point of the page. */
+export async function userDrops(page: Page, bytes: Buffer, x: number, y: number): Promise<void> {
+  const path = join(tmpdir(), `keyward-hostile-${process.pid}-${randomBytes(6).toString('hex')}.txt`);
+  await writeFile(path, bytes);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const data = { items: [], files: [path], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+      await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+    }
+  } finally {
+    await cdp.detach();
+    await rm(path, { force: true });
+  }
 }
 
 /** A unique secret and a file holding it: what must never reach a server in the clear. */

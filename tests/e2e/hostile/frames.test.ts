@@ -1,51 +1,24 @@
-import { writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAttempted,
   leaksAfterAWhile,
   secretFile,
-  startHostileWorld,
+  hostileWorldForThisFile,
   newAttackPage,
+  userDrops,
   userPicks,
-  type HostileWorld,
 } from '../harness/hostile-world';
 
 // A hostile page on an opted-in site covers itself with a frame Keyward does not run in first: another site's,
 // another port's, a sandboxed one, or a same-origin frame whose own page never loads (the page fills its first,
 // blank document instead). The user clicks or drops a secret file on what looks like the opted-in page. Nothing of
 // it may reach a server or the page. Each attack also runs on a site that is not opted in, where it must win.
-let world: HostileWorld;
-
-beforeAll(async () => {
-  world = await startHostileWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = hostileWorldForThisFile();
 
 const frameOf = (host: '127.0.0.1' | 'localhost') =>
   `${world.otherPort.origin.replace('127.0.0.1', host)}/hostile/frame-input.html`;
 
 type Act = 'click' | 'drop';
-
-async function userDrops(page: Page, file: ReturnType<typeof secretFile>['file']): Promise<void> {
-  const path = join(tmpdir(), `keyward-hostile-${process.pid}-${Date.now()}.txt`);
-  await writeFile(path, file.buffer);
-  try {
-    const { width, height } = page.viewportSize()!;
-    const cdp = await page.context().newCDPSession(page);
-    const data = { items: [], files: [path], dragOperationsMask: 1 };
-    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
-      await cdp.send('Input.dispatchDragEvent', { type, x: width / 2, y: height / 2, data });
-    }
-    await cdp.detach();
-  } finally {
-    await rm(path, { force: true });
-  }
-}
 
 async function run(where: 'site' | 'control', variant: string, act: Act, src?: string): Promise<string[]> {
   const { marker, file } = secretFile();
@@ -62,7 +35,7 @@ async function run(where: 'site' | 'control', variant: string, act: Act, src?: s
     await page.waitForTimeout(300);
     const { width, height } = page.viewportSize()!;
     if (act === 'click') await userPicks(world, page, () => page.mouse.click(width / 2, height / 2), file);
-    else await userDrops(page, file);
+    else await userDrops(page, file.buffer, width / 2, height / 2);
     return await leaksAfterAWhile(world, marker, [page], where === 'control');
   } finally {
     await page.close();

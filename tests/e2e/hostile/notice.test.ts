@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { keywardNoticeText } from '../harness/keyward-notice';
 import { pickFiles } from '../harness/pick-files';
 import {
@@ -7,23 +7,15 @@ import {
   newAttackPage,
   readPage,
   secretFile,
-  startHostileWorld,
+  hostileWorldForThisFile,
   userPicks,
-  type HostileWorld,
 } from '../harness/hostile-world';
 
 // Keyward's in-page notice shows the user's security phrase (so a page cannot fake it) and whom a file was
 // encrypted for. A page must not be able to read either, by any means it has: its DOM, closed shadow roots,
 // window.find(), frames. Nor may it turn the notice (or any frame) into a source of gestures.
-let world: HostileWorld;
+const world = hostileWorldForThisFile();
 const identity = 'gnupg-ed25519@example.org';
-
-beforeAll(async () => {
-  world = await startHostileWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
 
 describe.each(['normal', 'strict'] as const)("Keyward's in-page notice, %s mode (Chromium)", (mode) => {
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decryptFile, inspectMessage, unlockKey } from '../../../shared/openpgp';
 import { readAllBytes } from '../../../shared/openpgp/byte-streams';
 import { FIXTURE_PASSPHRASE, readFixture } from '../../fixtures/test-keys';
@@ -8,25 +8,13 @@ import { askBackgroundOk } from '../harness/ask-background';
 import { keywardNoticeText } from '../harness/keyward-notice';
 import { fileParts } from '../harness/multipart';
 import { pickFiles } from '../harness/pick-files';
-import {
-  expectAttempted,
-  newAttackPage,
-  startHostileWorld,
-  type HostileWorld,
-} from '../harness/hostile-world';
+import { expectAttempted, newAttackPage, hostileWorldForThisFile } from '../harness/hostile-world';
 
 // A hostile page tries to make Keyward act for it: hand Keyward a file it made itself (a contract) so that Keyward
 // signs it with the user's key, opens Keyward's unlock window on the page's behalf, or puts the user's key id (and
 // so their name, through the keyserver's by-keyid lookup) into a ciphertext it can read. Keyward must leave a file
 // the page made alone: no encryption, no signature, no unlock window, no notice.
-let world: HostileWorld;
-
-beforeAll(async () => {
-  world = await startHostileWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = hostileWorldForThisFile();
 
 /** Resolves true if Keyward's unlock window opens within `ms`. */
 function unlockWindowWithin(ms: number): Promise<boolean> {

@@ -1,14 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAttempted,
   leaksAfterAWhile,
   secretFile,
-  startHostileWorld,
+  hostileWorldForThisFile,
   newAttackPage,
   readPage,
   userPicks,
-  type HostileWorld,
   type MetPicker,
 } from '../harness/hostile-world';
 
@@ -17,14 +16,7 @@ import {
 // The user picks a secret file in whatever picker opens. No byte of it may reach any server the page can talk to,
 // nor the page's scripts. Every attack also runs on a site that is not opted in (the control), where it must win:
 // otherwise the test would prove nothing.
-let world: HostileWorld;
-
-beforeAll(async () => {
-  world = await startHostileWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = hostileWorldForThisFile();
 
 interface Attack {
   readonly path: string;
