@@ -88,6 +88,7 @@ beforeEach(() => {
       ...people,
       version: '1.2.3',
       saveTextFile,
+      checkKeyserver: (url) => Promise.resolve({ url, healthy: true }),
     }),
     onUnexpectedError: (type, error) => expect.fail(`${type} failed unexpectedly: ${String(error)}`),
   });
@@ -222,6 +223,22 @@ describe('background message handlers', () => {
     expect(await value('status.get', {})).toMatchObject({ keys: 1, locked: true });
     expect(saveTextFile).not.toHaveBeenCalled();
     expect(keyserverCalls).toEqual([]);
+  });
+
+  it('refuses to encrypt uploads on a site before the user has a key, and says where to set one up', async () => {
+    const site = 'https://files.example.com';
+    const refused = await send('sites.setEnabled', { origin: site, enabled: true });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        reason: 'no_key',
+        message: expect.stringMatching(/^Set up your key first/) as string,
+      },
+    });
+    expect(await value('sites.get', { origin: site })).toMatchObject({ enabled: false });
+    await createAlice();
+    expect(await value('sites.setEnabled', { origin: site, enabled: true })).toMatchObject({ enabled: true });
   });
 
   it("a site's recipients: groups must exist, people must be addresses; what the popup shows follows", async () => {

@@ -1,4 +1,6 @@
+import { KeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
+import type { KeyserverCheck } from '../directory/keyserver-check';
 import type { ContactsStore } from '../contacts/contacts-store';
 import type { GroupsStore } from '../contacts/groups-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
@@ -23,6 +25,8 @@ export interface HandlerDeps {
   readonly escrow: EscrowService;
   readonly handover: HandoverService;
   readonly version: string;
+  /** Asks a keyserver whether it runs (extension/directory/keyserver-check.ts). */
+  readonly checkKeyserver: (url: string) => Promise<KeyserverCheck>;
   /** Starts a download of a text file (extension/platform/downloads.ts). */
   readonly saveTextFile: (filename: string, text: string, mimeType: string) => Promise<void>;
 }
@@ -67,6 +71,14 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
   return {
     'sites.get': (r) => siteState(r.origin),
     'sites.setEnabled': async (r) => {
+      // Uploads are encrypted to the user's own key: with none yet there is nothing to encrypt to.
+      if (r.enabled && (await vault.list()).length === 0) {
+        throw new KeywardError(
+          'invalid_input',
+          'Set up your key first: Keyward encrypts uploads to it. Open Keyward’s settings to create or add one.',
+          { reason: 'no_key' },
+        );
+      }
       await sites.setEnabled(r.origin, r.enabled);
       return siteState(r.origin);
     },
@@ -169,6 +181,7 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
       return { filename };
     },
     'settings.get': () => settings.get(),
+    'keyserver.check': (r) => deps.checkKeyserver(r.url),
     'settings.update': (r) => settings.update(r),
     'publish.key': (r) => publisher.publish(r.fingerprint),
     'publish.status': (r) => publisher.refresh(r.fingerprint),

@@ -5,6 +5,7 @@ import type { AcceptorEnd } from '../messaging/channel';
 import { acceptPorts, ask, route } from '../messaging/runtime-channels';
 import { answerProtocol } from '../messaging/dispatcher';
 import { everyMinutes, onBrowserStartup, onExtensionInstalled } from '../platform/alarms';
+import { checkKeyserver } from '../directory/keyserver-check';
 import { saveTextFile } from '../platform/downloads';
 import {
   closeOffscreenDocument,
@@ -14,7 +15,7 @@ import {
 } from '../platform/offscreen';
 import { hasOriginPermission } from '../platform/permissions';
 import { sweepSpools } from '../platform/spool';
-import { extensionIdentity, extensionVersion } from '../platform/runtime';
+import { extensionIdentity, extensionVersion, openOptionsPage } from '../platform/runtime';
 import { localStorageArea, restrictSessionStorage, sessionStorageArea } from '../platform/storage';
 import { createPublisher } from '../publishing/publisher';
 import { createSettingsStore } from '../settings/settings-store';
@@ -185,10 +186,15 @@ export default defineBackground(() => {
       ...people,
       version: extensionVersion(),
       saveTextFile,
+      checkKeyserver: (url) => checkKeyserver((input, init) => fetch(input, init), url),
     }),
     onUnexpectedError: (type, error) => console.error(`Keyward: handling "${type}" failed`, error),
   });
-  onExtensionInstalled(() => void sites.reprotect().catch(() => undefined));
+  onExtensionInstalled((reason) => {
+    void sites.reprotect().catch(() => undefined);
+    // A new user is led through choosing a keyserver and setting up a key (the options page's welcome).
+    if (reason === 'install') void openOptionsPage().catch(() => undefined);
+  });
   // A frame's new child frame, wherever it sits (a closed shadow root included): the frame's Keyward looks for it
   // (extension/intercept/frame-guard.ts). Frames without Keyward's content script get nothing.
   onChildFrameNavigating(

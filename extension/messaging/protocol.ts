@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KeyserverCheck } from '../directory/keyserver-check';
 import { emailSchema, fingerprintSchema } from '../../shared/identity';
 import { LOOKUP_SOURCES } from '../../shared/recipients/key-lookup';
 import {
@@ -235,6 +236,8 @@ export const protocol = {
   ),
 
   'settings.get': message<Settings>()(z.strictObject({})),
+  /** Whether a keyserver answers at this address (its /healthz), before the user sets up a key with it. */
+  'keyserver.check': message<KeyserverCheck>()(z.strictObject({ url: settingsSchema.shape.keyserverUrl })),
   /** Changes some settings; answers all of them. A keyserver on a new host needs its host permission first. */
   'settings.update': message<Settings>()(settingsSchema.partial()),
 

@@ -10,6 +10,7 @@ import { mountDeleteDialog } from './delete-dialog';
 import { mountImportForm } from './import-key-form';
 import { keyCard, keyHeadingId } from './key-card';
 import { mountSettingsForm } from './settings-form';
+import { mountWelcomeKeyserver } from './welcome-keyserver';
 import { mountContactsSection } from './contacts-section';
 import { mountGroupsSection } from './groups-section';
 import { mountHandoverReceive } from './handover-receive';
@@ -152,11 +153,21 @@ export function mountOptionsPage(): void {
   sendMessage('settings.get', {})
     .then((settings) => {
       keyserverUrl = settings.keyserverUrl;
-      mountSettingsForm(
+      const settingsForm = mountSettingsForm(
         requiredElement('settings-form', HTMLFormElement),
         settings,
         async (saved: Settings) => {
           keyserverUrl = saved.keyserverUrl;
+          await refresh();
+        },
+      );
+      mountWelcomeKeyserver(
+        requiredElement('welcome-keyserver', HTMLFormElement),
+        settings,
+        async (saved: Settings) => {
+          keyserverUrl = saved.keyserverUrl;
+          settingsForm.show(saved);
+          requiredElement('add-heading', HTMLElement).focus();
           await refresh();
         },
       );

@@ -15,7 +15,7 @@ export function mountSettingsForm(
   form: HTMLFormElement,
   settings: Settings,
   onSaved: (settings: Settings) => Promise<void>,
-): void {
+): { show(settings: Settings): void } {
   const field = (name: SettingsField) => form.elements.namedItem(name) as HTMLInputElement;
   const fieldErrors = Object.fromEntries(FIELDS.map((name) => [name, fieldError(field(name))])) as Record<
     SettingsField,
@@ -64,6 +64,13 @@ export function mountSettingsForm(
       await onSaved(current);
     });
   });
+  return {
+    /** Settings saved elsewhere on the page (the welcome's keyserver): shown here, so a later Save keeps them. */
+    show(settings) {
+      current = settings;
+      for (const name of FIELDS) field(name).value = String(settings[name]);
+    },
+  };
 }
 
 /** An error line under a field, tied to it with aria-describedby so a screen reader reads it with the field. */
