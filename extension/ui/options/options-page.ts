@@ -109,7 +109,7 @@ export function mountOptionsPage(): void {
   mountTabs([
     {
       tab: requiredElement('tab-create', HTMLButtonElement),
-      panel: requiredElement('create-form', HTMLFormElement),
+      panel: requiredElement('create-panel', HTMLDivElement),
     },
     {
       tab: requiredElement('tab-import', HTMLButtonElement),
