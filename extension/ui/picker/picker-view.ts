@@ -51,6 +51,22 @@ export function mountPicker(doc: Document, win: Pick<Window, 'close'>): void {
   });
   port.onDisconnect(() => fail('Keyward stopped; nothing was uploaded. Close this window and try again.'));
 
+  // Files come only from the browser's chooser, from the user's own folders: a drag can carry files a web page made
+  // (a page fills its drags as it likes), and those would be encrypted and signed here as the user's choice.
+  doc.addEventListener(
+    'dragover',
+    (event) => event.preventDefault(), // lets the drop arrive here, where it is refused with a word
+    true,
+  );
+  doc.addEventListener(
+    'drop',
+    (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      status.textContent = 'Dropped files are not taken here: choose them with the file button instead.';
+    },
+    true,
+  );
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     if (files.length === 0) return;
