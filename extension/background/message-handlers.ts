@@ -5,6 +5,8 @@ import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { Handlers } from '../messaging/dispatcher';
 import type { EscrowService } from '../recovery/escrow-service';
 import type { HandoverService } from '../recovery/handover-service';
+import type { LegacyService } from '../legacy/legacy-service';
+import { legacyHandlers } from './legacy-handlers';
 import type { SiteState } from '../messaging/protocol';
 import { youLabel } from '../upload/upload-service';
 import type { Publisher } from '../publishing/publisher';
@@ -22,6 +24,7 @@ export interface HandlerDeps {
   readonly siteRecipients: SiteRecipientsResolver;
   readonly escrow: EscrowService;
   readonly handover: HandoverService;
+  readonly legacy: LegacyService;
   readonly version: string;
   /** Starts a download of a text file (extension/platform/downloads.ts). */
   readonly saveTextFile: (filename: string, text: string, mimeType: string) => Promise<void>;
@@ -173,5 +176,6 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     'publish.key': (r) => publisher.publish(r.fingerprint),
     'publish.status': (r) => publisher.refresh(r.fingerprint),
     'publish.last': async (r) => ({ publication: await publisher.last(r.fingerprint) }),
+    ...legacyHandlers(deps.legacy),
   };
 }

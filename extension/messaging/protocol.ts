@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOOKUP_SOURCES, type LookupSource } from '../directory/key-lookup';
+import { legacyProtocol } from './legacy-protocol';
 
 /**
  * The one runtime-message protocol between extension pages (and, later, content scripts) and the background:
@@ -464,6 +465,9 @@ export const protocol = {
     request: z.strictObject({ fingerprint }),
     senders: 'extension-page',
   }),
+
+  /** Digital legacy (docs/legacy.md): the owner's grants and the grants naming the user's keys. */
+  ...legacyProtocol,
 };
 
 export type Protocol = typeof protocol;
