@@ -13,6 +13,7 @@ import { wireSettingsForm } from './settings-form';
 import { startContactsSection } from './contacts-section';
 import { startGroupsSection } from './groups-section';
 import { wireHandoverReceive } from './handover-receive';
+import { startLegacySections } from './legacy-sections';
 import { startRecoverySetup } from './key-recovery-section';
 import { wireRestoreForms } from './restore-key-form';
 import { wireTabs } from './tabs';
@@ -54,6 +55,7 @@ export function startOptionsPage(): void {
     // Other people come after the user's own key: a new user sees only the onboarding.
     requiredElement('people-section', HTMLElement).hidden = keys.length === 0;
     requiredElement('groups-section', HTMLElement).hidden = keys.length === 0;
+    legacy.showFor(keys);
     addSection.showFor(keys.length);
     const inCard = document.activeElement?.closest<HTMLElement>('[data-fingerprint]')?.dataset.fingerprint;
     const focus = after.focus ?? inCard;
@@ -149,6 +151,11 @@ export function startOptionsPage(): void {
   };
   people.contacts = startContactsSection(() => void people.groups.refresh());
   people.groups = startGroupsSection(() => void people.contacts.refresh());
+  // Naming a trusted person pins their key among the contacts; an imported key joins "Your keys".
+  const legacy = startLegacySections(() => {
+    void people.contacts.refresh();
+    void refresh();
+  });
   sendMessage('settings.get', {})
     .then((settings) => {
       keyserverUrl = settings.keyserverUrl;
