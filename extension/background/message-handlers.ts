@@ -7,6 +7,8 @@ import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { Handlers } from '../messaging/dispatcher';
 import type { EscrowService } from '../recovery/escrow-service';
 import type { HandoverService } from '../recovery/handover-service';
+import type { LegacyService } from '../legacy/legacy-service';
+import { legacyHandlers } from './legacy-handlers';
 import type { SiteState } from '../model';
 import { youLabel } from '../upload/upload-service';
 import type { Publisher } from '../publishing/publisher';
@@ -24,6 +26,7 @@ export interface HandlerDeps {
   readonly siteRecipients: SiteRecipientsResolver;
   readonly escrow: EscrowService;
   readonly handover: HandoverService;
+  readonly legacy: LegacyService;
   readonly version: string;
   /** Asks a keyserver whether it runs (extension/directory/keyserver-check.ts). */
   readonly checkKeyserver: (url: string) => Promise<KeyserverCheck>;
@@ -186,5 +189,6 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     'publish.key': (r) => publisher.publish(r.fingerprint),
     'publish.status': (r) => publisher.refresh(r.fingerprint),
     'publish.last': async (r) => ({ publication: await publisher.last(r.fingerprint) }),
+    ...legacyHandlers(deps.legacy),
   };
 }

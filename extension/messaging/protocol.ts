@@ -13,6 +13,10 @@ import {
   type SiteState,
   type StatusResponse,
   type VaultKey,
+  type OwnerGrantItem,
+  type OwnerGrantsView,
+  type TrustedGrantItem,
+  type TrustedGrantsView,
 } from '../model';
 
 /**
@@ -40,6 +44,9 @@ const MAX_PASSPHRASE_LENGTH = 1024;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 const fingerprint = fingerprintSchema;
+// Digital legacy's fields.
+const grantId = z.string().regex(/^[0-9a-f]{32}$/, 'a grant id (32 hex digits)');
+const waitingDays = z.number().int().min(1, 'at least 1 day').max(90, 'at most 90 days');
 const passphrase = z.string().min(1, 'a passphrase is required').max(MAX_PASSPHRASE_LENGTH);
 const keyFile = z.union([
   z.string().min(1).max(MAX_IMPORT_BYTES),
@@ -247,6 +254,42 @@ export const protocol = {
   'publish.last': message<{ publication: Publication | null }>()(z.strictObject({ fingerprint })),
   /** Asks the keyserver for the current state of each address (no mail is sent). */
   'publish.status': message<Publication>()(z.strictObject({ fingerprint })),
+
+  // Digital legacy (docs/legacy.md): the owner's grants and the grants naming the user's keys.
+
+  /** The owner's grants, listed with each unlocked key (a signed request); locked keys are named instead. */
+  'legacy.ownerGrants': message<OwnerGrantsView>()(z.strictObject({})),
+  /**
+   * Names a trusted person: their key is looked up and pinned like any contact's, the owner's key is sealed for
+   * it on this device, and the grant signed by the owner's key is uploaded.
+   */
+  'legacy.create': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ fingerprint: fingerprint, trustedAddress: email, waitingDays }),
+  ),
+  /** A new version of a grant with another waiting period (cancels a pending request). */
+  'legacy.change': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ grantId, ownerFingerprint: fingerprint, waitingDays }),
+  ),
+  'legacy.revoke': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ grantId, ownerFingerprint: fingerprint }),
+  ),
+  /** Refuses a pending request, signed with the owner's key. */
+  'legacy.refuse': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ grantId, requestId: grantId, ownerFingerprint: fingerprint }),
+  ),
+  /** The grants naming one of the user's unlocked keys. */
+  'legacy.trustedGrants': message<TrustedGrantsView>()(z.strictObject({})),
+  /** Asks for access, signed with the trusted key the grant names. */
+  'legacy.requestAccess': message<{ grant: TrustedGrantItem }>()(
+    z.strictObject({ grantId, trustedFingerprint: fingerprint }),
+  ),
+  /**
+   * Once released: fetches the payload, opens it with the trusted key (every signature checked), and imports the
+   * owner's key into the vault, locked with `newPassphrase`.
+   */
+  'legacy.importReleased': message<{ fingerprint: string; label: string }>()(
+    z.strictObject({ grantId, trustedFingerprint: fingerprint, newPassphrase: passphrase }),
+  ),
 };
 
 export type Protocol = typeof protocol;

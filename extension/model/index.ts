@@ -6,6 +6,15 @@
 export type { Contact, ContactSource, ContactsView, KeyChange } from './contact';
 export type { EscrowState } from './escrow-state';
 export type { Group } from './group';
+export type {
+  LegacyGrantState,
+  LegacyKeyRef,
+  LegacyRequestInfo,
+  OwnerGrantItem,
+  OwnerGrantsView,
+  TrustedGrantItem,
+  TrustedGrantsView,
+} from './legacy';
 export type { AddressState, Publication } from './publication';
 export type { Settings } from './settings';
 export { OUTPUT_NAMES, type OutputName, type SiteOptions, type SiteRecipients, type SiteState } from './site';

@@ -14,6 +14,7 @@ import { mountWelcomeKeyserver } from './welcome-keyserver';
 import { mountContactsSection } from './contacts-section';
 import { mountGroupsSection } from './groups-section';
 import { mountHandoverReceive } from './handover-receive';
+import { mountLegacySections } from './legacy-sections';
 import { startRecoverySetup } from './key-recovery-section';
 import { mountRestoreForms } from './restore-key-form';
 import { mountTabs } from './tabs';
@@ -55,6 +56,7 @@ export function mountOptionsPage(): void {
     // Other people come after the user's own key: a new user sees only the onboarding.
     requiredElement('people-section', HTMLElement).hidden = keys.length === 0;
     requiredElement('groups-section', HTMLElement).hidden = keys.length === 0;
+    legacy.showFor(keys);
     addSection.showFor(keys.length);
     const inCard = document.activeElement?.closest<HTMLElement>('[data-fingerprint]')?.dataset.fingerprint;
     const focus = after.focus ?? inCard;
@@ -150,6 +152,11 @@ export function mountOptionsPage(): void {
   };
   people.contacts = mountContactsSection(() => void people.groups.refresh());
   people.groups = mountGroupsSection(() => void people.contacts.refresh());
+  // Naming a trusted person pins their key among the contacts; an imported key joins "Your keys".
+  const legacy = mountLegacySections(() => {
+    void people.contacts.refresh();
+    void refresh();
+  });
   sendMessage('settings.get', {})
     .then((settings) => {
       keyserverUrl = settings.keyserverUrl;
