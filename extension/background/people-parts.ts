@@ -44,5 +44,5 @@ export function createPeopleParts(deps: PeoplePartsDeps) {
   });
   const escrow = createEscrowService({ vault, keyWork, local, keyserverUrl });
   const handover = createHandoverService({ vault, session, keyserverUrl, now: () => clock.now().getTime() });
-  return { contacts, groups, siteRecipients, escrow, handover };
+  return { lookup, contacts, groups, siteRecipients, escrow, handover };
 }

@@ -22,6 +22,8 @@ import { createUploadService } from '../upload/upload-service';
 import { PICKER_PORT, UPLOAD_PORT } from '../messaging/upload-port';
 import { DECRYPT_PORT } from '../messaging/decrypt-port';
 import { createDecryptService } from '../downloads/decrypt-service';
+import { createReleaseService } from '../downloads/release-service';
+import { RELEASE_PORT } from '../messaging/release-port';
 import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
 import { openExtensionTab, openTabNextTo } from '../platform/tabs-open';
@@ -140,12 +142,20 @@ export default defineBackground(() => {
     clock,
     baseUrl: identity.baseUrl,
   });
+  const releases = createReleaseService({
+    vault,
+    contacts,
+    lookup: people.lookup,
+    clock,
+    baseUrl: identity.baseUrl,
+  });
   onPortConnect((port) => {
     if (port.name === KEY_WORK_PORT) attachKeyWork(port);
     else if (port.name === UPLOAD_PORT) uploads.serve(port);
     else if (port.name === PICKER_PORT) uploads.servePicker(port);
     else if (port.name === DECRYPT_PORT) serveDecrypt(port);
     else if (port.name === NOTICE_PORT) notices.serve(port);
+    else if (port.name === RELEASE_PORT) releases.serve(port);
     else port.disconnect();
   });
 
