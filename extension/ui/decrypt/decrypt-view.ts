@@ -9,6 +9,8 @@ import { errorText } from '../error-text';
 import { formatBytes } from '../format';
 import { addressList, chosenGroups, groupCheckboxes } from '../recipient-picker';
 import { requiredElement } from '../required-element';
+import { readReleaseAdvert, type ReleaseAdvert } from '../../downloads/release-target';
+import { wireRelease } from './release-section';
 
 /** The decrypt page: a file in, the background decrypts it, a Save link out (only for a fully verified result). */
 export function wireDecryptPage(doc: Document): void {
@@ -22,10 +24,16 @@ export function wireDecryptPage(doc: Document): void {
   const encryptedTo = requiredElement('encrypted-to', HTMLParagraphElement);
   const risky = requiredElement('risky', HTMLParagraphElement);
   const share = wireShare();
+  const release = wireRelease();
+  /** Where the service that served the current download takes releases, if it said so (release-target.ts). */
+  let advert: ReleaseAdvert = { kind: 'none' };
   let current: File | undefined;
   let locked: string | undefined;
   let autoSaveCurrent = false;
-  /** Deletes the fetched ciphertext's spool file once it is no longer needed (decrypted, or failed for good). */
+  /**
+   * Deletes the fetched ciphertext's spool file once it is no longer needed (failed for good, another file, the
+   * page closed); a decrypted one is kept for sharing or releasing it.
+   */
   let discardFetched: (() => Promise<void>) | undefined;
   const dropFetched = () => {
     void discardFetched?.();
@@ -69,6 +77,7 @@ export function wireDecryptPage(doc: Document): void {
     risky.hidden = true;
     encryptedTo.hidden = true;
     share.offer(undefined);
+    release.offer(undefined);
     unlockForm.hidden = true;
     if (save.href.startsWith('blob:')) URL.revokeObjectURL(save.href);
     show(`Decrypting ${file.name}…`);
@@ -102,10 +111,10 @@ export function wireDecryptPage(doc: Document): void {
       } else if (report.kind === 'shared') {
         // Not asked for by this port (share has a port of its own).
       } else {
-        dropFetched();
         encryptedTo.textContent = `Encrypted to: ${report.encryptedTo.join(', ')}.`;
         encryptedTo.hidden = false;
         share.offer(file);
+        release.offer(file, advert);
         const { name, saved } = offer(report.file, autoSave);
         show(
           saved
@@ -120,6 +129,7 @@ export function wireDecryptPage(doc: Document): void {
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     autoSaveCurrent = false;
+    advert = { kind: 'none' };
     dropFetched();
     if (file) decrypt(file);
   });
@@ -146,8 +156,9 @@ export function wireDecryptPage(doc: Document): void {
       const fetching = `Fetching ${name} from ${hostOf(request.url)}…`;
       show(fetching);
       fetchForDecrypt({ url: request.url, name }, (bytes) => show(`${fetching} ${formatBytes(bytes)}`))
-        .then(({ file, discard }) => {
+        .then(({ file, discard, release: offered }) => {
           discardFetched = discard;
+          advert = offered;
           then(file);
         })
         .catch((e: unknown) => show(e instanceof Error ? e.message : String(e), true));
@@ -166,12 +177,14 @@ export function wireDecryptPage(doc: Document): void {
       }),
     );
   }
+  doc.defaultView?.addEventListener('pagehide', dropFetched);
   doc.addEventListener('dragover', (event) => event.preventDefault());
   doc.addEventListener('drop', (event) => {
     event.preventDefault();
     const file = event.dataTransfer?.files[0];
     if (!file) return;
     autoSaveCurrent = false;
+    advert = { kind: 'none' };
     dropFetched();
     decrypt(file);
   });
@@ -295,9 +308,10 @@ function downloadRequest(hash: string): { url: string; name: string } | undefine
 async function fetchForDecrypt(
   { url, name }: { url: string; name: string },
   onBytes: (bytes: number) => void,
-): Promise<{ file: File; discard: () => Promise<void> }> {
+): Promise<{ file: File; discard: () => Promise<void>; release: ReleaseAdvert }> {
+  const none: ReleaseAdvert = { kind: 'none' };
   if (url.startsWith('blob:'))
-    return { file: await readPageBlob(url, name), discard: () => Promise.resolve() };
+    return { file: await readPageBlob(url, name), discard: () => Promise.resolve(), release: none };
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'include' });
@@ -307,7 +321,9 @@ async function fetchForDecrypt(
     );
   }
   if (!response.ok) throw new Error(`${new URL(url).host} refused ${name} (HTTP ${response.status}).`);
-  if (!response.body) return { file: new File([], name), discard: () => Promise.resolve() };
+  // A service may say where it takes releases of this file: checked before it is ever offered.
+  const release = readReleaseAdvert(response.headers.get('link'), url, response.url || url);
+  if (!response.body) return { file: new File([], name), discard: () => Promise.resolve(), release };
   // To a spool file as it arrives: a large download never sits whole in memory.
   let spooled: Awaited<ReturnType<typeof spoolStream>>;
   try {
@@ -315,7 +331,7 @@ async function fetchForDecrypt(
   } catch {
     throw new Error(`The download of ${name} from ${new URL(url).host} broke off. Try the download again.`);
   }
-  return { file: await spooled.finish(name), discard: spooled.discard };
+  return { file: await spooled.finish(name), discard: spooled.discard, release };
 }
 
 /**
