@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -284,5 +286,153 @@ describe('the records example in Chromium: decrypt on download, then release one
     ).rejects.toMatchObject({
       code: 'forbidden',
     });
+  });
+});
+
+describe('attacks on the release, in Chromium (a hostile service on an opted-in site)', () => {
+  let hostile: Server;
+  let collector: Server;
+  let hostileOrigin: string;
+  let collectorOrigin: string;
+  /** Every request body that reached the hostile site's release path or the other origin. */
+  const posted: { where: string; body: Buffer }[] = [];
+  let record: Buffer;
+
+  const collect = (where: string) => (req: IncomingMessage, body: Buffer) =>
+    posted.push({ where: `${where}${req.url ?? ''}`, body });
+
+  beforeAll(async () => {
+    const alices = recordsTable().find((r) => r.email === ALICE)!;
+    record = Buffer.from(
+      await (await fetch(`${app.url}/records/${alices.id}/record.json.pgp`)).arrayBuffer(),
+    );
+    collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        collect('collector')(req, Buffer.concat(chunks));
+        res.writeHead(200).end('got it');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    collectorOrigin = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    hostile = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const url = req.url ?? '';
+        if (req.method === 'POST') {
+          collect('hostile')(req, Buffer.concat(chunks));
+          return void res.writeHead(200).end('thanks');
+        }
+        const file = (link: string) =>
+          res
+            .writeHead(200, {
+              'content-type': 'application/octet-stream',
+              'content-disposition': 'attachment; filename="record.json.pgp"',
+              link,
+            })
+            .end(record);
+        if (url === '/elsewhere.pgp')
+          file(`<${collectorOrigin}/collect>; rel="keyward-release"; address="${SERVICE}"`);
+        else if (url === '/valid.pgp') file(`</release>; rel="keyward-release"; address="${SERVICE}"`);
+        else if (url === '/unpublished.pgp')
+          file(`</release>; rel="keyward-release"; address="nobody@example.org"`);
+        else if (url.startsWith('/page')) {
+          // The page starts the download itself, at once, and then tries what a page can: it has no way to
+          // reach Keyward's port or its decrypt page.
+          res.writeHead(200, { 'content-type': 'text/html' })
+            .end(`<a id="dl" href="/unpublished.pgp" download>x</a>
+            <a id="other" href="/elsewhere.pgp" download>y</a>
+            <a id="valid" href="/valid.pgp" download>z</a>
+            <script>
+              const which = new URLSearchParams(location.search).get('dl') ?? 'dl';
+              document.getElementById(which).click();
+              try { window.open('chrome-extension://${alice.extensionId}/decrypt.html#x'); } catch {}
+              document.title = typeof chrome !== 'undefined' && chrome.runtime && chrome.runtime.connect
+                ? 'runtime reachable' : 'no runtime';
+            </script>`);
+        } else res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+    hostileOrigin = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+    await askBackgroundOk(alice, 'sites.setEnabled', { origin: hostileOrigin, enabled: true });
+  });
+
+  afterAll(async () => {
+    // Chromium keeps its connections open: close them, or close() waits for them to time out.
+    for (const server of [hostile, collector]) {
+      server?.closeAllConnections();
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    }
+  });
+
+  /** The page starts the download; Alice decrypts it on her click; the decrypt tab's release section. */
+  async function offered(which: 'dl' | 'other' | 'valid') {
+    const page = await alice.context.newPage();
+    const [tab] = await Promise.all([
+      alice.context.waitForEvent('page', (p) => p.url().includes('decrypt.html')),
+      page.goto(`${hostileOrigin}/page?dl=${which}`),
+    ]);
+    expect(await page.title()).toBe('no runtime');
+    await tab.getByRole('button', { name: 'Decrypt and save' }).click();
+    await tab.getByText('Saved record.json').waitFor({ timeout: 30_000 });
+    const section = tab.getByRole('region', { name: 'Release this file to a service' });
+    await section.waitFor();
+    return { page, tab, section };
+  }
+
+  it('a page trying to trigger a release: its download is only offered, and nothing is posted until Alice clicks', async () => {
+    const { page, tab, section } = await offered('valid');
+    // Keyward's own tab, and only the one the download opened: the page's window.open of the decrypt page failed.
+    expect(alice.context.pages().filter((p) => p.url().includes('decrypt.html#x'))).toEqual([]);
+    await section.getByText(`offers to take this file, readable by ${SERVICE}`).waitFor();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(posted).toEqual([]);
+    // The control: Alice's own two clicks do send it (to this origin's release path, which the page named).
+    await section.getByRole('button', { name: "Look up the service's key" }).click();
+    await section.getByRole('button', { name: /Send this file to/ }).click();
+    await expect.poll(() => posted.length, { timeout: 20_000 }).toBe(1);
+    expect(posted[0]!.where).toBe('hostile/release');
+    await section.getByText('accepted the file (HTTP 200): thanks').waitFor();
+    posted.length = 0;
+    await tab.close();
+    await page.close();
+  });
+
+  it('an address whose key is not published and verified: the lookup says so, and there is nothing to send', async () => {
+    const { page, tab, section } = await offered('dl');
+    await section.getByRole('button', { name: "Look up the service's key" }).click();
+    await section
+      .getByRole('alert')
+      .filter({ hasText: 'nobody@example.org has no verified, published key' })
+      .waitFor({ timeout: 20_000 });
+    expect(await section.getByRole('button', { name: /Send this file/ }).count()).toBe(0);
+    expect(await section.locator('#release-found').isVisible()).toBe(false);
+    expect(posted).toEqual([]);
+    await tab.close();
+    await page.close();
+  });
+
+  it('a release URL on another origin: refused and said so; the copy can only be saved, never sent there', async () => {
+    const { page, tab, section } = await offered('other');
+    await section.getByText('its release address is on another site').waitFor();
+    // Nothing of a refused advert is used, not even its address: Alice types the service's herself.
+    expect(await section.getByLabel("The service's address").inputValue()).toBe('');
+    await section.getByLabel("The service's address").fill(SERVICE);
+    await section.getByRole('button', { name: "Look up the service's key" }).click();
+    await section.locator('#release-who').waitFor({ timeout: 20_000 });
+    expect(await section.getByRole('button', { name: /Send this file/ }).isVisible()).toBe(false);
+    await section.getByRole('button', { name: 'Make a copy to save' }).click();
+    await section
+      .getByRole('link', { name: /Save the copy of record.json.pgp for records@example.org/ })
+      .waitFor({
+        timeout: 20_000,
+      });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(posted).toEqual([]);
+    await tab.close();
+    await page.close();
   });
 });
