@@ -134,15 +134,10 @@ export function createReleaseService({ vault, contacts, lookup, clock, baseUrl }
   };
 }
 
-/** The decrypt page itself, not another of Keyward's pages and not a page of a web site. */
+/** The decrypt page itself, not another of Keyward's pages, another extension's, or a page of a web site. */
 function isDecryptPage(url: string | undefined, baseUrl: string): boolean {
-  if (!url) return false;
-  try {
-    const page = new URL(url);
-    return page.origin === new URL(baseUrl).origin && page.pathname === '/decrypt.html';
-  } catch {
-    return false;
-  }
+  // By text: a chrome-extension: URL has no origin of its own outside the browser ("null" for every extension).
+  return url !== undefined && url.split(/[?#]/)[0] === `${baseUrl.replace(/\/?$/, '/')}decrypt.html`;
 }
 
 type Failed = Extract<ReleaseReport, { kind: 'failed' }>;
