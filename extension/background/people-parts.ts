@@ -46,5 +46,5 @@ export function createPeopleParts(deps: PeoplePartsDeps) {
   const escrow = createEscrowService({ vault, keyWork, local, keyserverUrl });
   const handover = createHandoverService({ vault, session, keyserverUrl, now: () => clock.now().getTime() });
   const legacy = createLegacyService({ vault, contacts, keyserverUrl, fetch: deps.fetch, clock });
-  return { contacts, groups, siteRecipients, escrow, handover, legacy };
+  return { lookup, contacts, groups, siteRecipients, escrow, handover, legacy };
 }

@@ -1,6 +1,7 @@
 import { ask } from '../messaging/runtime-channels';
 import { pageBlobChannel } from '../messaging/page-blob-channel';
 import { spoolStream } from '../platform/spool';
+import { readReleaseAdvert, type ReleaseAdvert } from './release-target';
 import { tabIdsOnOrigin } from '../platform/tabs';
 
 /*
@@ -12,9 +13,10 @@ import { tabIdsOnOrigin } from '../platform/tabs';
 export async function fetchForDecrypt(
   { url, name }: { url: string; name: string },
   onBytes: (bytes: number) => void,
-): Promise<{ file: File; discard: () => Promise<void> }> {
+): Promise<{ file: File; discard: () => Promise<void>; release: ReleaseAdvert }> {
+  const none: ReleaseAdvert = { kind: 'none' };
   if (url.startsWith('blob:'))
-    return { file: await readPageBlob(url, name), discard: () => Promise.resolve() };
+    return { file: await readPageBlob(url, name), discard: () => Promise.resolve(), release: none };
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'include' });
@@ -24,7 +26,9 @@ export async function fetchForDecrypt(
     );
   }
   if (!response.ok) throw new Error(`${new URL(url).host} refused ${name} (HTTP ${response.status}).`);
-  if (!response.body) return { file: new File([], name), discard: () => Promise.resolve() };
+  // A service may say where it takes releases of this file: checked before it is ever offered.
+  const release = readReleaseAdvert(response.headers.get('link'), url, response.url || url);
+  if (!response.body) return { file: new File([], name), discard: () => Promise.resolve(), release };
   // To a spool file as it arrives: a large download never sits whole in memory.
   let spooled: Awaited<ReturnType<typeof spoolStream>>;
   try {
@@ -32,7 +36,7 @@ export async function fetchForDecrypt(
   } catch {
     throw new Error(`The download of ${name} from ${new URL(url).host} broke off. Try the download again.`);
   }
-  return { file: await spooled.finish(name), discard: spooled.discard };
+  return { file: await spooled.finish(name), discard: spooled.discard, release };
 }
 
 /**

@@ -25,6 +25,8 @@ import { uploadChannel } from '../messaging/upload-channel';
 import { pickerChannel } from '../messaging/picker-channel';
 import { decryptChannel } from '../messaging/decrypt-channel';
 import { createDecryptService } from '../downloads/decrypt-service';
+import { createReleaseService } from '../downloads/release-service';
+import { releaseChannel } from '../messaging/release-channel';
 import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
 import { openExtensionTab, openTabNextTo } from '../platform/tabs-open';
@@ -144,6 +146,13 @@ export default defineBackground(() => {
     clock,
     baseUrl: identity.baseUrl,
   });
+  const releases = createReleaseService({
+    vault,
+    contacts,
+    lookup: people.lookup,
+    clock,
+    baseUrl: identity.baseUrl,
+  });
   // Every port any context opens to the background, each with its channel's schemas; any other name is dropped.
   // Each service checks the port's sender before it looks at a message.
   acceptPorts([
@@ -152,6 +161,7 @@ export default defineBackground(() => {
     route(pickerChannel, uploads.servePicker, { onMalformed: uploads.refusePicker }),
     route(decryptChannel, decrypts.serve, { onMalformed: decrypts.refuse }),
     route(noticeChannel, notices.serve),
+    route(releaseChannel, (port) => releases.serve(port), { onMalformed: (port) => releases.refuse(port) }),
   ]);
 
   const decryptInTab = (request: { url: string; name: string }) =>

@@ -7,6 +7,8 @@ import { formatBytes } from '../format';
 import { addressList, chosenGroups, groupCheckboxes } from '../recipient-picker';
 import { requiredElement } from '../required-element';
 import { mountUnlockForm } from '../unlock-form';
+import type { ReleaseAdvert } from '../../downloads/release-target';
+import { mountRelease } from './release-section';
 
 /** The decrypt page: a file in, the background decrypts it, a Save link out (only for a fully verified result). */
 export function mountDecryptPage(doc: Document): void {
@@ -19,10 +21,16 @@ export function mountDecryptPage(doc: Document): void {
   const encryptedTo = requiredElement('encrypted-to', HTMLParagraphElement);
   const risky = requiredElement('risky', HTMLParagraphElement);
   const share = mountShare();
+  const release = mountRelease();
+  /** Where the service that served the current download takes releases, if it said so (release-target.ts). */
+  let advert: ReleaseAdvert = { kind: 'none' };
   let current: File | undefined;
   let locked: string | undefined;
   let autoSaveCurrent = false;
-  /** Deletes the fetched ciphertext's spool file once it is no longer needed (decrypted, or failed for good). */
+  /**
+   * Deletes the fetched ciphertext's spool file once it is no longer needed (failed for good, another file, the
+   * page closed); a decrypted one is kept for sharing or releasing it.
+   */
   let discardFetched: (() => Promise<void>) | undefined;
   const dropFetched = () => {
     void discardFetched?.();
@@ -66,6 +74,7 @@ export function mountDecryptPage(doc: Document): void {
     risky.hidden = true;
     encryptedTo.hidden = true;
     share.offer(undefined);
+    release.offer(undefined);
     unlockForm.hidden = true;
     if (save.href.startsWith('blob:')) URL.revokeObjectURL(save.href);
     show(`Decrypting ${file.name}…`);
@@ -98,10 +107,10 @@ export function mountDecryptPage(doc: Document): void {
       } else if (report.kind === 'shared') {
         // Not asked for by this port (share has a port of its own).
       } else {
-        dropFetched();
         encryptedTo.textContent = `Encrypted to: ${report.encryptedTo.join(', ')}.`;
         encryptedTo.hidden = false;
         share.offer(file);
+        release.offer(file, advert);
         const { name, saved } = offer(report.file, autoSave);
         show(
           saved
@@ -116,6 +125,7 @@ export function mountDecryptPage(doc: Document): void {
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     autoSaveCurrent = false;
+    advert = { kind: 'none' };
     dropFetched();
     if (file) decrypt(file);
   });
@@ -142,8 +152,9 @@ export function mountDecryptPage(doc: Document): void {
       const fetching = `Fetching ${name} from ${hostOf(request.url)}…`;
       show(fetching);
       fetchForDecrypt({ url: request.url, name }, (bytes) => show(`${fetching} ${formatBytes(bytes)}`))
-        .then(({ file, discard }) => {
+        .then(({ file, discard, release: offered }) => {
           discardFetched = discard;
+          advert = offered;
           then(file);
         })
         .catch((e: unknown) => show(e instanceof Error ? e.message : String(e), true));
@@ -162,12 +173,14 @@ export function mountDecryptPage(doc: Document): void {
       }),
     );
   }
+  doc.defaultView?.addEventListener('pagehide', dropFetched);
   doc.addEventListener('dragover', (event) => event.preventDefault());
   doc.addEventListener('drop', (event) => {
     event.preventDefault();
     const file = event.dataTransfer?.files[0];
     if (!file) return;
     autoSaveCurrent = false;
+    advert = { kind: 'none' };
     dropFetched();
     decrypt(file);
   });
