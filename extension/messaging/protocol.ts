@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KeyserverCheck } from '../directory/keyserver-check';
 import { emailSchema, fingerprintSchema } from '../../shared/identity';
+import { CODE_PURPOSES } from '../../shared/escrow/escrow-api';
 import { LOOKUP_SOURCES } from '../../shared/recipients/key-lookup';
 import {
   OUTPUT_NAMES,
@@ -152,7 +153,7 @@ export const protocol = {
   'escrow.state': message<EscrowState>()(z.strictObject({ fingerprint })),
   /** Mails a one-time code to the address (answered alike whether or not the keyserver knows it). */
   'escrow.requestCode': message<Record<string, never>>()(
-    z.strictObject({ email, purpose: z.enum(['register', 'release', 'recover']) }),
+    z.strictObject({ email, purpose: z.enum(CODE_PURPOSES) }),
   ),
   /**
    * Escrows the key on the configured keyserver: `passphrase` must be the key's own, `code` the mailed

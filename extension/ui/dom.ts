@@ -65,7 +65,7 @@ export function doneLine(): HTMLParagraphElement {
 }
 
 /** Shows `text` in a `doneLine`. */
-export function showDone(line: HTMLElement, text: string): void {
+export function markDone(line: HTMLElement, text: string): void {
   line.textContent = text;
   line.hidden = false;
 }

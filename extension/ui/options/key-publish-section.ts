@@ -1,6 +1,6 @@
 import type { Publication, VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
-import { busy, doneLine, el, errorBox, showDone } from '../dom';
+import { busy, doneLine, el, errorBox, markDone } from '../dom';
 import { addressStateText, formatTime } from '../format';
 import type { KeyCardDeps } from './key-card';
 
@@ -60,7 +60,7 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
       const publication = await sendMessage('publish.key', { fingerprint });
       show(publication);
       const waiting = publication.addresses.filter((a) => a.state === 'pending').map((a) => a.email);
-      showDone(
+      markDone(
         done,
         waiting.length > 0
           ? `Sent. Open the mail sent to ${waiting.join(', ')} and confirm, then refresh the status here.`

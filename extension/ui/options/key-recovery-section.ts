@@ -12,7 +12,7 @@ const pending = new Map<string, string>();
  * Right after creating a key with recovery chosen (the default): mails the code at once, and the key's Recovery
  * section opens ready for it, so the user only enters the code (or leaves recovery for later).
  */
-export async function startRecoverySetup(key: VaultKey, passphrase: string): Promise<void> {
+export async function mailRecoveryCode(key: VaultKey, passphrase: string): Promise<void> {
   const address = key.emails[0];
   if (!address) return;
   pending.set(key.fingerprint, passphrase);

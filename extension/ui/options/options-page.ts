@@ -15,7 +15,7 @@ import { mountContactsSection } from './contacts-section';
 import { mountGroupsSection } from './groups-section';
 import { mountHandoverReceive } from './handover-receive';
 import { mountLegacySections } from './legacy-sections';
-import { startRecoverySetup } from './key-recovery-section';
+import { mailRecoveryCode } from './key-recovery-section';
 import { mountRestoreForms } from './restore-key-form';
 import { mountTabs } from './tabs';
 import { viewSignature, watchForChanges } from './view-freshness';
@@ -131,7 +131,7 @@ export function mountOptionsPage(): void {
   mountCreateKeyForm(requiredElement('create-form', HTMLFormElement), async (key, escrow) => {
     let recovery = 'Set up recovery below so a lost device does not lose it.';
     if (escrow) {
-      recovery = await startRecoverySetup(key, escrow.passphrase).then(
+      recovery = await mailRecoveryCode(key, escrow.passphrase).then(
         () =>
           `To keep a recoverable copy, enter the code mailed to ${key.emails[0] ?? 'you'} under Recovery.`,
         (e: unknown) => `Recovery is not set up yet: ${errorText(e)} Try again under Recovery.`,
