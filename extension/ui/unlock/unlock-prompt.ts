@@ -18,4 +18,9 @@ export function mountUnlockPrompt(hash: string): void {
     error: requiredElement('error', HTMLParagraphElement),
     unlocked: () => window.close(),
   });
+  // Closing the window is the answer "no": the waiting upload sends nothing (Cancel, Escape, or the window's own X).
+  requiredElement('cancel', HTMLButtonElement).addEventListener('click', () => window.close());
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') window.close();
+  });
 }
