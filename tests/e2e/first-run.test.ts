@@ -122,4 +122,26 @@ describe('the first minutes (Chromium)', () => {
     await expect.poll(() => mail.countTo(EMAIL), { timeout: 15_000 }).toBe(1);
     await checkState(welcome, 'key-created');
   });
+
+  it('a key made while the keyserver is down is ready, with a warning apart from the confirmation and no code asked for', async () => {
+    await keyserver.stop();
+    await welcome.getByRole('button', { name: 'Add a key…' }).click();
+    const form = welcome.locator('#create-form');
+    await form.getByLabel('Your name').fill('Second Key');
+    await form.getByLabel('Email address').fill('second@example.org');
+    await form.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await form.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const card = welcome.getByRole('article', { name: 'Second Key <second@example.org>' });
+    await card.waitFor({ timeout: 60_000 });
+    const confirmation = card.locator('p.ok[role=status]').filter({ hasText: 'Your key is ready' });
+    await expect(confirmation.textContent()).resolves.toMatch(/^Your key is ready and unlocked\./);
+    await expect(confirmation.textContent()).resolves.not.toMatch(/code|Recovery is not/);
+    await expect(
+      card.getByRole('alert').filter({ hasText: 'No recoverable copy' }).textContent(),
+    ).resolves.toMatch(/^No recoverable copy yet, and no code was mailed: .*Try again under Recovery\.$/);
+    // Recovery does not wait for a code that was never mailed.
+    await expect(card.getByLabel('Code mailed to second@example.org').isVisible()).resolves.toBe(false);
+    await checkState(welcome, 'key-created-keyserver-down');
+  });
 });

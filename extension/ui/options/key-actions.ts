@@ -24,7 +24,7 @@ export function keyActions(key: VaultKey, deps: KeyCardDeps): HTMLElement {
 
   return el(
     'section',
-    { class: 'key-section', 'aria-label': 'Manage this key' },
+    { class: 'key-section', 'aria-label': `Manage this key: ${keyTitle(key)}` },
     el(
       'div',
       { class: 'row' },

@@ -1,7 +1,7 @@
 import type { Publication, VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, doneLine, el, errorBox, markDone } from '../dom';
-import { addressStateText, formatTime } from '../format';
+import { addressStateText, formatTime, keyTitle } from '../format';
 import type { KeyCardDeps } from './key-card';
 
 /**
@@ -26,7 +26,7 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   if (key.emails.length === 0) {
     return el(
       'section',
-      { class: 'key-section', 'aria-label': 'Publishing' },
+      { class: 'key-section', 'aria-label': `Publishing: ${keyTitle(key)}` },
       heading,
       el('p', { class: 'muted' }, 'This key has no email address, so the keyserver cannot publish it.'),
     );
@@ -74,7 +74,7 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   });
   return el(
     'section',
-    { class: 'key-section', 'aria-label': 'Publishing' },
+    { class: 'key-section', 'aria-label': `Publishing: ${keyTitle(key)}` },
     heading,
     el(
       'p',

@@ -1,3 +1,4 @@
+import { keyTitle } from '../format';
 import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
@@ -15,8 +16,9 @@ const pending = new Map<string, string>();
 export async function mailRecoveryCode(key: VaultKey, passphrase: string): Promise<void> {
   const address = key.emails[0];
   if (!address) return;
-  pending.set(key.fingerprint, passphrase);
   await sendMessage('escrow.requestCode', { email: address, purpose: 'register' });
+  // Only once the keyserver took the request: the Recovery part then waits for the mailed code.
+  pending.set(key.fingerprint, passphrase);
 }
 
 /**
@@ -25,7 +27,11 @@ export async function mailRecoveryCode(key: VaultKey, passphrase: string): Promi
  */
 export function recoverySection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   const address = key.emails[0];
-  const section = el('section', { class: 'key-section', 'aria-label': 'Recovery' }, el('h4', {}, 'Recovery'));
+  const section = el(
+    'section',
+    { class: 'key-section', 'aria-label': `Recovery: ${keyTitle(key)}` },
+    el('h4', {}, 'Recovery'),
+  );
   const status = el('p', { class: 'muted' }, 'Checking…');
   section.append(status, handoverSendForm(key));
   if (!address) {

@@ -321,7 +321,7 @@ function grantCard(g: OwnerGrantItem, deps: CardDeps): HTMLElement {
     card.append(
       el(
         'section',
-        { class: 'key-section', 'aria-label': 'Change or revoke' },
+        { class: 'key-section', 'aria-label': `Change or revoke: ${g.trustedAddress}` },
         change,
         el('div', { class: 'row' }, revoke),
         confirmRow,

@@ -25,6 +25,8 @@ interface After {
   readonly focus?: string;
   /** What the last action did; shown in that card, or at the top of the page. */
   readonly message?: string;
+  /** What the last action could not do (shown in that card as a warning, never inside the confirmation). */
+  readonly warning?: string;
 }
 
 /** The options page: the user's keys, adding one, settings. Every action ends by re-reading the background. */
@@ -67,6 +69,7 @@ export function mountOptionsPage(): void {
           keyserverUrl,
           publication: publications[i] ?? null,
           message: shownKey && key.fingerprint === after.focus ? after.message : undefined,
+          warning: shownKey && key.fingerprint === after.focus ? after.warning : undefined,
           refresh,
           confirmDelete,
         }),
@@ -104,9 +107,9 @@ export function mountOptionsPage(): void {
   }
   const freshness = watchForChanges(keyList, recheck);
 
-  const focusNew = (keys: readonly VaultKey[], message: string) => {
+  const focusNew = (keys: readonly VaultKey[], message: string, warning?: string) => {
     addSection.added();
-    return refresh({ focus: keys[0]?.fingerprint, message });
+    return refresh({ focus: keys[0]?.fingerprint, message, ...(warning ? { warning } : {}) });
   };
   mountTabs([
     {
@@ -130,14 +133,22 @@ export function mountOptionsPage(): void {
   );
   mountCreateKeyForm(requiredElement('create-form', HTMLFormElement), async (key, escrow) => {
     let recovery = 'Set up recovery below so a lost device does not lose it.';
+    let warning: string | undefined;
     if (escrow) {
-      recovery = await mailRecoveryCode(key, escrow.passphrase).then(
+      await mailRecoveryCode(key, escrow.passphrase).then(
         () =>
-          `To keep a recoverable copy, enter the code mailed to ${key.emails[0] ?? 'you'} under Recovery.`,
-        (e: unknown) => `Recovery is not set up yet: ${errorText(e)} Try again under Recovery.`,
+          (recovery = `To keep a recoverable copy, enter the code mailed to ${key.emails[0] ?? 'you'} under Recovery.`),
+        (e: unknown) => {
+          recovery = '';
+          warning = `No recoverable copy yet, and no code was mailed: ${errorText(e)} Try again under Recovery.`;
+        },
       );
     }
-    await focusNew([key], `Your key is ready and unlocked. ${recovery} Publish it so others can find it.`);
+    await focusNew(
+      [key],
+      `Your key is ready and unlocked. ${recovery} Publish it so others can find it.`.replace(/\s+/g, ' '),
+      warning,
+    );
   });
   mountImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>
     focusNew(
