@@ -77,7 +77,7 @@ describe('message dispatcher', () => {
     ['a non-object payload', { type: 'status.get', payload: 'all' }],
   ])('refuses a malformed request: %s', async (_name, message) => {
     expect(await deliver(message, popup)).toEqual(
-      refusal('invalid_input', /^Malformed "status.get" request/),
+      refusal('invalid_input', /^Keyward could not use what was sent: check .+ and try again\.$/),
     );
     expect(getStatus).not.toHaveBeenCalled();
   });

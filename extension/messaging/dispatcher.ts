@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { isKeywardError } from '../../shared/errors';
 import type { ExtensionIdentity, RuntimeMessageSender } from '../platform/runtime';
 import { answer } from './runtime-channels';
@@ -47,7 +46,12 @@ export function createDispatcher({ handlers, identity, onUnexpectedError }: Disp
     }
     const request = definition.request.safeParse(payload);
     if (!request.success) {
-      return errorReply('invalid_input', `Malformed "${type}" request: ${z.prettifyError(request.error)}`);
+      // Pages check their forms with the same schema first (ui/field-check.ts); this is the net, in words.
+      const fields = [...new Set(request.error.issues.map((issue) => issue.path.join('.') || 'the request'))];
+      return errorReply(
+        'invalid_input',
+        `Keyward could not use what was sent: check ${fields.join(', ')} and try again.`,
+      );
     }
     try {
       return okReply(await handlerFor(handlers, type)(request.data, sender));

@@ -46,6 +46,9 @@ export async function busy(
   } catch (error) {
     errorBox.textContent = describe(error);
     errorBox.hidden = false;
+    // Stale as soon as the user changes what it was about.
+    const form = control instanceof HTMLFormElement ? control : control.form;
+    form?.addEventListener('input', () => (errorBox.hidden = true), { once: true });
     options.focusOnError?.focus();
     options.focusOnError?.select();
   } finally {

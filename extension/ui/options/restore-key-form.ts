@@ -1,6 +1,7 @@
 import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el } from '../dom';
+import { checkFields } from '../field-check';
 import { mountNewPassphrase } from './new-passphrase';
 import { mountRecoveryKit } from './recovery-kit';
 
@@ -38,6 +39,23 @@ export function mountRestoreForms(
   restore.addEventListener('submit', (event) => {
     event.preventDefault();
     const code = input(restore, 'code').value.trim();
+    const ready = checkFields(
+      restore,
+      'escrow.restore',
+      {
+        email: input(restore, 'email').value,
+        passphrase: input(restore, 'passphrase').value,
+        ...(code ? { code } : {}),
+      },
+      {
+        messages: {
+          email: 'Enter the address your key is kept under, such as you@example.org.',
+          passphrase: 'Enter the passphrase of your key.',
+          code: 'Enter the 8-digit code from the mail (or leave it empty to be sent one).',
+        },
+      },
+    );
+    if (!ready) return;
     void busy(
       restore,
       errorOf(restore),
@@ -65,6 +83,27 @@ export function mountRestoreForms(
   });
   recover.addEventListener('submit', (event) => {
     event.preventDefault();
+    // What is missing is said first, at its field; the new passphrase's strength only once it is there.
+    const ready = checkFields(
+      recover,
+      'escrow.recover',
+      {
+        email: input(recover, 'email').value,
+        recoveryPhrase: input(recover, 'phrase').value,
+        code: input(recover, 'code').value,
+        newPassphrase: input(recover, 'newPassphrase').value,
+      },
+      {
+        messages: {
+          email: 'Enter the address your key is kept under, such as you@example.org.',
+          recoveryPhrase: 'Enter your recovery code, as the recovery kit shows it.',
+          code: 'Enter the 8-digit code from the mail.',
+          newPassphrase: 'Choose a new passphrase.',
+        },
+        inputs: { recoveryPhrase: 'phrase' },
+      },
+    );
+    if (!ready) return;
     void busy(recover, errorOf(recover), async () => {
       await checkNew();
       const email = input(recover, 'email').value;
