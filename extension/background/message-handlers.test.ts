@@ -248,7 +248,9 @@ describe('background message handlers', () => {
     const group = (await value('groups.save', {
       name: 'Design team',
       members: [{ email: 'alice@example.org' }, { email: 'bob@example.org' }],
-    })) as { id: string };
+    })) as { id: string; problems: string[] };
+    // Saving says at once that Bob has no key that can be used (Alice is the user herself).
+    expect(group.problems).toEqual([expect.stringContaining('bob@example.org') as string]);
     const refused = await send('sites.update', {
       origin: site,
       recipients: { groups: ['nope'], people: [] },
@@ -262,9 +264,17 @@ describe('background message handlers', () => {
     });
     expect(state).toMatchObject({
       recipients: { groups: [group.id], people: ['carol@example.org'] },
-      // Nothing is known about Bob and Carol yet: their keys are looked up at the first upload. Alice is "you".
-      encryptedFor: ['you (Alice <alice@example.org>)', 'bob@example.org (Design team)', 'carol@example.org'],
-      recipientProblems: [],
+      // No key is known for Bob and Carol (nobody published one): the popup says so instead of naming them as
+      // recipients as if all were well. Alice is "you".
+      encryptedFor: [
+        'you (Alice <alice@example.org>)',
+        'bob@example.org, no key yet (Design team)',
+        'carol@example.org, no key yet',
+      ],
+      recipientProblems: [
+        expect.stringMatching(/^No key is known yet for bob@example.org: an upload looks for one/) as string,
+        expect.stringMatching(/^No key is known yet for carol@example.org/) as string,
+      ],
     });
   });
 });

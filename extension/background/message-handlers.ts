@@ -110,7 +110,19 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     'contacts.verify': (r) => contacts.setVerified(r.fingerprint, r.verified),
     'contacts.remove': (r) => contacts.remove(r.fingerprint),
     'groups.list': async () => ({ groups: await groups.list() }),
-    'groups.save': (r) => groups.save(r),
+    'groups.save': async (r) => {
+      const group = await groups.save(r);
+      // Each member's key now, not at the first upload: a member without a usable key is said at once.
+      const problems: string[] = [];
+      const own = new Set((await vault.list()).flatMap((k) => k.emails));
+      for (const member of group.members) {
+        if (own.has(member.email)) continue;
+        await contacts
+          .recipientKeys([Email.parse(member.email)], { fresh: true })
+          .catch((error: unknown) => problems.push(error instanceof Error ? error.message : String(error)));
+      }
+      return { ...group, problems };
+    },
     'groups.remove': async (r) => {
       await groups.remove(r.id);
       return {};

@@ -223,7 +223,11 @@ export const protocol = {
 
   'groups.list': message<{ groups: Group[] }>()(z.strictObject({})),
   /** Creates a group (no id) or replaces one. */
-  'groups.save': message<Group>()(
+  /**
+   * Saves a group; each member's key is looked up and pinned at once, and `problems` says who has none that can be
+   * used (uploads to the group would stop on them).
+   */
+  'groups.save': message<Group & { readonly problems: readonly string[] }>()(
     z.strictObject({
       id: z.string().min(1).max(64).optional(),
       name: z.string().max(200),

@@ -105,8 +105,12 @@ export function mountGroupsSection(onChange: () => void): { refresh: () => Promi
         members,
       });
       edit(null);
+      const count = `${saved.members.length} member${saved.members.length === 1 ? '' : 's'}`;
       await after(
-        `Group “${saved.name}” saved with ${saved.members.length} member${saved.members.length === 1 ? '' : 's'}.`,
+        saved.problems.length === 0
+          ? `Group “${saved.name}” saved with ${count}.`
+          : `Group “${saved.name}” saved with ${count}, but uploads to it stop until this is fixed: ` +
+              saved.problems.join(' '),
       );
     });
   });
