@@ -160,6 +160,28 @@ describe('encryptFile', () => {
     }
   });
 
+  it('writes SEIPDv1 with AES-256 for Keyward keys when asked for files GnuPG can open, signed, and decrypts back', async () => {
+    const encrypted = await encryptFile({
+      plaintext: PLAINTEXT,
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+      signingKey: alice.unlocked,
+      forGnuPG: true,
+    });
+    expect(encrypted.encryption).toBe('seipdv1');
+    const ciphertext = await readAllBytes(encrypted.ciphertext);
+    const info = await inspectMessage(ciphertext);
+    expect(info).toMatchObject({ encryption: 'seipdv1', aead: null });
+    const { plaintext, signatures } = await decryptFile({
+      ciphertext,
+      keys: [alice.unlocked],
+      date: NOW,
+      verificationKeys: [alice.publicKeyArmored],
+    });
+    expect(Buffer.from(await readAllBytes(plaintext)).equals(PLAINTEXT)).toBe(true);
+    expect(await signatures).toEqual([expect.objectContaining({ valid: true })]);
+  });
+
   it('encrypts an empty file and a Uint8Array input', async () => {
     const { output } = await roundTrip([alice.publicKeyArmored], [alice.unlocked], new Uint8Array());
     expect(output).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { createMessage, encrypt, enums, generateKey, type Key } from 'openpgp';
+import { createMessage, encrypt, enums, generateKey, generateSessionKey, type Key } from 'openpgp';
 import type { Fingerprint } from '../identity';
 import { isKeywardError, KeywardError, invalidInput } from '../errors';
 import { mapStreamErrors, readAllBytes, toByteStream, withExpectedLength, type Bytes } from './byte-streams';
@@ -23,6 +23,12 @@ export interface EncryptFileOptions {
    * ciphertext stream fail with `invalid_input` instead of ending as if the file were whole.
    */
   plaintextLength?: number;
+  /**
+   * Make a file GnuPG 2.2 and 2.4 can open: SEIPDv1 (RFC 9580 §5.13.1) with AES-256 even when every recipient
+   * advertises SEIPDv2 (as keys Keyward makes do). Such a file cannot be checked before its end, so readers buffer
+   * it whole; the recipients' keys must still be ones GnuPG reads (v4).
+   */
+  forGnuPG?: boolean;
 }
 
 export interface EncryptedFile {
@@ -61,7 +67,8 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
   }
   const recipients = [...byFingerprint.values()];
   // openpgp.js picks SEIPDv2 exactly when every recipient's Features advertise it; this mirrors that decision.
-  const encryption = recipients.every((r) => r.summary.supportsSeipdv2) ? 'seipdv2' : 'seipdv1';
+  const encryption =
+    !options.forGnuPG && recipients.every((r) => r.summary.supportsSeipdv2) ? 'seipdv2' : 'seipdv1';
   try {
     const plaintext = toByteStream(options.plaintext);
     const message = await createMessage({
@@ -77,6 +84,15 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
     const ciphertext: unknown = await encrypt({
       message,
       encryptionKeys: recipients.map((r) => r.key),
+      // openpgp.js's session key without its AEAD algorithm: openpgp.js then writes SEIPDv1 and v3 key packets.
+      ...(options.forGnuPG
+        ? {
+            sessionKey: await sessionKeyWithoutAead(
+              recipients.map((r) => r.key),
+              date,
+            ),
+          }
+        : {}),
       ...(signingKeys.length > 0 ? { signingKeys } : {}),
       format: 'binary',
       date,
@@ -100,6 +116,19 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
   } catch (error) {
     throw new KeywardError('invalid_input', 'The file could not be encrypted.', {}, { cause: error });
   }
+}
+
+/** A fresh session key for these recipients, as openpgp.js makes it, for SEIPDv1 (no AEAD algorithm). */
+async function sessionKeyWithoutAead(
+  keys: Key[],
+  date: Date,
+): Promise<{ data: Uint8Array; algorithm: 'aes256' | 'aes192' | 'aes128' }> {
+  const { data, algorithm } = await generateSessionKey({
+    encryptionKeys: keys,
+    date,
+    config: { ...PROFILE_CONFIG, aeadProtect: false },
+  });
+  return { data, algorithm: algorithm as 'aes256' | 'aes192' | 'aes128' };
 }
 
 function whyNotEncrypt(summary: KeySummary): string {

@@ -58,6 +58,41 @@ describe('a private key exported for GnuPG', () => {
     ).toBe(true);
   });
 
+  it("opens a file made for GnuPG to Keyward's own key, and cannot open the default (SEIPDv2) one", async () => {
+    // Keys Keyward makes advertise SEIPDv2, so by default files to them alone are SEIPDv2, which GnuPG 2.2 and 2.4
+    // cannot read. "Files GnuPG can open" writes SEIPDv1 for the same key.
+    const original = randomBytes(70_000);
+    const forGnuPG = await encryptFile({
+      plaintext: original,
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+      forGnuPG: true,
+    });
+    expect(forGnuPG.encryption).toBe('seipdv1');
+    const compatible = await readAllBytes(forGnuPG.ciphertext);
+    const byDefault = await encryptFile({
+      plaintext: original,
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+    });
+    expect(byDefault.encryption).toBe('seipdv2');
+    const modern = await readAllBytes(byDefault.ciphertext);
+
+    await home.gpg(['--import'], {
+      input: await exportForGnuPG(alice.privateKeyArmored, alice.passphrase),
+      passphrase: alice.passphrase,
+    });
+    const opened = await home.gpg(['--decrypt'], { input: compatible, passphrase: alice.passphrase });
+    expect(opened.stdout.equals(original)).toBe(true);
+    const refused = await home.gpg(['--decrypt'], {
+      input: modern,
+      passphrase: alice.passphrase,
+      allowFailure: true,
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout.length).toBe(0);
+  });
+
   it('is needed: GnuPG 2.2 skips the Argon2/AEAD-locked key Keyward stores', async () => {
     const result = await home.gpg(['--import'], {
       input: alice.privateKeyArmored,

@@ -1,16 +1,12 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAttempted,
   leaksAfterAWhile,
   newAttackPage,
   secretFile,
-  startHostileWorld,
+  hostileWorldForThisFile,
+  userDrops,
   userPicks,
-  type HostileWorld,
 } from '../harness/hostile-world';
 
 // Keyward's claim: its listener is the first in every document of an opted-in site, because its content script runs
@@ -25,32 +21,9 @@ import {
 // The frame shows an ordinary upload form of the site, over the whole page; the user clicks it or drops a file on
 // it. Nothing is timed on the user's side: the page only has to catch its own frame's new document, which it does
 // before the user does anything. Each attack also runs where Keyward is not (the control), where it must win.
-let world: HostileWorld;
-
-beforeAll(async () => {
-  world = await startHostileWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = hostileWorldForThisFile();
 
 type Act = 'click' | 'drop';
-
-async function userDrops(page: Page, bytes: Buffer): Promise<void> {
-  const path = join(tmpdir(), `keyward-renavigated-${process.pid}-${Date.now()}.txt`);
-  await writeFile(path, bytes);
-  try {
-    const { width, height } = page.viewportSize()!;
-    const cdp = await page.context().newCDPSession(page);
-    const data = { items: [], files: [path], dragOperationsMask: 1 };
-    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
-      await cdp.send('Input.dispatchDragEvent', { type, x: width / 2, y: height / 2, data });
-    }
-    await cdp.detach();
-  } finally {
-    await rm(path, { force: true });
-  }
-}
 
 async function run(where: 'site' | 'control', act: Act): Promise<string[]> {
   const { marker, file } = secretFile();
@@ -62,7 +35,7 @@ async function run(where: 'site' | 'control', act: Act): Promise<string[]> {
     await page.waitForTimeout(300); // Keyward, on the opted-in site, has armed the frame (and let the user in)
     const { width, height } = page.viewportSize()!;
     if (act === 'click') await userPicks(world, page, () => page.mouse.click(width / 2, height / 2), file);
-    else await userDrops(page, file.buffer);
+    else await userDrops(page, file.buffer, width / 2, height / 2);
     return await leaksAfterAWhile(world, marker, [page], where === 'control');
   } finally {
     await page.close();

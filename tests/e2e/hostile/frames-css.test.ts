@@ -1,46 +1,19 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAttempted,
   leaksAfterAWhile,
   newAttackPage,
   secretFile,
-  startHostileWorld,
+  hostileWorldForThisFile,
+  userDrops,
   userPicks,
-  type HostileWorld,
 } from '../harness/hostile-world';
 
 // The frame guard makes a frame of another site inert. CSS now has the property the inert attribute sets
 // (`interactivity`); the page's own style sets it back to `auto`, with !important, on every frame. The browser's
 // rule for the attribute wins: the frame stays out of reach, and a click or a drop there gives the page nothing.
 // Each also runs where Keyward is not (no inert attribute), where the frame takes the file.
-let world: HostileWorld;
-
-beforeAll(async () => {
-  world = await startHostileWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-async function userDrops(page: Page, bytes: Buffer): Promise<void> {
-  const path = join(tmpdir(), `keyward-frames-css-${process.pid}-${Date.now()}.txt`);
-  await writeFile(path, bytes);
-  try {
-    const { width, height } = page.viewportSize()!;
-    const cdp = await page.context().newCDPSession(page);
-    const data = { items: [], files: [path], dragOperationsMask: 1 };
-    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
-      await cdp.send('Input.dispatchDragEvent', { type, x: width / 2, y: height / 2, data });
-    }
-    await cdp.detach();
-  } finally {
-    await rm(path, { force: true });
-  }
-}
+const world = hostileWorldForThisFile();
 
 async function run(where: 'site' | 'control', act: 'click' | 'drop'): Promise<string[]> {
   const { marker, file } = secretFile();
@@ -57,7 +30,7 @@ async function run(where: 'site' | 'control', act: 'click' | 'drop'): Promise<st
     await page.waitForTimeout(300);
     const { width, height } = page.viewportSize()!;
     if (act === 'click') await userPicks(world, page, () => page.mouse.click(width / 2, height / 2), file);
-    else await userDrops(page, file.buffer);
+    else await userDrops(page, file.buffer, width / 2, height / 2);
     return await leaksAfterAWhile(world, marker, [page], where === 'control');
   } finally {
     await page.close();

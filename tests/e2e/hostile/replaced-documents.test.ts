@@ -1,46 +1,19 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAttempted,
   leaksAfterAWhile,
   newAttackPage,
   secretFile,
-  startHostileWorld,
+  hostileWorldForThisFile,
+  userDrops,
   userPicks,
-  type HostileWorld,
 } from '../harness/hostile-world';
 
 // Documents the page makes to replace one Keyward armed, with its own listeners in them: a javascript: URL's result
 // in a same-origin frame covering the page, and a blob: document of the site's own origin the page navigates itself
 // to. Keyward runs in both (blob: by its origin, the javascript: URL's document as a new document of the frame), so a
 // click or a drop there gives the page only ciphertext. Each also runs where Keyward is not, where it must win.
-let world: HostileWorld;
-
-beforeAll(async () => {
-  world = await startHostileWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-async function userDrops(page: Page, bytes: Buffer): Promise<void> {
-  const path = join(tmpdir(), `keyward-replaced-${process.pid}-${Date.now()}.txt`);
-  await writeFile(path, bytes);
-  try {
-    const { width, height } = page.viewportSize()!;
-    const cdp = await page.context().newCDPSession(page);
-    const data = { items: [], files: [path], dragOperationsMask: 1 };
-    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
-      await cdp.send('Input.dispatchDragEvent', { type, x: width / 2, y: height / 2, data });
-    }
-    await cdp.detach();
-  } finally {
-    await rm(path, { force: true });
-  }
-}
+const world = hostileWorldForThisFile();
 
 async function run(where: 'site' | 'control', variant: string, act: 'click' | 'drop'): Promise<string[]> {
   const { marker, file } = secretFile();
@@ -51,7 +24,7 @@ async function run(where: 'site' | 'control', variant: string, act: 'click' | 'd
     await page.waitForTimeout(300);
     const { width, height } = page.viewportSize()!;
     if (act === 'click') await userPicks(world, page, () => page.mouse.click(width / 2, height / 2), file);
-    else await userDrops(page, file.buffer);
+    else await userDrops(page, file.buffer, width / 2, height / 2);
     return await leaksAfterAWhile(world, marker, [page], where === 'control');
   } finally {
     await page.close();
