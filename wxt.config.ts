@@ -37,8 +37,9 @@ function openpgpStreamedHashes(): Plugin {
   };
 }
 
-// One place for the extension's manifest. Why each setting is here: docs/architecture.md and
-// ../shared/design/extension.md (structured clone needs Chromium 148+; WASM needs 'wasm-unsafe-eval').
+// One place for the extension's manifest (docs/architecture.md). Files cross ports by structured clone, which
+// needs Chromium 148+ (minimum_chrome_version, message_serialization); Argon2 and the streamed hashes are
+// WebAssembly, which needs 'wasm-unsafe-eval' in the extension pages' CSP.
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',

@@ -21,7 +21,7 @@ import { directRoutes } from './http/direct-routes';
 import { errorMapper } from './http/error-mapper';
 import { createMetrics, type Metrics } from './http/metrics';
 import { metricsEndpoint } from './http/metrics-endpoint';
-import { createRateLimiter } from './http/rate-limiter';
+import { createRateLimiter } from './limits/rate-limiter';
 import { securityHeaders } from './http/security-headers';
 import { keyLimitsFrom } from './keys';
 import { createLegacy } from './legacy/legacy';

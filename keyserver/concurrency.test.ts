@@ -65,7 +65,7 @@ it('parallel escrow PUTs with the same expectedVersion leave exactly one winner;
   );
   const winners = answers.flatMap((a, i) => (a.status === 200 ? [i] : []));
   expect(winners).toHaveLength(1);
-  expect(answers.filter((a) => a.status === 409 && a.body.error === 'stale')).toHaveLength(15);
+  expect(answers.filter((a) => a.status === 409 && a.body.reason === 'stale')).toHaveLength(15);
   const stored = await ks.store.escrow.accounts.get(Email.parse(address));
   expect(stored).toMatchObject({ version: 2, escrow: armored(winners[0]!) });
 });

@@ -1,4 +1,4 @@
-/** Time is injected everywhere (docs/architecture.md, convention 3) so tests can move it. */
+/** Time is injected everywhere (docs/architecture.md, "Conventions") so tests can move it. */
 export interface Clock {
   now(): Date;
 }

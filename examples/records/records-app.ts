@@ -80,6 +80,12 @@ export function createRecordsApp(deps: RecordsAppDeps): Koa {
       recipient: recipient.fingerprint,
       createdAt: now().getTime(),
     });
+    if (!ctx.is('application/json')) {
+      // The sign-up form: on to the record's own page, with its download link.
+      ctx.status = 303;
+      ctx.redirect(`/records/${id}`);
+      return;
+    }
     ctx.status = 201;
     ctx.body = {
       id,
@@ -88,11 +94,24 @@ export function createRecordsApp(deps: RecordsAppDeps): Koa {
     };
   });
 
+  router.get('/records/:id', (ctx) => {
+    const record = deps.db.get(ctx.params.id ?? '');
+    if (!record) throw notFound();
+    ctx.type = 'html';
+    ctx.body = recordPage(record.id);
+  });
+
   router.get('/records/:id/record.json.pgp', (ctx) => {
     const record = deps.db.get(ctx.params.id ?? '');
     if (!record) throw notFound();
     ctx.type = 'application/pgp-encrypted';
     ctx.attachment('record.json.pgp');
+    // Where the owner can release this record to the service, and the address of the key to share it with:
+    // Keyward's decrypt page offers it, looks the key up and shows it, and posts the copy only on the owner's click.
+    ctx.set(
+      'Link',
+      `</records/${record.id}/release>; rel="keyward-release"; address="${deps.serviceKey.address}"`,
+    );
     ctx.body = record.ciphertext;
   });
 
@@ -199,6 +218,20 @@ function failure(error: unknown): [number, string] {
     default:
       return [503, 'A key source or the keyring is unavailable; try again later.'];
   }
+}
+
+/** A record's page: its download link (the id is base64url, safe in HTML and URLs as it is). */
+function recordPage(id: string): string {
+  return `<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<title>Your record</title>
+<h1>Your record</h1>
+<p>It is stored encrypted to your key. Download it on this site with Keyward to read it; from Keyward's decrypt page
+you can also release it to us, once, when you want us to use it.</p>
+<p><a id="download" href="/records/${id}/record.json.pgp" download>record.json.pgp</a></p>
+</html>
+`;
 }
 
 const PAGE = `<!doctype html>

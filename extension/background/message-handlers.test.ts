@@ -5,10 +5,10 @@ import { fakeBrowser } from 'wxt/testing';
 import { manualClock } from '../../shared/clock';
 import { CHEAP_ARGON2, FIXTURE_PASSPHRASE, NOW, readFixture } from '../../tests/fixtures/test-keys';
 import { createVksClient } from '../directory/vks-client';
-import { createDispatcher } from '../messaging/dispatcher';
+import { answerProtocol } from '../messaging/dispatcher';
 import type { MessageType, RequestInput } from '../messaging/protocol';
 import type { Reply } from '../messaging/reply';
-import { extensionIdentity, onRuntimeMessage, type RuntimeMessageSender } from '../platform/runtime';
+import { extensionIdentity, type RuntimeMessageSender } from '../platform/runtime';
 import { localStorageArea, sessionStorageArea } from '../platform/storage';
 import { createPublisher } from '../publishing/publisher';
 import { createSettingsStore } from '../settings/settings-store';
@@ -78,21 +78,20 @@ beforeEach(() => {
     fetch: fakeKeyserver,
     newId: () => `group-${++n}`,
   });
-  onRuntimeMessage(
-    createDispatcher({
-      identity: extensionIdentity(),
-      handlers: backgroundHandlers({
-        vault,
-        settings,
-        publisher,
-        sites,
-        ...people,
-        version: '1.2.3',
-        saveTextFile,
-      }),
-      onUnexpectedError: (type, error) => expect.fail(`${type} failed unexpectedly: ${String(error)}`),
+  answerProtocol({
+    identity: extensionIdentity(),
+    handlers: backgroundHandlers({
+      vault,
+      settings,
+      publisher,
+      sites,
+      ...people,
+      version: '1.2.3',
+      saveTextFile,
+      checkKeyserver: (url) => Promise.resolve({ url, healthy: true }),
     }),
-  );
+    onUnexpectedError: (type, error) => expect.fail(`${type} failed unexpectedly: ${String(error)}`),
+  });
 });
 
 async function send<K extends MessageType>(
@@ -181,7 +180,7 @@ describe('background message handlers', () => {
       error: {
         code: 'rate_limited',
         message: 'Too many wrong passphrases. Try again in 5 seconds.',
-        details: { retryAfterSeconds: 5 },
+        retryAfterSeconds: 5,
       },
     });
   });
@@ -226,6 +225,22 @@ describe('background message handlers', () => {
     expect(keyserverCalls).toEqual([]);
   });
 
+  it('refuses to encrypt uploads on a site before the user has a key, and says where to set one up', async () => {
+    const site = 'https://files.example.com';
+    const refused = await send('sites.setEnabled', { origin: site, enabled: true });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        reason: 'no_key',
+        message: expect.stringMatching(/^Set up your key first/) as string,
+      },
+    });
+    expect(await value('sites.get', { origin: site })).toMatchObject({ enabled: false });
+    await createAlice();
+    expect(await value('sites.setEnabled', { origin: site, enabled: true })).toMatchObject({ enabled: true });
+  });
+
   it("a site's recipients: groups must exist, people must be addresses; what the popup shows follows", async () => {
     await createAlice();
     const site = 'https://files.example.com';
@@ -233,7 +248,9 @@ describe('background message handlers', () => {
     const group = (await value('groups.save', {
       name: 'Design team',
       members: [{ email: 'alice@example.org' }, { email: 'bob@example.org' }],
-    })) as { id: string };
+    })) as { id: string; problems: string[] };
+    // Saving says at once that Bob has no key that can be used (Alice is the user herself).
+    expect(group.problems).toEqual([expect.stringContaining('bob@example.org') as string]);
     const refused = await send('sites.update', {
       origin: site,
       recipients: { groups: ['nope'], people: [] },
@@ -247,9 +264,17 @@ describe('background message handlers', () => {
     });
     expect(state).toMatchObject({
       recipients: { groups: [group.id], people: ['carol@example.org'] },
-      // Nothing is known about Bob and Carol yet: their keys are looked up at the first upload. Alice is "you".
-      encryptedFor: ['you (Alice <alice@example.org>)', 'bob@example.org (Design team)', 'carol@example.org'],
-      recipientProblems: [],
+      // No key is known for Bob and Carol (nobody published one): the popup says so instead of naming them as
+      // recipients as if all were well. Alice is "you".
+      encryptedFor: [
+        'you (Alice <alice@example.org>)',
+        'bob@example.org, no key yet (Design team)',
+        'carol@example.org, no key yet',
+      ],
+      recipientProblems: [
+        expect.stringMatching(/^No key is known yet for bob@example.org: an upload looks for one/) as string,
+        expect.stringMatching(/^No key is known yet for carol@example.org/) as string,
+      ],
     });
   });
 });

@@ -1,11 +1,15 @@
+import { KeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
+import type { KeyserverCheck } from '../directory/keyserver-check';
 import type { ContactsStore } from '../contacts/contacts-store';
 import type { GroupsStore } from '../contacts/groups-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { Handlers } from '../messaging/dispatcher';
 import type { EscrowService } from '../recovery/escrow-service';
 import type { HandoverService } from '../recovery/handover-service';
-import type { SiteState } from '../messaging/protocol';
+import type { LegacyService } from '../legacy/legacy-service';
+import { legacyHandlers } from './legacy-handlers';
+import type { SiteState } from '../model';
 import { youLabel } from '../upload/upload-service';
 import type { Publisher } from '../publishing/publisher';
 import type { SettingsStore } from '../settings/settings-store';
@@ -22,7 +26,10 @@ export interface HandlerDeps {
   readonly siteRecipients: SiteRecipientsResolver;
   readonly escrow: EscrowService;
   readonly handover: HandoverService;
+  readonly legacy: LegacyService;
   readonly version: string;
+  /** Asks a keyserver whether it runs (extension/directory/keyserver-check.ts). */
+  readonly checkKeyserver: (url: string) => Promise<KeyserverCheck>;
   /** Starts a download of a text file (extension/platform/downloads.ts). */
   readonly saveTextFile: (filename: string, text: string, mimeType: string) => Promise<void>;
 }
@@ -67,6 +74,14 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
   return {
     'sites.get': (r) => siteState(r.origin),
     'sites.setEnabled': async (r) => {
+      // Uploads are encrypted to the user's own key: with none yet there is nothing to encrypt to.
+      if (r.enabled && (await vault.list()).length === 0) {
+        throw new KeywardError(
+          'invalid_input',
+          'Set up your key first: Keyward encrypts uploads to it. Open Keyward’s settings to create or add one.',
+          { reason: 'no_key' },
+        );
+      }
       await sites.setEnabled(r.origin, r.enabled);
       return siteState(r.origin);
     },
@@ -95,7 +110,19 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
     'contacts.verify': (r) => contacts.setVerified(r.fingerprint, r.verified),
     'contacts.remove': (r) => contacts.remove(r.fingerprint),
     'groups.list': async () => ({ groups: await groups.list() }),
-    'groups.save': (r) => groups.save(r),
+    'groups.save': async (r) => {
+      const group = await groups.save(r);
+      // Each member's key now, not at the first upload: a member without a usable key is said at once.
+      const problems: string[] = [];
+      const own = new Set((await vault.list()).flatMap((k) => k.emails));
+      for (const member of group.members) {
+        if (own.has(member.email)) continue;
+        await contacts
+          .recipientKeys([Email.parse(member.email)], { fresh: true })
+          .catch((error: unknown) => problems.push(error instanceof Error ? error.message : String(error)));
+      }
+      return { ...group, problems };
+    },
     'groups.remove': async (r) => {
       await groups.remove(r.id);
       return {};
@@ -169,9 +196,11 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
       return { filename };
     },
     'settings.get': () => settings.get(),
+    'keyserver.check': (r) => deps.checkKeyserver(r.url),
     'settings.update': (r) => settings.update(r),
     'publish.key': (r) => publisher.publish(r.fingerprint),
     'publish.status': (r) => publisher.refresh(r.fingerprint),
     'publish.last': async (r) => ({ publication: await publisher.last(r.fingerprint) }),
+    ...legacyHandlers(deps.legacy),
   };
 }

@@ -6,6 +6,7 @@ import { createKeyLookup } from '../directory/key-lookup';
 import type { StorageArea } from '../platform/storage';
 import { createEscrowService } from '../recovery/escrow-service';
 import { createHandoverService } from '../recovery/handover-service';
+import { createLegacyService } from '../legacy/legacy-service';
 import type { SettingsStore } from '../settings/settings-store';
 import type { KeyWork } from '../vault/key-work';
 import type { Vault } from '../vault/vault';
@@ -24,7 +25,7 @@ export interface PeoplePartsDeps {
 
 /**
  * The background's parts that deal with other people and other devices, wired once for the service worker and
- * for the handler tests: key lookup, contacts, groups, a site's recipients, escrow and device hand-over.
+ * for the handler tests: key lookup, contacts, groups, a site's recipients, escrow, device hand-over and digital legacy.
  */
 export function createPeopleParts(deps: PeoplePartsDeps) {
   const { vault, keyWork, settings, local, session, clock } = deps;
@@ -44,5 +45,6 @@ export function createPeopleParts(deps: PeoplePartsDeps) {
   });
   const escrow = createEscrowService({ vault, keyWork, local, keyserverUrl });
   const handover = createHandoverService({ vault, session, keyserverUrl, now: () => clock.now().getTime() });
-  return { contacts, groups, siteRecipients, escrow, handover };
+  const legacy = createLegacyService({ vault, contacts, keyserverUrl, fetch: deps.fetch, clock });
+  return { lookup, contacts, groups, siteRecipients, escrow, handover, legacy };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock';
 import { KeywardError } from '../../shared/errors';
-import { Email } from '../../shared/identity';
+import { Email, Fingerprint } from '../../shared/identity';
 import { readPublicKeys, type KeyInput, type KeySummary } from '../../shared/openpgp';
 import {
   decideChange,
@@ -13,7 +13,7 @@ import {
 } from '../../shared/recipients/pinned-keyring';
 import { serialQueue } from '../../shared/serial-queue';
 import { notFoundError, unusableReason, type KeyLookup } from '../directory/key-lookup';
-import type { Contact, ContactSource, ContactsView, KeyChange } from '../messaging/protocol';
+import type { Contact, ContactSource, ContactsView, KeyChange } from '../model';
 import type { StorageArea } from '../platform/storage';
 
 const KEY = 'contacts';
@@ -92,7 +92,7 @@ export function createContactsStore({ local, lookup, clock }: ContactsDeps) {
     for (const [fingerprint, entry] of Object.entries(stored.keys)) {
       const s = await summarize(entry.armored);
       contacts.push({
-        fingerprint,
+        fingerprint: s.fingerprint,
         userIds: s.userIds,
         emails: s.emails,
         algorithm: s.algorithm,
@@ -107,15 +107,17 @@ export function createContactsStore({ local, lookup, clock }: ContactsDeps) {
         verified: entry.verified,
         pinnedFor: Object.entries(stored.pins)
           .filter(([, p]) => p.fingerprint === fingerprint)
-          .map(([email]) => email),
+          .map(([email]) => Email.parse(email)),
       });
     }
     const changes: KeyChange[] = [];
     for (const [email, change] of Object.entries(stored.changes)) {
       const offered = await summarize(change.armored);
+      const pinned = stored.pins[email]?.fingerprint;
+      if (pinned === undefined) continue; // never so: a change is only recorded for a pinned address
       changes.push({
-        email,
-        pinned: stored.pins[email]?.fingerprint ?? '',
+        email: Email.parse(email),
+        pinned: Fingerprint.parse(pinned),
         offered: offered.fingerprint,
         offeredUserIds: offered.userIds,
         source: change.source,
@@ -124,7 +126,7 @@ export function createContactsStore({ local, lookup, clock }: ContactsDeps) {
     }
     const awaiting = Object.entries(stored.pins)
       .filter(([, p]) => !stored.keys[p.fingerprint])
-      .map(([email, p]) => ({ email, fingerprint: p.fingerprint }));
+      .map(([email, p]) => ({ email: Email.parse(email), fingerprint: Fingerprint.parse(p.fingerprint) }));
     contacts.sort((a, b) => (a.userIds[0] ?? a.fingerprint).localeCompare(b.userIds[0] ?? b.fingerprint));
     return { contacts, changes, awaiting };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailSchema, fingerprintSchema } from '../../shared/identity';
 import { KeywardError } from '../../shared/errors';
 import {
   formatGroupFile,
@@ -7,13 +8,13 @@ import {
   parseGroupFile,
 } from '../../shared/recipients/group-file';
 import { serialQueue } from '../../shared/serial-queue';
-import type { Group } from '../messaging/protocol';
+import type { Group } from '../model';
 import type { StorageArea } from '../platform/storage';
 
 const KEY = 'groups';
 export { MAX_GROUP_MEMBERS, normalizeGroup };
 
-const memberSchema = z.object({ email: z.string(), fingerprint: z.string().optional() });
+const memberSchema = z.object({ email: emailSchema, fingerprint: fingerprintSchema.optional() });
 const storedSchema = z.record(z.string(), z.object({ name: z.string(), members: z.array(memberSchema) }));
 
 export interface GroupsDeps {

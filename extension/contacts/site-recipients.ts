@@ -1,6 +1,6 @@
 import { isKeywardError, KeywardError } from '../../shared/errors';
 import { Email } from '../../shared/identity';
-import type { SiteRecipients } from '../messaging/protocol';
+import type { SiteRecipients } from '../model';
 import type { ContactsStore } from './contacts-store';
 import type { GroupsStore } from './groups-store';
 
@@ -69,10 +69,14 @@ export function createSiteRecipients({ contacts, groups, ownEmails }: SiteRecipi
           const [key] = await contacts.recipientKeys([w.email], { fresh: false });
           encryptedFor.push(label(key!.userId, w.via));
         } catch (error) {
-          encryptedFor.push(label(w.email, w.via));
-          if (!isKeywardError(error, 'not_found'))
-            problems.push(error instanceof Error ? error.message : String(error));
-          // Not found locally yet: the first upload looks it up, so it is not a problem to show.
+          encryptedFor.push(label(`${w.email}, no key yet`, w.via));
+          problems.push(
+            isKeywardError(error, 'not_found')
+              ? `No key is known yet for ${w.email}: an upload looks for one and uploads nothing if none is published.`
+              : error instanceof Error
+                ? error.message
+                : String(error),
+          );
         }
       }
       return { encryptedFor, problems };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KeywardError, type ErrorCode } from '../../shared/errors';
-import type { AddressState } from '../messaging/protocol';
+import type { AddressState } from '../model';
 
 /**
  * A client for VKS v1 (keys.openpgp.org's API, which Keyward's keyserver speaks): upload a public key, ask for

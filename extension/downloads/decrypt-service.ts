@@ -1,11 +1,11 @@
 import type { Clock } from '../../shared/clock';
 import { safeFileName } from '../../shared/safe-file-name';
-import { isKeywardError } from '../../shared/errors';
+import { hasReason, isKeywardError } from '../../shared/errors';
 import { addRecipients, decryptFile, inspectMessage, readPublicKeys } from '../../shared/openpgp';
 import type { ContactsStore } from '../contacts/contacts-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
-import type { DecryptReport, DecryptRequest } from '../messaging/decrypt-port';
-import type { MessagePort } from '../platform/ports';
+import type { AcceptorEnd } from '../messaging/channel';
+import type { decryptChannel, DecryptReport } from '../messaging/decrypt-channel';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import { everyFewMegabytes, spoolStream } from '../platform/spool';
 import type { Vault } from '../vault/vault';
@@ -50,7 +50,7 @@ export function createDecryptService({
     try {
       info = await inspectMessage(file.stream());
     } catch (error) {
-      if (isKeywardError(error, 'invalid_input') && error.details.notEncrypted === 1) {
+      if (hasReason(error, 'not_encrypted')) {
         return notForMe('This is not an encrypted OpenPGP file.');
       }
       throw error;
@@ -138,19 +138,18 @@ export function createDecryptService({
     return { kind: 'shared', file: await spooled.finish(file.name, 'application/pgp-encrypted'), added };
   }
 
-  return function serve(port: MessagePort): void {
-    if (!port.sender?.url?.startsWith(baseUrl)) {
+  const isDecryptPage = (port: DecryptPage) => port.sender?.url?.startsWith(baseUrl) === true;
+
+  function serve(port: DecryptPage): void {
+    if (!isDecryptPage(port)) {
       port.disconnect();
       return;
     }
-    port.onMessage((message) => {
-      const request = message as DecryptRequest;
-      const file = request.file;
-      const answer = !(file instanceof File)
-        ? Promise.resolve(failed('No file.'))
-        : request.kind === 'share'
-          ? share(file, { groups: [...request.groups], people: [...request.people] })
-          : run(file, (r) => port.post(r));
+    port.onMessage((request) => {
+      const answer =
+        request.kind === 'share'
+          ? share(request.file, { groups: request.groups, people: request.people })
+          : run(request.file, (r) => port.post(r));
       answer.then(
         (report) => port.post(report),
         (error: unknown) =>
@@ -163,8 +162,18 @@ export function createDecryptService({
           ),
       );
     });
-  };
+  }
+
+  /** A request the decrypt channel's schema refused (no file, or not one): answered, nothing decrypted. */
+  function refuse(port: DecryptPage): void {
+    if (isDecryptPage(port)) port.post(failed('No file.'));
+    else port.disconnect();
+  }
+
+  return { serve, refuse };
 }
+
+type DecryptPage = AcceptorEnd<typeof decryptChannel>;
 
 function describeSignatures(
   signatures: readonly { keyId: string; valid: boolean }[],

@@ -1,8 +1,11 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { systemClock } from '../../shared/clock';
 import { createVksClient } from '../directory/vks-client';
-import { createDispatcher } from '../messaging/dispatcher';
+import type { AcceptorEnd } from '../messaging/channel';
+import { acceptPorts, ask, route } from '../messaging/runtime-channels';
+import { answerProtocol } from '../messaging/dispatcher';
 import { everyMinutes, onBrowserStartup, onExtensionInstalled } from '../platform/alarms';
+import { checkKeyserver } from '../directory/keyserver-check';
 import { saveTextFile } from '../platform/downloads';
 import {
   closeOffscreenDocument,
@@ -11,32 +14,34 @@ import {
   openOffscreenDocument,
 } from '../platform/offscreen';
 import { hasOriginPermission } from '../platform/permissions';
-import { onPortConnect, type MessagePort } from '../platform/ports';
 import { sweepSpools } from '../platform/spool';
-import { extensionIdentity, extensionVersion, onRuntimeMessage } from '../platform/runtime';
+import { extensionIdentity, extensionVersion, openOptionsPage } from '../platform/runtime';
 import { localStorageArea, restrictSessionStorage, sessionStorageArea } from '../platform/storage';
 import { createPublisher } from '../publishing/publisher';
 import { createSettingsStore } from '../settings/settings-store';
 import { createSitesStore } from '../sites/sites-store';
 import { createUploadService } from '../upload/upload-service';
-import { PICKER_PORT, UPLOAD_PORT } from '../messaging/upload-port';
-import { DECRYPT_PORT } from '../messaging/decrypt-port';
+import { uploadChannel } from '../messaging/upload-channel';
+import { pickerChannel } from '../messaging/picker-channel';
+import { decryptChannel } from '../messaging/decrypt-channel';
 import { createDecryptService } from '../downloads/decrypt-service';
+import { createReleaseService } from '../downloads/release-service';
+import { releaseChannel } from '../messaging/release-channel';
 import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
 import { openExtensionTab, openTabNextTo } from '../platform/tabs-open';
 import { createNoticeBoard } from '../upload/notice-board';
-import { NOTICE_PORT } from '../messaging/notice-port';
+import { noticeChannel } from '../messaging/notice-channel';
 import { linkMenu } from '../platform/context-menus';
 import { openPopupWindow, windowIsOpen } from '../platform/windows';
 import { createUnlockPrompt } from '../upload/unlock-prompt';
 import { registerInterception } from '../platform/content-scripts';
-import { onChildFrameNavigating, tellFrame } from '../platform/navigation';
-import type { ChildFrameNavigating } from '../messaging/child-frame';
+import { onChildFrameNavigating } from '../platform/navigation';
+import { childFrameChannel } from '../messaging/child-frame-channel';
 import { protectSiteSettings } from '../platform/site-settings';
 import { reloadTabsOf } from '../platform/tabs';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
-import { KEY_WORK_PORT } from '../vault/key-work-protocol';
+import { keyWorkChannel } from '../vault/key-work-channel';
 import { createOffscreenKeyWork } from '../vault/offscreen-key-work';
 import { createVault } from '../vault/vault';
 import { createVaultRecords } from '../vault/vault-records';
@@ -56,7 +61,7 @@ export default defineBackground(() => {
 
   // Argon2 runs in the offscreen document in Chromium; Firefox's event page can run it itself.
   let keyWork: KeyWork = createInProcessKeyWork();
-  let attachKeyWork = (port: MessagePort) => port.disconnect();
+  let attachKeyWork = (port: AcceptorEnd<typeof keyWorkChannel>) => port.disconnect();
   if (hasOffscreenDocuments()) {
     const offscreen = createOffscreenKeyWork({
       open: () => openOffscreenDocument('Argon2 key stretching, and encrypting uploads in workers'),
@@ -65,6 +70,7 @@ export default defineBackground(() => {
     });
     keyWork = offscreen.keyWork;
     attachKeyWork = (port) => {
+      // Only Keyward's own offscreen document, checked before the channel hears anything from it.
       if (port.sender?.url === identity.baseUrl + 'offscreen.html') offscreen.attach(port);
       else port.disconnect();
     };
@@ -133,21 +139,30 @@ export default defineBackground(() => {
       isUnlocked: async () => !(await vault.status()).locked,
     }),
   });
-  const serveDecrypt = createDecryptService({
+  const decrypts = createDecryptService({
     vault,
     contacts,
     recipients: siteRecipients,
     clock,
     baseUrl: identity.baseUrl,
   });
-  onPortConnect((port) => {
-    if (port.name === KEY_WORK_PORT) attachKeyWork(port);
-    else if (port.name === UPLOAD_PORT) uploads.serve(port);
-    else if (port.name === PICKER_PORT) uploads.servePicker(port);
-    else if (port.name === DECRYPT_PORT) serveDecrypt(port);
-    else if (port.name === NOTICE_PORT) notices.serve(port);
-    else port.disconnect();
+  const releases = createReleaseService({
+    vault,
+    contacts,
+    lookup: people.lookup,
+    clock,
+    baseUrl: identity.baseUrl,
   });
+  // Every port any context opens to the background, each with its channel's schemas; any other name is dropped.
+  // Each service checks the port's sender before it looks at a message.
+  acceptPorts([
+    route(keyWorkChannel, (port) => attachKeyWork(port)),
+    route(uploadChannel, uploads.serve, { onMalformed: uploads.refuse }),
+    route(pickerChannel, uploads.servePicker, { onMalformed: uploads.refusePicker }),
+    route(decryptChannel, decrypts.serve, { onMalformed: decrypts.refuse }),
+    route(noticeChannel, notices.serve),
+    route(releaseChannel, (port) => releases.serve(port), { onMalformed: (port) => releases.refuse(port) }),
+  ]);
 
   const decryptInTab = (request: { url: string; name: string }) =>
     openExtensionTab(`/decrypt.html#${encodeURIComponent(JSON.stringify(request))}`);
@@ -171,29 +186,34 @@ export default defineBackground(() => {
     void decryptInTab({ url, name });
   });
 
-  onRuntimeMessage(
-    createDispatcher({
-      identity,
-      handlers: backgroundHandlers({
-        vault,
-        settings,
-        publisher,
-        sites,
-        ...people,
-        version: extensionVersion(),
-        saveTextFile,
-      }),
-      onUnexpectedError: (type, error) => console.error(`Keyward: handling "${type}" failed`, error),
+  answerProtocol({
+    identity,
+    handlers: backgroundHandlers({
+      vault,
+      settings,
+      publisher,
+      sites,
+      ...people,
+      version: extensionVersion(),
+      saveTextFile,
+      checkKeyserver: (url) => checkKeyserver((input, init) => fetch(input, init), url),
     }),
-  );
-  onExtensionInstalled(() => void sites.reprotect().catch(() => undefined));
+    onUnexpectedError: (type, error) => console.error(`Keyward: handling "${type}" failed`, error),
+  });
+  onExtensionInstalled((reason) => {
+    void sites.reprotect().catch(() => undefined);
+    // A new user is led through choosing a keyserver and setting up a key (the options page's welcome).
+    if (reason === 'install') void openOptionsPage().catch(() => undefined);
+  });
   // A frame's new child frame, wherever it sits (a closed shadow root included): the frame's Keyward looks for it
   // (extension/intercept/frame-guard.ts). Frames without Keyward's content script get nothing.
   onChildFrameNavigating(
     (tabId, parentFrameId) =>
-      void tellFrame(tabId, parentFrameId, {
-        type: 'keyward.childFrameNavigating',
-      } satisfies ChildFrameNavigating),
+      void ask(
+        childFrameChannel,
+        { to: 'frame', tabId, frameId: parentFrameId },
+        { type: 'keyward.childFrameNavigating' },
+      ).catch(() => undefined),
   );
   everyMinutes('keyward-auto-lock', 1, () => void vault.lockIdle());
   // Contacts' keys: revocations, new subkeys and key changes arrive without the user asking (uploads also

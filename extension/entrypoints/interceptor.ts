@@ -8,7 +8,9 @@ import {
   siteModeFromBackground,
 } from '../intercept/background-encrypt';
 import { guardFrames } from '../intercept/frame-guard';
-import { isChildFrameNavigating } from '../messaging/child-frame';
+import { answer } from '../messaging/runtime-channels';
+import { childFrameChannel } from '../messaging/child-frame-channel';
+import { pageBlobChannel } from '../messaging/page-blob-channel';
 import { newTabLinks } from '../intercept/new-tab-links';
 import { createOwnEvents } from '../intercept/own-events';
 import { createPageBlobReader } from '../intercept/page-blob-reader';
@@ -17,7 +19,7 @@ import { choosePrivately } from '../intercept/private-picker';
 import { guardReopening } from '../intercept/reopen-guard';
 import { installUploadInterceptor } from '../intercept/upload-interceptor';
 import { shadowRootOf } from '../platform/dom';
-import { extensionIdentity, framedPageUrl, onRuntimeRequest } from '../platform/runtime';
+import { extensionIdentity, framedPageUrl } from '../platform/runtime';
 
 // Isolated-world content script, registered at document_start in every frame of opted-in sites
 // (extension/platform/content-scripts.ts), before any page script runs: its listeners on the window are the first.
@@ -85,14 +87,13 @@ export default defineUnlistedScript(() => {
 
   const identity = extensionIdentity();
   // The background saw a child frame of this document start to load: find it, wherever it sits.
-  onRuntimeRequest((message, sender) => {
-    if (isChildFrameNavigating(message) && sender.id === identity.id && sender.tab === undefined) {
-      frames.childFrameNavigating();
-    }
+  answer(childFrameChannel, (_message, sender) => {
+    if (sender.id === identity.id && sender.tab === undefined) frames.childFrameNavigating();
     return undefined;
   });
   // Page-made encrypted downloads (blob: URLs): only this frame can read them; the decrypt page asks for them.
-  onRuntimeRequest(
+  answer(
+    pageBlobChannel,
     createPageBlobReader({
       extensionBaseUrl: identity.baseUrl,
       extensionId: identity.id,

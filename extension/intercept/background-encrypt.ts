@@ -1,6 +1,10 @@
-import type { NoticeReason, UploadReport, UploadRequest, UploadSource } from '../messaging/upload-port';
-import { UPLOAD_PORT } from '../messaging/upload-port';
-import { connectPort } from '../platform/ports';
+import { openChannel } from '../messaging/runtime-channels';
+import {
+  uploadChannel,
+  type NoticeReason,
+  type UploadRequest,
+  type UploadSource,
+} from '../messaging/upload-channel';
 import { mountNoticeFrame, showPlainNotice, type InPageNotice } from './in-page-notice';
 import { PickCancelled, type PickOptions } from './private-picker';
 
@@ -19,7 +23,7 @@ export interface BackgroundDeps {
  */
 export function encryptInBackground(deps: BackgroundDeps) {
   return (files: readonly File[], source: UploadSource): Promise<File[]> =>
-    runInBackground(deps, { kind: 'encrypt', files, source });
+    runInBackground(deps, { kind: 'encrypt', files: [...files], source });
 }
 
 /**
@@ -51,18 +55,17 @@ export function openLinkFromBackground(deps: BackgroundDeps) {
  */
 export function siteModeFromBackground(): Promise<'strict' | 'normal' | 'passthrough'> {
   return new Promise((resolve) => {
-    const port = connectPort(UPLOAD_PORT);
+    const port = openChannel(uploadChannel);
     const done = (mode: 'strict' | 'normal' | 'passthrough') => {
       port.disconnect();
       resolve(mode);
     };
-    port.onMessage((message) => {
-      const report = message as UploadReport;
+    port.onMessage((report) => {
       if (report.kind === 'passthrough') done('passthrough');
       else if (report.kind === 'mode') done(report.strict ? 'strict' : 'normal');
     });
     port.onDisconnect(() => resolve('normal'));
-    port.post({ kind: 'mode' } satisfies UploadRequest);
+    port.post({ kind: 'mode' });
   });
 }
 
@@ -71,7 +74,7 @@ const RECONNECT_AFTER_MS = 500;
 
 function runInBackground(deps: BackgroundDeps, request: UploadRequest, attempt = 1): Promise<File[]> {
   return new Promise((resolve, reject) => {
-    const port = connectPort(UPLOAD_PORT);
+    const port = openChannel(uploadChannel);
     let heard = false;
     let notice: InPageNotice | undefined;
     let settled = false;
@@ -80,9 +83,8 @@ function runInBackground(deps: BackgroundDeps, request: UploadRequest, attempt =
       port.disconnect();
       outcome();
     };
-    port.onMessage((message) => {
+    port.onMessage((report) => {
       heard = true;
-      const report = message as UploadReport;
       switch (report.kind) {
         case 'notice':
           notice?.remove();

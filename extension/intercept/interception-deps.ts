@@ -1,7 +1,7 @@
 import type { OwnEvents } from './own-events';
 
-export type { UploadSource } from '../messaging/upload-port';
-import type { UploadSource } from '../messaging/upload-port';
+export type { UploadSource } from '../messaging/upload-channel';
+import type { UploadSource } from '../messaging/upload-channel';
 
 /** What the interceptors share: the page-independent parts, injected so they stay testable. */
 export interface InterceptionDeps {

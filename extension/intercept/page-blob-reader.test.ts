@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { pageBlobChannel } from '../messaging/page-blob-channel';
 import { createPageBlobReader } from './page-blob-reader';
 
 const BASE = 'chrome-extension://keyward/';
@@ -21,9 +22,11 @@ function reader(fetchBlob = vi.fn((url: string) => Promise.resolve(new Blob([url
 describe('page blob reader (content script)', () => {
   it("hands Keyward's decrypt page a blob: URL of its own origin, as a File", async () => {
     const { answer } = reader();
-    const file = await answer({ type: 'keyward.readPageBlob', url: blobUrl }, fromDecryptPage);
+    const answered = await answer({ type: 'keyward.readPageBlob', url: blobUrl }, fromDecryptPage);
+    const file = (answered as { file: File }).file;
     expect(file).toBeInstanceOf(File);
-    expect(await (file as File).text()).toBe(blobUrl);
+    expect(await file.text()).toBe(blobUrl);
+    expect(pageBlobChannel.fromAcceptor.safeParse(answered).success).toBe(true);
   });
 
   it.each([
@@ -42,8 +45,12 @@ describe('page blob reader (content script)', () => {
     expect(fetchBlob).not.toHaveBeenCalled();
   });
 
-  it('ignores other messages', () => {
-    expect(reader().answer({ type: 'vault.list' }, fromDecryptPage)).toBeUndefined();
+  it.each([
+    ['another message', { type: 'vault.list' }],
+    ['a URL that is no string', { type: 'keyward.readPageBlob', url: { toString: 'blob:' } }],
+    ['extra fields', { type: 'keyward.readPageBlob', url: blobUrl, then: 'x' }],
+  ])('ignores %s (the channel refuses it before the reader)', (_name, message) => {
+    expect(pageBlobChannel.fromOpener.safeParse(message).success).toBe(false);
   });
 
   it('says so when the page already revoked the blob', async () => {

@@ -1,4 +1,5 @@
-import { isReadPageBlobRequest } from '../messaging/page-blob';
+import type { AcceptorHears, AcceptorSends } from '../messaging/channel';
+import type { pageBlobChannel } from '../messaging/page-blob-channel';
 import type { RuntimeMessageSender } from '../platform/runtime';
 
 /**
@@ -13,12 +14,14 @@ export function createPageBlobReader(deps: {
   readonly origin: string;
   readonly fetchBlob: (url: string) => Promise<Blob>;
 }) {
-  return (message: unknown, sender: RuntimeMessageSender): Promise<File | { error: string }> | undefined => {
-    if (!isReadPageBlobRequest(message)) return undefined;
+  return (
+    request: AcceptorHears<typeof pageBlobChannel>,
+    sender: RuntimeMessageSender,
+  ): Promise<AcceptorSends<typeof pageBlobChannel>> | undefined => {
     if (sender.id !== deps.extensionId || !sender.url?.startsWith(deps.extensionBaseUrl)) return undefined;
-    if (!message.url.startsWith('blob:') || blobOrigin(message.url) !== deps.origin) return undefined;
-    return deps.fetchBlob(message.url).then(
-      (blob) => new File([blob], 'download', { type: blob.type }),
+    if (!request.url.startsWith('blob:') || blobOrigin(request.url) !== deps.origin) return undefined;
+    return deps.fetchBlob(request.url).then(
+      (blob) => ({ file: new File([blob], 'download', { type: blob.type }) }),
       () => ({ error: 'The page no longer holds this file (it was discarded); download it again.' }),
     );
   };

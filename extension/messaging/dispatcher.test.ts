@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
 import { KeywardError } from '../../shared/errors';
-import { extensionIdentity, onRuntimeMessage, type RuntimeMessageSender } from '../platform/runtime';
-import { createDispatcher, type DispatcherDeps, type Handlers } from './dispatcher';
+import { extensionIdentity, type RuntimeMessageSender } from '../platform/runtime';
+import { answerProtocol, type DispatcherDeps, type Handlers } from './dispatcher';
 import { protocol } from './protocol';
 import type { Reply } from './reply';
 
@@ -29,13 +29,11 @@ beforeEach(() => {
   fakeBrowser.reset();
   getStatus = vi.fn<Handlers['status.get']>(() => Promise.resolve(status));
   unexpected = vi.fn<DispatcherDeps['onUnexpectedError']>();
-  onRuntimeMessage(
-    createDispatcher({
-      handlers: { ...otherHandlers, 'status.get': getStatus },
-      identity: extensionIdentity(),
-      onUnexpectedError: unexpected,
-    }),
-  );
+  answerProtocol({
+    handlers: { ...otherHandlers, 'status.get': getStatus },
+    identity: extensionIdentity(),
+    onUnexpectedError: unexpected,
+  });
 });
 
 async function deliver(message: unknown, sender: RuntimeMessageSender): Promise<Reply<unknown>> {
@@ -79,7 +77,7 @@ describe('message dispatcher', () => {
     ['a non-object payload', { type: 'status.get', payload: 'all' }],
   ])('refuses a malformed request: %s', async (_name, message) => {
     expect(await deliver(message, popup)).toEqual(
-      refusal('invalid_input', /^Malformed "status.get" request/),
+      refusal('invalid_input', /^Keyward could not use what was sent: check .+ and try again\.$/),
     );
     expect(getStatus).not.toHaveBeenCalled();
   });
@@ -133,7 +131,7 @@ describe('message dispatcher', () => {
     );
     expect(await deliver({ type: 'status.get', payload: {} }, popup)).toEqual({
       ok: false,
-      error: { code: 'rate_limited', message: 'Try again in 5 seconds.', details: { retryAfterSeconds: 5 } },
+      error: { code: 'rate_limited', message: 'Try again in 5 seconds.', retryAfterSeconds: 5 },
     });
   });
 

@@ -1,16 +1,9 @@
-import { z } from 'zod';
 import { isKeywardError } from '../../shared/errors';
 import type { ExtensionIdentity, RuntimeMessageSender } from '../platform/runtime';
-import {
-  envelopeSchema,
-  isMessageType,
-  protocol,
-  type MessageType,
-  type RequestOf,
-  type ResponseOf,
-  type SenderPolicy,
-} from './protocol';
-import { errorReply, okReply, type Reply } from './reply';
+import { answer } from './runtime-channels';
+import { isMessageType, protocol, type MessageType, type RequestOf, type ResponseOf } from './protocol';
+import { protocolChannel, type Envelope } from './protocol-channel';
+import { errorReply, failureReply, okReply, type Reply } from './reply';
 
 export type Handler<K extends MessageType> = (
   request: RequestOf<K>,
@@ -27,62 +20,66 @@ export interface DispatcherDeps {
   readonly onUnexpectedError: (type: MessageType, error: unknown) => void;
 }
 
-export type Dispatcher = (message: unknown, sender: RuntimeMessageSender) => Promise<Reply<unknown>>;
+export type Dispatcher = (envelope: Envelope, sender: RuntimeMessageSender) => Promise<Reply<unknown>>;
 
 /**
  * The background's single entry for runtime messages. Order matters: the sender is checked before anything in
  * the message is looked at, and a handler only ever sees a request its schema accepted. Never rejects.
  */
 export function createDispatcher({ handlers, identity, onUnexpectedError }: DispatcherDeps): Dispatcher {
-  return async (message, sender) => {
+  return async (envelope, sender) => {
     // Other extensions reach us only through onMessageExternal (we declare no externally_connectable), so this
     // is defence in depth, and it refuses senders the browser could not attribute at all.
     if (sender.id !== identity.id) {
       return errorReply('forbidden', 'Refused a message that did not come from Keyward itself.');
     }
-    const envelope = envelopeSchema.safeParse(message);
-    if (!envelope.success) {
-      return errorReply('invalid_input', 'Malformed message: expected { type: string, payload }.');
-    }
-    const { type, payload } = envelope.data;
+    const { type, payload } = envelope;
     if (!isMessageType(type)) {
       return errorReply('invalid_input', `Unknown message type ${JSON.stringify(type)}.`);
     }
     const definition = protocol[type];
-    if (!senderAllowed(definition.senders, sender, identity)) {
+    // Every protocol message is for Keyward's own pages only. A content script shares our extension id but its
+    // sender URL is the web page's; extension pages cannot be framed by web pages (the manifest lists only the
+    // notice page as web-accessible, and it sends no protocol message).
+    if (!isExtensionPage(sender.url, identity.baseUrl)) {
       return errorReply('forbidden', `Refused "${type}": it is only accepted from Keyward's own pages.`);
     }
     const request = definition.request.safeParse(payload);
     if (!request.success) {
-      return errorReply('invalid_input', `Malformed "${type}" request: ${z.prettifyError(request.error)}`);
+      // Pages check their forms with the same schema first (ui/field-check.ts); this is the net, in words.
+      const fields = [...new Set(request.error.issues.map((issue) => issue.path.join('.') || 'the request'))];
+      return errorReply(
+        'invalid_input',
+        `Keyward could not use what was sent: check ${fields.join(', ')} and try again.`,
+      );
     }
     try {
       return okReply(await handlerFor(handlers, type)(request.data, sender));
     } catch (error) {
-      if (isKeywardError(error)) return errorReply(error.code, error.message, error.details);
-      onUnexpectedError(type, error);
-      return errorReply('unavailable', `Keyward failed to handle "${type}"; see the background console.`);
+      if (!isKeywardError(error)) onUnexpectedError(type, error);
+      return failureReply(error, `Keyward failed to handle "${type}"; see the background console.`);
     }
   };
+}
+
+/**
+ * Answers the protocol's runtime messages with the dispatcher. A message that is no protocol envelope at all is
+ * refused as well (from Keyward's own contexts with what was wrong, from anything else as forbidden), never left
+ * without an answer. Returns a function that stops answering.
+ */
+export function answerProtocol(deps: DispatcherDeps): () => void {
+  return answer(protocolChannel, createDispatcher(deps), {
+    onMalformed: (sender) =>
+      sender.id !== deps.identity.id
+        ? errorReply('forbidden', 'Refused a message that did not come from Keyward itself.')
+        : errorReply('invalid_input', 'Malformed message: expected { type: string, payload }.'),
+  });
 }
 
 // TypeScript cannot tie `request.data` to `handlers[type]` for a union of types; the schema parsed with
 // `protocol[type]` is what makes the request the right one for this handler.
 function handlerFor<K extends MessageType>(handlers: Handlers, type: K): Handler<K> {
   return handlers[type];
-}
-
-function senderAllowed(
-  policy: SenderPolicy,
-  sender: RuntimeMessageSender,
-  identity: ExtensionIdentity,
-): boolean {
-  switch (policy) {
-    case 'extension-page':
-      // A content script shares our extension id but its sender URL is the web page's. Extension pages cannot
-      // be framed by web pages either: the manifest lists no web_accessible_resources.
-      return isExtensionPage(sender.url, identity.baseUrl);
-  }
 }
 
 // Scheme and host, not URL.origin: for non-special schemes such as chrome-extension: and moz-extension: some URL

@@ -1,181 +1,42 @@
 import { z } from 'zod';
-import { LOOKUP_SOURCES, type LookupSource } from '../directory/key-lookup';
+import type { KeyserverCheck } from '../directory/keyserver-check';
+import { emailSchema, fingerprintSchema } from '../../shared/identity';
+import { CODE_PURPOSES } from '../../shared/escrow/escrow-api';
+import { LOOKUP_SOURCES } from '../../shared/recipients/key-lookup';
+import {
+  OUTPUT_NAMES,
+  type ContactsView,
+  type EscrowState,
+  type Group,
+  type ImportCandidate,
+  type Publication,
+  type Settings,
+  type SiteState,
+  type StatusResponse,
+  type VaultKey,
+  type OwnerGrantItem,
+  type OwnerGrantsView,
+  type TrustedGrantItem,
+  type TrustedGrantsView,
+} from '../model';
 
 /**
- * The one runtime-message protocol between extension pages (and, later, content scripts) and the background:
- * message name -> request schema -> response type. The background parses every request with its schema before a
- * handler sees it (docs/architecture.md, convention 2); the response type is what the handler resolves to.
+ * The runtime-message protocol from Keyward's own pages (popup, options, decrypt, unlock) to the background:
+ * message name -> request schema -> response type, carried by the protocol channel (./protocol-channel.ts). The
+ * background parses every request with its schema before a handler sees it; the response type is what the handler
+ * resolves to. Every message is accepted only from Keyward's own pages, never from a content script (whose sender
+ * carries the web page's URL): content scripts have channels of their own (./upload-channel.ts).
  */
-
-/**
- * Who may send a message. `extension-page`: only this extension's own pages (popup, options, ...), never a
- * content script, whose sender carries the web page's URL. Content-script messages will get their own policy
- * (tab and frame checks) when the interceptor needs one.
- */
-export type SenderPolicy = 'extension-page';
 
 export interface MessageDefinition<Request extends z.ZodType, Response> {
   readonly request: Request;
-  readonly senders: SenderPolicy;
   /** Type-only: what the background answers. Never set at run time. */
   readonly response?: Response;
 }
 
-/** Ties a response type to a request schema: `message<Response>()({ request, senders })`. */
+/** Ties a response type to a request schema: `message<Response>(request)`. */
 function message<Response>() {
-  return <Request extends z.ZodType>(definition: {
-    request: Request;
-    senders: SenderPolicy;
-  }): MessageDefinition<Request, Response> => definition;
-}
-
-export interface StatusResponse {
-  /** The extension's version (from the manifest). */
-  readonly version: string;
-  /** How many of the user's own keys are stored. */
-  readonly keys: number;
-  /** True while no key is unlocked for use (also when there is no key at all). */
-  readonly locked: boolean;
-  /** The key uploads are encrypted to and downloads decrypted with by default; null without keys. */
-  readonly defaultKey: VaultKey | null;
-}
-
-/** One of the user's own keys as the vault shows it: public facts only, dates as epoch ms. */
-export interface VaultKey {
-  readonly fingerprint: string;
-  readonly keyId: string;
-  readonly version: 4 | 6;
-  /** Human name of the primary key's algorithm, e.g. "Ed25519", "RSA 3072". */
-  readonly algorithm: string;
-  readonly userIds: readonly string[];
-  readonly emails: readonly string[];
-  readonly created: number;
-  readonly expires: number | null;
-  readonly revoked: boolean;
-  readonly expired: boolean;
-  readonly canEncrypt: boolean;
-  readonly isDefault: boolean;
-  /** Unlocked for use in this browser session. */
-  readonly unlocked: boolean;
-  /** When the idle auto-lock will lock it if it stays unused; null while locked. */
-  readonly autoLockAt: number | null;
-}
-
-/** What a key file holds, before anything is imported (`vault.inspectImport`). */
-export interface ImportCandidate {
-  readonly fingerprint: string;
-  readonly userIds: readonly string[];
-  readonly algorithm: string;
-  readonly version: 4 | 6;
-  /** A private key (only private keys can be imported into the vault). */
-  readonly isPrivate: boolean;
-  /** Its secret parts are passphrase-protected: importing asks for that passphrase. */
-  readonly isLocked: boolean;
-  readonly alreadyInVault: boolean;
-}
-
-export interface Settings {
-  /** The Keyward keyserver keys are published to; default the local one `npm start` runs. */
-  readonly keyserverUrl: string;
-  /** Unlocked keys lock after this many minutes without use. */
-  readonly autoLockMinutes: number;
-  /** Shown in every Keyward dialog inside web pages, so a page cannot fake one (anti-spoofing). */
-  readonly securityPhrase: string;
-  /** Where other people's keys are looked up by address, in this order (sources left out are not asked). */
-  readonly lookupOrder: readonly LookupSource[];
-}
-
-/** Whether Keyward encrypts uploads on a site (an origin such as `https://files.example.com`). */
-/** How encrypted uploads are named: `name.ext.pgp` (default), `name.ext.gpg`, or the original name unchanged. */
-export const OUTPUT_NAMES = ['pgp', 'gpg', 'same'] as const;
-export type OutputName = (typeof OUTPUT_NAMES)[number];
-
-/** A site's upload options. */
-export interface SiteOptions {
-  /** Keyward's own file picker opens instead of the page's, so page scripts never hold the plaintext File. */
-  readonly strict: boolean;
-  readonly outputName: OutputName;
-  /** Who else uploads are encrypted for (groups by id, people by address); the user's own key always is. */
-  readonly recipients: SiteRecipients;
-}
-
-export interface SiteState extends SiteOptions {
-  readonly origin: string;
-  readonly enabled: boolean;
-  /** Who uploads there are encrypted for, as people read it ("you (Alice <…>)", "Bob <…> (Design team)"). */
-  readonly encryptedFor: readonly string[];
-  /** What would stop an upload there now (a missing, revoked or changed key); empty when all is well. */
-  readonly recipientProblems: readonly string[];
-}
-
-/** Where a contact's key came from. */
-export type ContactSource = 'file' | 'paste' | 'keyserver' | 'wkd' | 'keys.openpgp.org' | 'group';
-
-/** Someone else's public key in the contacts keyring: public facts only, dates as epoch ms. */
-export interface Contact {
-  readonly fingerprint: string;
-  readonly userIds: readonly string[];
-  readonly emails: readonly string[];
-  readonly algorithm: string;
-  readonly created: number;
-  readonly expires: number | null;
-  readonly revoked: boolean;
-  readonly expired: boolean;
-  readonly canEncrypt: boolean;
-  readonly source: ContactSource;
-  readonly addedAt: number;
-  /** When a source last confirmed (or updated) this key. */
-  readonly refreshedAt: number;
-  /** The user compared the fingerprint out of band and said it matches. */
-  readonly verified: boolean;
-  /** The addresses this key is pinned for (used for). */
-  readonly pinnedFor: readonly string[];
-}
-
-/** A different key offered for an address that has a pinned key: never used until the user decides. */
-export interface KeyChange {
-  readonly email: string;
-  readonly pinned: string;
-  readonly offered: string;
-  readonly offeredUserIds: readonly string[];
-  readonly source: ContactSource;
-  readonly seenAt: number;
-}
-
-export interface ContactsView {
-  readonly contacts: readonly Contact[];
-  readonly changes: readonly KeyChange[];
-  /** Addresses pinned to a fingerprint (from a group file) whose key has not been found yet. */
-  readonly awaiting: readonly { readonly email: string; readonly fingerprint: string }[];
-}
-
-/** A named recipient list ("Design team"); members by address, with the fingerprint expected for each if known. */
-export interface Group {
-  readonly id: string;
-  readonly name: string;
-  readonly members: readonly { readonly email: string; readonly fingerprint?: string }[];
-}
-
-/** Who a site's uploads go to besides the user's own key. */
-export interface SiteRecipients {
-  readonly groups: readonly string[];
-  readonly people: readonly string[];
-}
-
-/** Whether a key has a recoverable copy (escrow) on a keyserver. */
-export type EscrowState =
-  | { readonly escrowed: false }
-  | { readonly escrowed: true; readonly address: string; readonly keyserverUrl: string };
-
-export type AddressState = 'unpublished' | 'pending' | 'published';
-
-/** A key's publication on the configured keyserver, address by address. */
-export interface Publication {
-  readonly keyserverUrl: string;
-  readonly fingerprint: string;
-  readonly addresses: readonly { readonly email: string; readonly state: AddressState }[];
-  /** When the keyserver last told us these states (epoch ms). */
-  readonly checkedAt: number;
+  return <Request extends z.ZodType>(request: Request): MessageDefinition<Request, Response> => ({ request });
 }
 
 /** Limits on what a page may send; the background re-checks everything that matters in the vault. */
@@ -183,10 +44,10 @@ const MAX_PASSPHRASE_LENGTH = 1024;
 /** A key file larger than this is not a key anyone should import (flooded certificates). */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
-const fingerprint = z
-  .string()
-  .regex(/^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/, 'a v4 (40 hex) or v6 (64 hex) fingerprint')
-  .transform((s) => s.toUpperCase());
+const fingerprint = fingerprintSchema;
+// Digital legacy's fields.
+const grantId = z.string().regex(/^[0-9a-f]{32}$/, 'a grant id (32 hex digits)');
+const waitingDays = z.number().int().min(1, 'at least 1 day').max(90, 'at most 90 days');
 const passphrase = z.string().min(1, 'a passphrase is required').max(MAX_PASSPHRASE_LENGTH);
 const keyFile = z.union([
   z.string().min(1).max(MAX_IMPORT_BYTES),
@@ -220,250 +81,220 @@ const settingsSchema = z.strictObject({
     .max(LOOKUP_SOURCES.length)
     .refine((list) => new Set(list).size === list.length, 'each lookup source at most once'),
 });
-const email = z.string().trim().min(3).max(254);
+const email = emailSchema;
 /** The 8-digit code a keyserver mails (people may type it with spaces). */
 const oneTimeCode = z
   .string()
   .transform((c) => c.replace(/\s+/g, ''))
   .pipe(z.string().regex(/^\d{8}$/, 'the 8-digit code from the mail'));
-const groupMembers = z.array(z.strictObject({ email, fingerprint: z.string().max(80).optional() })).max(200);
+const groupMembers = z.array(z.strictObject({ email, fingerprint: fingerprint.optional() })).max(200);
 const recipientsSchema = z.strictObject({
   groups: z.array(z.string().min(1).max(64)).max(50),
   people: z.array(email).max(200),
 });
 
 export const protocol = {
-  'status.get': message<StatusResponse>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  'status.get': message<StatusResponse>()(z.strictObject({})),
 
-  'vault.list': message<{ keys: VaultKey[] }>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  'vault.list': message<{ keys: VaultKey[] }>()(z.strictObject({})),
   /** Creates a key in Keyward's profile, locked with `passphrase`; it is unlocked afterwards (the user just typed it). */
-  'vault.create': message<{ key: VaultKey }>()({
-    request: z.strictObject({
+  'vault.create': message<{ key: VaultKey }>()(
+    z.strictObject({
       name: z.string().max(100),
       email: z.string().min(3).max(254),
       passphrase,
       version: z.union([z.literal(4), z.literal(6)]).default(4),
     }),
-    senders: 'extension-page',
-  }),
+  ),
   /** What a key file (armored or binary) holds; imports nothing. */
-  'vault.inspectImport': message<{ keys: ImportCandidate[] }>()({
-    request: z.strictObject({ data: keyFile }),
-    senders: 'extension-page',
-  }),
+  'vault.inspectImport': message<{ keys: ImportCandidate[] }>()(z.strictObject({ data: keyFile })),
   /**
    * Imports every private key of the file. A locked key needs its `passphrase` and keeps it (re-locked with
    * Keyward's Argon2id profile); an unprotected one needs `newPassphrase` to be locked with before it is stored.
    */
-  'vault.import': message<{ keys: VaultKey[] }>()({
-    request: z.strictObject({
+  'vault.import': message<{ keys: VaultKey[] }>()(
+    z.strictObject({
       data: keyFile,
       passphrase: passphrase.optional(),
       newPassphrase: passphrase.optional(),
     }),
-    senders: 'extension-page',
-  }),
+  ),
   /** Unlocks one key (default: the default key). Wrong passphrase: `forbidden`; too many: `rate_limited`. */
-  'vault.unlock': message<{ key: VaultKey }>()({
-    request: z.strictObject({ fingerprint: fingerprint.optional(), passphrase }),
-    senders: 'extension-page',
-  }),
+  'vault.unlock': message<{ key: VaultKey }>()(
+    z.strictObject({ fingerprint: fingerprint.optional(), passphrase }),
+  ),
   /** Locks one key, or every key when no fingerprint is given. */
-  'vault.lock': message<Record<string, never>>()({
-    request: z.strictObject({ fingerprint: fingerprint.optional() }),
-    senders: 'extension-page',
-  }),
+  'vault.lock': message<Record<string, never>>()(z.strictObject({ fingerprint: fingerprint.optional() })),
   /**
    * Re-locks the stored key under a new passphrase; the old one stops working. A key with a recoverable copy has
    * that copy's passphrase changed first (`escrow: 'updated'`), unless the copy's passphrase was already changed
    * on another device (`'differs'`: only this device changes).
    */
-  'vault.changePassphrase': message<{ key: VaultKey; escrow: 'updated' | 'not-escrowed' | 'differs' }>()({
-    request: z.strictObject({ fingerprint, oldPassphrase: passphrase, newPassphrase: passphrase }),
-    senders: 'extension-page',
-  }),
-  'vault.setDefault': message<Record<string, never>>()({
-    request: z.strictObject({ fingerprint }),
-    senders: 'extension-page',
-  }),
+  'vault.changePassphrase': message<{ key: VaultKey; escrow: 'updated' | 'not-escrowed' | 'differs' }>()(
+    z.strictObject({ fingerprint, oldPassphrase: passphrase, newPassphrase: passphrase }),
+  ),
+  'vault.setDefault': message<Record<string, never>>()(z.strictObject({ fingerprint })),
   /** Deletes a key from the vault for good (the page asks for confirmation first). */
-  'vault.delete': message<Record<string, never>>()({
-    request: z.strictObject({ fingerprint }),
-    senders: 'extension-page',
-  }),
+  'vault.delete': message<Record<string, never>>()(z.strictObject({ fingerprint })),
   /**
    * Saves a key as an armored file download, started by the background so no page holds private material:
    * `public`; `private` (locked with Keyward's Argon2id profile, for another Keyward or an RFC 9580 client);
    * `private-gnupg` (re-locked with an S2K GnuPG 2.2 reads, which needs the key's passphrase).
    */
-  'vault.export': message<{ filename: string }>()({
-    request: z.discriminatedUnion('part', [
+  'vault.export': message<{ filename: string }>()(
+    z.discriminatedUnion('part', [
       z.strictObject({ fingerprint, part: z.literal('public') }),
       z.strictObject({ fingerprint, part: z.literal('private') }),
       z.strictObject({ fingerprint, part: z.literal('private-gnupg'), passphrase }),
     ]),
-    senders: 'extension-page',
-  }),
+  ),
 
   /** Whether the key is escrowed, under which address and where. */
-  'escrow.state': message<EscrowState>()({
-    request: z.strictObject({ fingerprint }),
-    senders: 'extension-page',
-  }),
+  'escrow.state': message<EscrowState>()(z.strictObject({ fingerprint })),
   /** Mails a one-time code to the address (answered alike whether or not the keyserver knows it). */
-  'escrow.requestCode': message<Record<string, never>>()({
-    request: z.strictObject({ email, purpose: z.enum(['register', 'release', 'recover']) }),
-    senders: 'extension-page',
-  }),
+  'escrow.requestCode': message<Record<string, never>>()(
+    z.strictObject({ email, purpose: z.enum(CODE_PURPOSES) }),
+  ),
   /**
    * Escrows the key on the configured keyserver: `passphrase` must be the key's own, `code` the mailed
    * "register" code. Answers the recovery code, to be shown to the user once (extension pages only).
    */
-  'escrow.create': message<{ recoveryPhrase: string }>()({
-    request: z.strictObject({ fingerprint, passphrase, code: oneTimeCode }),
-    senders: 'extension-page',
-  }),
+  'escrow.create': message<{ recoveryPhrase: string }>()(
+    z.strictObject({ fingerprint, passphrase, code: oneTimeCode }),
+  ),
   /** Opting out: deletes the keyserver's copy of the key (the key's passphrase logs in to do it). */
-  'escrow.remove': message<Record<string, never>>()({
-    request: z.strictObject({ fingerprint, passphrase }),
-    senders: 'extension-page',
-  }),
+  'escrow.remove': message<Record<string, never>>()(z.strictObject({ fingerprint, passphrase })),
   /** "I already have a Keyward key": the key back with address and passphrase (and the mailed code if asked). */
-  'escrow.restore': message<{ key: VaultKey }>()({
-    request: z.strictObject({ email, passphrase, code: oneTimeCode.optional() }),
-    senders: 'extension-page',
-  }),
+  'escrow.restore': message<{ key: VaultKey }>()(
+    z.strictObject({ email, passphrase, code: oneTimeCode.optional() }),
+  ),
   /** The key back with the recovery code and a mailed code, under a new passphrase; answers the new recovery code. */
-  'escrow.recover': message<{ key: VaultKey; recoveryPhrase: string }>()({
-    request: z.strictObject({
+  'escrow.recover': message<{ key: VaultKey; recoveryPhrase: string }>()(
+    z.strictObject({
       email,
       recoveryPhrase: z.string().min(1).max(1000),
       code: oneTimeCode,
       newPassphrase: passphrase,
     }),
-    senders: 'extension-page',
-  }),
+  ),
 
   /** New device: starts a hand-over; answers the 7 words to show (and to put in a QR code). */
-  'handover.start': message<{ words: string }>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  'handover.start': message<{ words: string }>()(z.strictObject({})),
   /** New device: whether the other device has sent the key. */
-  'handover.check': message<{ status: 'waiting' | 'received' | 'expired' | 'none' }>()({
-    request: z.strictObject({}),
-    senders: 'extension-page',
-  }),
+  'handover.check': message<{ status: 'waiting' | 'received' | 'expired' | 'none' }>()(z.strictObject({})),
   /** New device: opens what arrived and adds the key, unlocked with its passphrase. */
-  'handover.finish': message<{ key: VaultKey }>()({
-    request: z.strictObject({ passphrase }),
-    senders: 'extension-page',
-  }),
+  'handover.finish': message<{ key: VaultKey }>()(z.strictObject({ passphrase })),
   /** Old device: sends this key (locked) to the new device showing these words. */
-  'handover.send': message<Record<string, never>>()({
-    request: z.strictObject({ fingerprint, words: z.string().min(1).max(500) }),
-    senders: 'extension-page',
-  }),
+  'handover.send': message<Record<string, never>>()(
+    z.strictObject({ fingerprint, words: z.string().min(1).max(500) }),
+  ),
 
-  'sites.get': message<SiteState>()({
-    request: z.strictObject({ origin: siteOrigin }),
-    senders: 'extension-page',
-  }),
+  'sites.get': message<SiteState>()(z.strictObject({ origin: siteOrigin })),
   /** Opts a site in or out. Opting in needs the site's host permission, which the page asks for first. */
-  'sites.setEnabled': message<SiteState>()({
-    request: z.strictObject({ origin: siteOrigin, enabled: z.boolean() }),
-    senders: 'extension-page',
-  }),
+  'sites.setEnabled': message<SiteState>()(z.strictObject({ origin: siteOrigin, enabled: z.boolean() })),
 
   /** Changes an opted-in site's options: strict mode, the name of encrypted files. */
-  'sites.update': message<SiteState>()({
-    request: z.strictObject({
+  'sites.update': message<SiteState>()(
+    z.strictObject({
       origin: siteOrigin,
       strict: z.boolean().optional(),
       outputName: z.enum(OUTPUT_NAMES).optional(),
       recipients: recipientsSchema.optional(),
     }),
-    senders: 'extension-page',
-  }),
+  ),
 
   /** Other people's keys: the contacts keyring, key changes waiting for a decision, fingerprints awaited. */
-  'contacts.list': message<ContactsView>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  'contacts.list': message<ContactsView>()(z.strictObject({})),
   /** Imports every public key of a file or pasted armor (private keys are refused). */
-  'contacts.import': message<{ added: string[]; changed: string[] }>()({
-    request: z.strictObject({ data: keyFile, source: z.enum(['file', 'paste']) }),
-    senders: 'extension-page',
-  }),
+  'contacts.import': message<{ added: string[]; changed: string[] }>()(
+    z.strictObject({ data: keyFile, source: z.enum(['file', 'paste']) }),
+  ),
   /** Looks an address up in the configured sources; not found says where it looked. */
-  'contacts.lookup': message<{ fingerprint: string; changed: string[] }>()({
-    request: z.strictObject({ email }),
-    senders: 'extension-page',
-  }),
+  'contacts.lookup': message<{ fingerprint: string; changed: string[] }>()(z.strictObject({ email })),
   /** Asks the sources again about every contact (or one key). */
-  'contacts.refresh': message<{ refreshed: number; problems: string[] }>()({
-    request: z.strictObject({ fingerprint: fingerprint.optional() }),
-    senders: 'extension-page',
-  }),
+  'contacts.refresh': message<{ refreshed: number; problems: string[] }>()(
+    z.strictObject({ fingerprint: fingerprint.optional() }),
+  ),
   /** The user's decision on a key change for an address: use the offered key, or keep the pinned one. */
-  'contacts.decide': message<Record<string, never>>()({
-    request: z.strictObject({ email, accept: z.boolean() }),
-    senders: 'extension-page',
-  }),
+  'contacts.decide': message<Record<string, never>>()(z.strictObject({ email, accept: z.boolean() })),
   /** Marks a contact's fingerprint as checked out of band (or not). */
-  'contacts.verify': message<Record<string, never>>()({
-    request: z.strictObject({ fingerprint, verified: z.boolean() }),
-    senders: 'extension-page',
-  }),
-  'contacts.remove': message<Record<string, never>>()({
-    request: z.strictObject({ fingerprint }),
-    senders: 'extension-page',
-  }),
+  'contacts.verify': message<Record<string, never>>()(z.strictObject({ fingerprint, verified: z.boolean() })),
+  'contacts.remove': message<Record<string, never>>()(z.strictObject({ fingerprint })),
 
-  'groups.list': message<{ groups: Group[] }>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  'groups.list': message<{ groups: Group[] }>()(z.strictObject({})),
   /** Creates a group (no id) or replaces one. */
-  'groups.save': message<Group>()({
-    request: z.strictObject({
+  /**
+   * Saves a group; each member's key is looked up and pinned at once, and `problems` says who has none that can be
+   * used (uploads to the group would stop on them).
+   */
+  'groups.save': message<Group & { readonly problems: readonly string[] }>()(
+    z.strictObject({
       id: z.string().min(1).max(64).optional(),
       name: z.string().max(200),
       members: groupMembers,
     }),
-    senders: 'extension-page',
-  }),
-  'groups.remove': message<Record<string, never>>()({
-    request: z.strictObject({ id: z.string().min(1).max(64) }),
-    senders: 'extension-page',
-  }),
+  ),
+  'groups.remove': message<Record<string, never>>()(z.strictObject({ id: z.string().min(1).max(64) })),
   /** Saves the group as a `.keyward-group.json` download, with each member's pinned fingerprint. */
-  'groups.export': message<{ filename: string }>()({
-    request: z.strictObject({ id: z.string().min(1).max(64) }),
-    senders: 'extension-page',
-  }),
+  'groups.export': message<{ filename: string }>()(z.strictObject({ id: z.string().min(1).max(64) })),
   /** Reads a group file; its fingerprints are pinned for addresses that have no key pinned yet. */
-  'groups.import': message<Group>()({
-    request: z.strictObject({
+  'groups.import': message<Group>()(
+    z.strictObject({
       text: z
         .string()
         .min(1)
         .max(256 * 1024),
     }),
-    senders: 'extension-page',
-  }),
+  ),
 
-  'settings.get': message<Settings>()({ request: z.strictObject({}), senders: 'extension-page' }),
+  'settings.get': message<Settings>()(z.strictObject({})),
+  /** Whether a keyserver answers at this address (its /healthz), before the user sets up a key with it. */
+  'keyserver.check': message<KeyserverCheck>()(z.strictObject({ url: settingsSchema.shape.keyserverUrl })),
   /** Changes some settings; answers all of them. A keyserver on a new host needs its host permission first. */
-  'settings.update': message<Settings>()({ request: settingsSchema.partial(), senders: 'extension-page' }),
+  'settings.update': message<Settings>()(settingsSchema.partial()),
 
   /** Uploads the public key to the keyserver and asks it to mail a verification link to each unpublished address. */
-  'publish.key': message<Publication>()({
-    request: z.strictObject({ fingerprint }),
-    senders: 'extension-page',
-  }),
+  'publish.key': message<Publication>()(z.strictObject({ fingerprint })),
   /** The states the keyserver last reported for this key, without asking it again; null if never published. */
-  'publish.last': message<{ publication: Publication | null }>()({
-    request: z.strictObject({ fingerprint }),
-    senders: 'extension-page',
-  }),
+  'publish.last': message<{ publication: Publication | null }>()(z.strictObject({ fingerprint })),
   /** Asks the keyserver for the current state of each address (no mail is sent). */
-  'publish.status': message<Publication>()({
-    request: z.strictObject({ fingerprint }),
-    senders: 'extension-page',
-  }),
+  'publish.status': message<Publication>()(z.strictObject({ fingerprint })),
+
+  // Digital legacy (docs/legacy.md): the owner's grants and the grants naming the user's keys.
+
+  /** The owner's grants, listed with each unlocked key (a signed request); locked keys are named instead. */
+  'legacy.ownerGrants': message<OwnerGrantsView>()(z.strictObject({})),
+  /**
+   * Names a trusted person: their key is looked up and pinned like any contact's, the owner's key is sealed for
+   * it on this device, and the grant signed by the owner's key is uploaded.
+   */
+  'legacy.create': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ fingerprint: fingerprint, trustedAddress: email, waitingDays }),
+  ),
+  /** A new version of a grant with another waiting period (cancels a pending request). */
+  'legacy.change': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ grantId, ownerFingerprint: fingerprint, waitingDays }),
+  ),
+  'legacy.revoke': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ grantId, ownerFingerprint: fingerprint }),
+  ),
+  /** Refuses a pending request, signed with the owner's key. */
+  'legacy.refuse': message<{ grant: OwnerGrantItem }>()(
+    z.strictObject({ grantId, requestId: grantId, ownerFingerprint: fingerprint }),
+  ),
+  /** The grants naming one of the user's unlocked keys. */
+  'legacy.trustedGrants': message<TrustedGrantsView>()(z.strictObject({})),
+  /** Asks for access, signed with the trusted key the grant names. */
+  'legacy.requestAccess': message<{ grant: TrustedGrantItem }>()(
+    z.strictObject({ grantId, trustedFingerprint: fingerprint }),
+  ),
+  /**
+   * Once released: fetches the payload, opens it with the trusted key (every signature checked), and imports the
+   * owner's key into the vault, locked with `newPassphrase`.
+   */
+  'legacy.importReleased': message<{ fingerprint: string; label: string }>()(
+    z.strictObject({ grantId, trustedFingerprint: fingerprint, newPassphrase: passphrase }),
+  ),
 };
 
 export type Protocol = typeof protocol;
@@ -473,10 +304,6 @@ export type RequestInput<K extends MessageType> = z.input<Protocol[K]['request']
 /** What a handler receives, after parsing. */
 export type RequestOf<K extends MessageType> = z.output<Protocol[K]['request']>;
 export type ResponseOf<K extends MessageType> = NonNullable<Protocol[K]['response']>;
-
-/** The shape of every message on the wire; `type` is bounded so an error message can quote it. */
-export const envelopeSchema = z.strictObject({ type: z.string().min(1).max(64), payload: z.unknown() });
-export type Envelope = z.infer<typeof envelopeSchema>;
 
 export function isMessageType(type: string): type is MessageType {
   return Object.hasOwn(protocol, type);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { isKeywardError } from '../../shared/errors';
-import { onRuntimeMessage } from '../platform/runtime';
+import { onRuntimeRequest } from '../platform/runtime';
 import { errorReply, okReply } from './reply';
 import { sendMessage } from './send-message';
 
@@ -10,7 +10,7 @@ beforeEach(() => fakeBrowser.reset());
 
 function backgroundAnswers(reply: unknown): unknown[] {
   const received: unknown[] = [];
-  onRuntimeMessage((message) => {
+  onRuntimeRequest((message) => {
     received.push(message);
     return Promise.resolve(reply);
   });
@@ -38,13 +38,24 @@ describe('sendMessage', () => {
   });
 
   it('passes on the details of a refusal (how long to wait after too many wrong passphrases)', async () => {
-    backgroundAnswers(errorReply('rate_limited', 'Try again in 5 seconds.', { retryAfterSeconds: 5 }));
+    backgroundAnswers({
+      ok: false,
+      error: { code: 'rate_limited', message: 'Try again in 5 seconds.', retryAfterSeconds: 5 },
+    });
     const error = await rejection(sendMessage('vault.unlock', { passphrase: 'x' }));
     expect(error).toMatchObject({ code: 'rate_limited', details: { retryAfterSeconds: 5 } });
   });
 
+  it('passes on the typed reason of a refusal', async () => {
+    backgroundAnswers({ ok: false, error: { code: 'forbidden', message: 'Locked.', reason: 'key_locked' } });
+    const error = await rejection(sendMessage('status.get', {}));
+    expect(error).toMatchObject({ code: 'forbidden', details: { reason: 'key_locked' } });
+  });
+
   it.each([
     ['nothing', undefined],
+    ['an unknown reason', { ok: false, error: { code: 'forbidden', message: 'x', reason: 'locked=1' } }],
+    ['untyped flags', { ok: false, error: { code: 'forbidden', message: 'x', details: { locked: 1 } } }],
     ['a bare value', { version: '1.0.0' }],
     ['an unknown error code', { ok: false, error: { code: 'teapot', message: 'x' } }],
   ])('rejects as unavailable when the background answers %s', async (_name, reply) => {

@@ -1,31 +1,27 @@
 import { KeywardError } from '../../shared/errors';
-import { sendRuntimeMessage } from '../platform/runtime';
-import type { Envelope, MessageType, RequestInput, ResponseOf } from './protocol';
-import { replySchema } from './reply';
+import { ask } from './runtime-channels';
+import type { MessageType, RequestInput, ResponseOf } from './protocol';
+import { protocolChannel } from './protocol-channel';
+import { fromWireError } from './wire-error';
 
 /**
  * Asks the background and resolves to its answer. A refusal or failure rejects with a KeywardError carrying the
- * background's code, so pages act on `code` and show `message`.
+ * background's code (and reason), so pages act on those and show `message`.
  */
 export async function sendMessage<K extends MessageType>(
   type: K,
   payload: RequestInput<K>,
 ): Promise<ResponseOf<K>> {
-  const envelope: Envelope = { type, payload };
-  let raw: unknown;
+  let reply;
   try {
-    raw = await sendRuntimeMessage(envelope);
+    reply = await ask(protocolChannel, { to: 'background' }, { type, payload });
   } catch (cause) {
     throw new KeywardError('unavailable', 'Keyward’s background did not answer.', {}, { cause });
   }
-  const reply = replySchema.safeParse(raw);
-  if (!reply.success) {
+  if (reply === undefined) {
     throw new KeywardError('unavailable', `Keyward’s background sent no valid answer to "${type}".`);
   }
-  if (!reply.data.ok) {
-    const { code, message, details } = reply.data.error;
-    throw new KeywardError(code, message, details);
-  }
+  if (!reply.ok) throw fromWireError(reply.error);
   // The background's handler for `type` produced this value; both sides are built from one protocol.
-  return reply.data.value as ResponseOf<K>;
+  return reply.value as ResponseOf<K>;
 }

@@ -13,7 +13,9 @@ export function onBrowserStartup(listener: () => void): void {
   browser.runtime.onStartup.addListener(listener);
 }
 
-/** Runs `listener` when this extension is installed or updated (not at each browser start). */
-export function onExtensionInstalled(listener: () => void): void {
-  browser.runtime.onInstalled.addListener(() => listener());
+/** Runs `listener` when this extension is installed (`install`) or updated or reloaded (not at each browser start). */
+export function onExtensionInstalled(listener: (reason: 'install' | 'update' | 'other') => void): void {
+  browser.runtime.onInstalled.addListener(({ reason }) =>
+    listener(reason === 'install' ? 'install' : reason === 'update' ? 'update' : 'other'),
+  );
 }

@@ -7,7 +7,7 @@ export function onChildFrameNavigating(listener: (tabId: number, parentFrameId: 
   });
 }
 
-/** Sends a message to Keyward's content script in one frame of a tab; silently nothing if there is none. */
-export async function tellFrame(tabId: number, frameId: number, message: unknown): Promise<void> {
-  await browser.tabs.sendMessage(tabId, message, { frameId }).catch(() => undefined);
+/** Sends a message to Keyward's content script in one frame of a tab; rejects if there is none. */
+export function askFrame(tabId: number, frameId: number, message: unknown): Promise<unknown> {
+  return browser.tabs.sendMessage(tabId, message, { frameId });
 }

@@ -44,18 +44,7 @@ export function extensionVersion(): string {
   return browser.runtime.getManifest().version;
 }
 
-/**
- * Answers runtime messages with whatever `answer` resolves to. The listener returns a promise, which
- * webextension-polyfill (and WXT's fake browser) take as the response; it must therefore never reject, so
- * `answer` is expected to turn failures into a reply itself. Returns a function that removes the listener.
- */
 type MessageListener = Parameters<typeof browser.runtime.onMessage.addListener>[0];
-
-export function onRuntimeMessage(
-  answer: (message: unknown, sender: RuntimeMessageSender) => Promise<unknown>,
-): () => void {
-  return onRuntimeRequest(answer);
-}
 
 /** Sends a message to the extension's other contexts (the background) and resolves to its reply. */
 export function sendRuntimeMessage(message: unknown): Promise<unknown> {
@@ -68,8 +57,10 @@ export function openOptionsPage(): Promise<void> {
 }
 
 /**
- * Like `onRuntimeMessage`, for listeners that answer only some messages: `answer` returns undefined for a message
- * that is not theirs, and then this context sends no reply at all (another frame or context may answer it).
+ * Answers runtime messages with whatever `answer` resolves to; for a message that is not theirs `answer` returns
+ * undefined, and then this context sends no reply at all (another frame or context may answer it). The promise is
+ * the reply (webextension-polyfill, WXT's fake browser), so it must never reject: `answer` turns failures into a
+ * reply itself. Returns a function that removes the listener. Used only through messaging/channel.ts.
  */
 export function onRuntimeRequest(
   answer: (message: unknown, sender: RuntimeMessageSender) => Promise<unknown> | undefined,

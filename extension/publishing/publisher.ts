@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { Email, emailSchema, type Fingerprint, fingerprintSchema } from '../../shared/identity';
 import type { Clock } from '../../shared/clock';
-import type { AddressState, Publication } from '../messaging/protocol';
+import type { AddressState, Publication } from '../model';
 import type { StorageArea } from '../platform/storage';
 import type { VksClient } from '../directory/vks-client';
 
@@ -14,8 +15,10 @@ export interface PublisherDeps {
 
 const publicationSchema = z.object({
   keyserverUrl: z.string(),
-  fingerprint: z.string(),
-  addresses: z.array(z.object({ email: z.string(), state: z.enum(['unpublished', 'pending', 'published']) })),
+  fingerprint: fingerprintSchema,
+  addresses: z.array(
+    z.object({ email: emailSchema, state: z.enum(['unpublished', 'pending', 'published']) }),
+  ),
   checkedAt: z.number(),
 });
 
@@ -27,13 +30,14 @@ const recordKey = (fingerprint: string) => `publication.${fingerprint}`;
  * status check is an upload that asks for nothing. The last answer is kept so pages can show it at once.
  */
 export function createPublisher({ vks, local, clock, keyserverUrl, publicKey }: PublisherDeps) {
-  async function check(fingerprint: string, requestMails: boolean): Promise<Publication> {
+  async function check(fingerprint: Fingerprint, requestMails: boolean): Promise<Publication> {
     const url = await keyserverUrl();
     const result = await vks.upload(url, await publicKey(fingerprint));
     let addresses = Object.entries(result.status)
       // A revoked user id is no longer the user's address to publish; the key shows it as revoked anyway.
       .filter((entry): entry is [string, AddressState] => entry[1] !== 'revoked')
-      .map(([email, state]) => ({ email, state }));
+      // The keyserver's answer names addresses in its own normal form, which is Email's.
+      .map(([email, state]) => ({ email: Email.parse(email), state }));
     const toVerify = addresses.filter((a) => a.state === 'unpublished').map((a) => a.email);
     if (requestMails && toVerify.length > 0) {
       await vks.requestVerify(url, result.token, toVerify);
@@ -52,8 +56,8 @@ export function createPublisher({ vks, local, clock, keyserverUrl, publicKey }: 
   }
 
   return {
-    publish: (fingerprint: string) => check(fingerprint, true),
-    refresh: (fingerprint: string) => check(fingerprint, false),
+    publish: (fingerprint: Fingerprint) => check(fingerprint, true),
+    refresh: (fingerprint: Fingerprint) => check(fingerprint, false),
     /** The last known state, without asking the keyserver; null if never published from this browser. */
     async last(fingerprint: string): Promise<Publication | null> {
       const parsed = publicationSchema.safeParse(await local.get(recordKey(fingerprint)));

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { createEscrowClient, type CodePurpose } from '../../shared/escrow';
-import { isKeywardError, KeywardError } from '../../shared/errors';
-import { Email } from '../../shared/identity';
-import type { EscrowState, VaultKey } from '../messaging/protocol';
+import { hasReason, isKeywardError, KeywardError } from '../../shared/errors';
+import { Email, emailSchema } from '../../shared/identity';
+import type { EscrowState, VaultKey } from '../model';
 import type { StorageArea } from '../platform/storage';
 import type { Vault } from '../vault/vault';
 import type { KeyWork } from '../vault/key-work';
 
-const recordSchema = z.object({ address: z.string(), keyserverUrl: z.string(), deviceToken: z.string() });
+const recordSchema = z.object({ address: emailSchema, keyserverUrl: z.string(), deviceToken: z.string() });
 type EscrowRecord = z.infer<typeof recordSchema>;
 const recordKey = (fingerprint: string) => `escrow.${fingerprint}`;
 
@@ -137,7 +137,7 @@ export function createEscrowService({ vault, keyWork, local, keyserverUrl }: Esc
       } catch (error) {
         // The copy's passphrase was changed on another device (a recovery there): this device's passphrase is
         // still changed, and the copy keeps the other one. Down or limiting: nothing changes (rethrown).
-        if (isKeywardError(error, 'forbidden') && !error.details.codeRequired) return 'differs';
+        if (isKeywardError(error, 'forbidden') && !hasReason(error, 'code_required')) return 'differs';
         throw error;
       }
     },

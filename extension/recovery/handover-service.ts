@@ -11,7 +11,7 @@ import {
   sealHandover,
 } from '../../shared/escrow';
 import { KeywardError } from '../../shared/errors';
-import type { VaultKey } from '../messaging/protocol';
+import type { VaultKey } from '../model';
 import type { StorageArea } from '../platform/storage';
 import type { Vault } from '../vault/vault';
 

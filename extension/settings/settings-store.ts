@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { KeywardError } from '../../shared/errors';
 import { serialQueue } from '../../shared/serial-queue';
 import { DEFAULT_LOOKUP_ORDER, LOOKUP_SOURCES } from '../directory/key-lookup';
-import type { Settings } from '../messaging/protocol';
+import type { Settings } from '../model';
 import type { StorageArea } from '../platform/storage';
 import { randomSecurityPhrase } from './security-phrase';
 

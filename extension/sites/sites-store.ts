@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KeywardError } from '../../shared/errors';
-import { OUTPUT_NAMES, type OutputName, type SiteOptions } from '../messaging/protocol';
+import { OUTPUT_NAMES, type OutputName, type SiteOptions } from '../model';
 import type { StorageArea } from '../platform/storage';
 
 const KEY = 'sites';

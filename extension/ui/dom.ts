@@ -46,6 +46,9 @@ export async function busy(
   } catch (error) {
     errorBox.textContent = describe(error);
     errorBox.hidden = false;
+    // Stale as soon as the user changes what it was about.
+    const form = control instanceof HTMLFormElement ? control : control.form;
+    form?.addEventListener('input', () => (errorBox.hidden = true), { once: true });
     options.focusOnError?.focus();
     options.focusOnError?.select();
   } finally {
@@ -65,7 +68,7 @@ export function doneLine(): HTMLParagraphElement {
 }
 
 /** Shows `text` in a `doneLine`. */
-export function showDone(line: HTMLElement, text: string): void {
+export function markDone(line: HTMLElement, text: string): void {
   line.textContent = text;
   line.hidden = false;
 }

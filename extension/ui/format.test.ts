@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Fingerprint } from '../../shared/identity';
 import {
   formatBytes,
   addressStateText,
@@ -57,13 +58,16 @@ describe('expiryText', () => {
 describe('keyTitle', () => {
   it('is the first user id', () => {
     expect(
-      keyTitle({ userIds: ['Alice <a@example.org>', 'a@work.example'], fingerprint: 'A'.repeat(40) }),
+      keyTitle({
+        userIds: ['Alice <a@example.org>', 'a@work.example'],
+        fingerprint: Fingerprint.parse('A'.repeat(40)),
+      }),
     ).toBe('Alice <a@example.org>');
   });
   it('falls back to the key id for a key without user ids', () => {
-    expect(keyTitle({ userIds: [], fingerprint: '0123456789ABCDEF'.repeat(2) + '01234567' })).toBe(
-      'Key 89AB CDEF 0123 4567',
-    );
+    expect(
+      keyTitle({ userIds: [], fingerprint: Fingerprint.parse('0123456789ABCDEF'.repeat(2) + '01234567') }),
+    ).toBe('Key 89AB CDEF 0123 4567');
   });
 });
 

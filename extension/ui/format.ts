@@ -1,4 +1,4 @@
-import type { AddressState, VaultKey } from '../messaging/protocol';
+import type { AddressState, VaultKey } from '../model';
 
 /** `ABCD EF01 …`: fingerprints in blocks of four, as GnuPG and most OpenPGP software show them. */
 export function groupFingerprint(fingerprint: string): string {

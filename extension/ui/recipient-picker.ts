@@ -1,4 +1,4 @@
-import type { Group } from '../messaging/protocol';
+import type { Group } from '../model';
 import { el } from './dom';
 
 /** The addresses typed into a recipients field: separated by commas, semicolons, spaces or new lines. */

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { VaultKey } from '../messaging/protocol';
+import { Email, Fingerprint, KeyId } from '../../shared/identity';
+import type { VaultKey } from '../model';
 import { summarizeStatus } from './status-summary';
 
 const alice: VaultKey = {
-  fingerprint: 'A'.repeat(40),
-  keyId: 'A'.repeat(16),
+  fingerprint: Fingerprint.parse('A'.repeat(40)),
+  keyId: KeyId.parse('A'.repeat(16)),
   version: 4,
   algorithm: 'Ed25519',
   userIds: ['Alice <alice@example.org>'],
-  emails: ['alice@example.org'],
+  emails: [Email.parse('alice@example.org')],
   created: 0,
   expires: null,
   revoked: false,

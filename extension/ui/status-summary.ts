@@ -1,4 +1,4 @@
-import type { StatusResponse } from '../messaging/protocol';
+import type { StatusResponse } from '../model';
 import { keyTitle } from './format';
 
 export interface StatusSummary {

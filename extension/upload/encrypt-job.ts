@@ -1,40 +1,24 @@
-import { isKeywardError, KeywardError, type ErrorCode } from '../../shared/errors';
-import { encryptFile, type UnlockedKey } from '../../shared/openpgp';
+import { KeywardError } from '../../shared/errors';
+import { encryptFile } from '../../shared/openpgp';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
 import { everyFewMegabytes, spoolStreamInWorker } from '../platform/spool';
+import { openWorker } from '../messaging/channel';
+import { fromWireError, toWireError } from '../messaging/wire-error';
+import {
+  encryptJobChannel,
+  type EncryptJob,
+  type EncryptJobMessage,
+  type EncryptJobResult,
+} from './encrypt-job-channel';
 
-/**
+/*
  * One upload's encryption, run in a dedicated worker that Chromium's offscreen document starts for it
  * (entrypoints/encrypt-worker.ts): the file streams through openpgp.js into a spool file written with a
  * synchronous access handle. Off the service worker, and about 1.5x faster than encrypting there
- * (docs/benchmarks.md). The background then hands the spool file to the page.
+ * (docs/benchmarks.md). The background then hands the spool file to the page. The messages are
+ * ./encrypt-job-channel.ts.
  */
-export interface EncryptJob {
-  readonly file: File;
-  /** Armored public keys: the user's own first, then the site's other recipients. */
-  readonly recipients: readonly string[];
-  /** The user's key, unlocked, when the upload is signed (every source but a paste). */
-  readonly signingKey?: UnlockedKey;
-  /** Epoch ms: key validity and the literal data's date. */
-  readonly date: number;
-  /** The spool file to write (spool.ts newSpoolName); removed again if anything fails. */
-  readonly spoolName: string;
-}
-
-export interface EncryptJobResult {
-  readonly bytes: number;
-}
-
-/** What the starting side may post after the job: stop now (the background that asked for it has gone). */
-export interface EncryptJobAbort {
-  readonly kind: 'abort';
-}
-
-/** What the worker posts back: progress (ciphertext bytes so far), then exactly one of done or failed. */
-export type EncryptJobMessage =
-  | { readonly kind: 'progress'; readonly bytes: number }
-  | { readonly kind: 'done'; readonly result: EncryptJobResult }
-  | { readonly kind: 'failed'; readonly code: ErrorCode; readonly message: string };
+export type { EncryptJob, EncryptJobResult } from './encrypt-job-channel';
 
 /**
  * The worker's side: runs the job and posts its progress and its end. Never throws. After `signal` aborts it posts
@@ -66,11 +50,7 @@ export async function runEncryptJob(
     );
     post({ kind: 'done', result: { bytes } });
   } catch (error) {
-    post({
-      kind: 'failed',
-      code: isKeywardError(error) ? error.code : 'unavailable',
-      message: isKeywardError(error) ? error.message : 'The file could not be read or encrypted.',
-    });
+    post({ kind: 'failed', error: toWireError(error, 'The file could not be read or encrypted.') });
   }
 }
 
@@ -117,32 +97,29 @@ export function encryptInWorker(
       reject(new KeywardError('unavailable', WORKER_STOPPED));
       return;
     }
-    const worker = start();
+    const worker = openWorker(encryptJobChannel, start());
     let grace: ReturnType<typeof setTimeout> | undefined;
     const end = (outcome: () => void) => {
       clearTimeout(grace);
       signal?.removeEventListener('abort', abort);
-      worker.terminate();
+      worker.disconnect();
       outcome();
     };
     const abort = () => {
-      worker.postMessage({ kind: 'abort' } satisfies EncryptJobAbort);
+      worker.post({ kind: 'abort' });
       grace = setTimeout(
         () => end(() => reject(new KeywardError('unavailable', WORKER_STOPPED))),
         ABORT_GRACE_MS,
       );
     };
     signal?.addEventListener('abort', abort, { once: true });
-    worker.onmessage = (event: MessageEvent<EncryptJobMessage>) => {
-      const message = event.data;
+    worker.onMessage((message) => {
       if (message.kind === 'progress') onProgress(message.bytes);
       else if (message.kind === 'done') end(() => resolve(message.result));
-      else end(() => reject(new KeywardError(message.code, message.message)));
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      end(() => reject(new KeywardError('unavailable', WORKER_STOPPED)));
-    };
-    worker.postMessage(job);
+      else end(() => reject(fromWireError(message.error)));
+    });
+    // The worker died (out of memory, a crash) or posted something malformed.
+    worker.onDisconnect(() => end(() => reject(new KeywardError('unavailable', WORKER_STOPPED))));
+    worker.post({ kind: 'run', job });
   });
 }

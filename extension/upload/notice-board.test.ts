@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MessagePort } from '../platform/ports';
 import { createNoticeBoard } from './notice-board';
+import { route } from '../messaging/runtime-channels';
+import { noticeChannel } from '../messaging/notice-channel';
 
 const extensionId = 'keyward-id';
 
@@ -37,7 +39,7 @@ describe('notice board', () => {
     const id = notices.open();
     await notices.show(id, 'working', 'Encrypting a.txt…', 0.5);
     const frame = fakePort(noticePage());
-    notices.serve(frame.port);
+    route(noticeChannel, notices.serve).accept(frame.port);
     frame.say({ kind: 'hello', id });
     await notices.show(id, 'done', 'Encrypted a.txt.pgp for: you (alice@example.org)');
     expect(frame.posted).toEqual([
@@ -62,10 +64,10 @@ describe('notice board', () => {
     const id = notices.open();
     await notices.show(id, 'done', 'secret names');
     const first = fakePort(noticePage());
-    notices.serve(first.port);
+    route(noticeChannel, notices.serve).accept(first.port);
     first.say({ kind: 'hello', id });
     const second = fakePort(noticePage());
-    notices.serve(second.port);
+    route(noticeChannel, notices.serve).accept(second.port);
     second.say({ kind: 'hello', id });
     expect(second.posted).toEqual([]);
     expect(second.disconnected()).toBe(true);
@@ -80,7 +82,7 @@ describe('notice board', () => {
     const id = notices.open();
     await notices.show(id, 'done', 'x');
     const port = fakePort(sender);
-    notices.serve(port.port);
+    route(noticeChannel, notices.serve).accept(port.port);
     port.say({ kind: 'hello', id });
     expect(port.posted).toEqual([]);
     expect(port.disconnected()).toBe(true);
@@ -94,7 +96,7 @@ describe('notice board', () => {
     now += 11 * 60 * 1000;
     notices.open(); // sweeps
     const frame = fakePort(noticePage());
-    notices.serve(frame.port);
+    route(noticeChannel, notices.serve).accept(frame.port);
     frame.say({ kind: 'hello', id: old });
     expect(frame.posted).toEqual([]);
   });

@@ -1,5 +1,7 @@
-import type { NoticeContent, NoticeState } from '../messaging/notice-port';
-import type { MessagePort } from '../platform/ports';
+import type { AcceptorEnd } from '../messaging/channel';
+import type { NoticeContent, noticeChannel, NoticeState } from '../messaging/notice-channel';
+
+type NoticeFrame = AcceptorEnd<typeof noticeChannel>;
 
 /** How long a notice waits for its frame, and how long its text is kept for it. */
 const NOTICE_LIFETIME_MS = 10 * 60 * 1000;
@@ -14,7 +16,7 @@ export interface NoticeBoardDeps {
 
 interface Notice {
   content?: NoticeContent;
-  viewer?: MessagePort;
+  viewer?: NoticeFrame;
   /** The frame asked before this notice had anything to say. */
   claimed: boolean;
   readonly expires: number;
@@ -59,21 +61,20 @@ export function createNoticeBoard(deps: NoticeBoardDeps) {
     },
 
     /** A notice frame connected: it may see the notice it names, once. */
-    serve(port: MessagePort): void {
+    serve: (port: NoticeFrame): void => {
       if (!isNoticePage(port.sender, deps.extensionId)) {
         port.disconnect();
         return;
       }
-      port.onMessage((message) => {
-        const id = (message as { kind?: unknown; id?: unknown } | null)?.id;
-        const notice = typeof id === 'string' ? notices.get(id) : undefined;
+      port.onMessage(({ id }) => {
+        const notice = notices.get(id);
         if (!notice || notice.claimed) {
           port.disconnect();
           return;
         }
         notice.claimed = true;
         notice.viewer = port;
-        port.onDisconnect(() => notices.delete(id as string));
+        port.onDisconnect(() => notices.delete(id));
         if (notice.content) port.post(notice.content);
       });
     },
@@ -87,7 +88,7 @@ export type NoticeBoard = ReturnType<typeof createNoticeBoard>;
  * address (so pages cannot probe for Keyward by its fixed id), which is why the path and scheme are checked rather
  * than the base URL.
  */
-function isNoticePage(sender: MessagePort['sender'], extensionId: string): boolean {
+function isNoticePage(sender: NoticeFrame['sender'], extensionId: string): boolean {
   if (sender?.id !== extensionId || sender.url === undefined || !URL.canParse(sender.url)) return false;
   const url = new URL(sender.url);
   return (

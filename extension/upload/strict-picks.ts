@@ -1,6 +1,6 @@
-import type { PickerReport, PickerRequest, UploadReport } from '../messaging/upload-port';
-import type { UploadReporter } from './upload-service';
-import type { MessagePort } from '../platform/ports';
+import type { AcceptorEnd } from '../messaging/channel';
+import type { pickerChannel } from '../messaging/picker-channel';
+import type { ContentScript, UploadReporter } from './upload-service';
 import type { SettingsStore } from '../settings/settings-store';
 
 export interface StrictPicksDeps {
@@ -13,14 +13,16 @@ export interface StrictPicksDeps {
   readonly newId: () => string;
   /** Encrypts for the site and answers the content script's port; resolves to whether it worked. */
   readonly encryptFor: (
-    content: MessagePort,
+    content: ContentScript,
     origin: string,
     files: readonly File[],
     alsoReport: Partial<UploadReporter>,
   ) => Promise<boolean>;
   /** Tells the content script (and the user, in the page's notice) that nothing was uploaded. */
-  readonly failed: (content: MessagePort, message: string) => void;
+  readonly failed: (content: ContentScript, message: string) => void;
 }
+
+type PickerPage = AcceptorEnd<typeof pickerChannel>;
 
 interface Pick {
   readonly origin: string;
@@ -28,7 +30,7 @@ interface Pick {
   readonly accept: string;
   readonly directory: boolean;
   /** The content script's port, waiting for the encrypted files. */
-  readonly content: MessagePort;
+  readonly content: ContentScript;
 }
 
 /**
@@ -42,16 +44,16 @@ export function createStrictPicks(deps: StrictPicksDeps) {
 
   /** A content script of an opted-in site asks for files. */
   async function start(
-    content: MessagePort,
+    content: ContentScript,
     origin: string,
-    request: { multiple?: unknown; accept?: unknown; directory?: unknown },
+    request: { multiple: boolean; accept: string; directory: boolean },
   ): Promise<void> {
     const id = newId();
     picks.set(id, {
       origin,
-      multiple: request.multiple === true,
-      accept: typeof request.accept === 'string' ? request.accept.slice(0, 1000) : '',
-      directory: request.directory === true,
+      multiple: request.multiple,
+      accept: request.accept.slice(0, 1000),
+      directory: request.directory,
       content,
     });
     // The page navigated away or closed: nothing is waiting for the picker any more.
@@ -66,8 +68,8 @@ export function createStrictPicks(deps: StrictPicksDeps) {
    * Keyward's picker page: it introduces itself with its request id, gets what to show, and hands over the files
    * the user chose.
    */
-  function servePicker(port: MessagePort): void {
-    if (!port.sender?.url?.startsWith(extensionBaseUrl)) {
+  function servePicker(port: PickerPage): void {
+    if (!isPickerPage(port)) {
       port.disconnect();
       return;
     }
@@ -77,17 +79,15 @@ export function createStrictPicks(deps: StrictPicksDeps) {
       const pick = id === undefined ? undefined : picks.get(id);
       if (!pick || handedOver) return;
       picks.delete(id!);
-      pick.content.post({ kind: 'cancelled' } satisfies UploadReport);
+      pick.content.post({ kind: 'cancelled' });
     });
-    port.onMessage((message) => {
+    port.onMessage((request) => {
       void (async () => {
-        const request = message as Partial<PickerRequest> | null;
-        if (request?.kind === 'ping') return;
-        if (request?.kind === 'hello' && typeof request.id === 'string' && id === undefined) {
+        if (request.kind === 'ping') return;
+        if (request.kind === 'hello' && id === undefined) {
           const pick = picks.get(request.id);
           if (!pick) {
-            const text = 'This file picker is no longer wanted.';
-            port.post({ kind: 'failed', message: text } satisfies PickerReport);
+            port.post({ kind: 'failed', message: 'This file picker is no longer wanted.' });
             return;
           }
           id = request.id;
@@ -99,27 +99,37 @@ export function createStrictPicks(deps: StrictPicksDeps) {
             directory: pick.directory,
             recipients: await recipientsFor(pick.origin),
             securityPhrase: (await settings.get()).securityPhrase,
-          } satisfies PickerReport);
+          });
           return;
         }
         const pick = id === undefined ? undefined : picks.get(id);
-        const files = request?.kind === 'files' ? request.files : undefined;
-        if (!pick || !Array.isArray(files) || files.length === 0 || !files.every((f) => f instanceof File)) {
-          port.post({ kind: 'failed', message: 'Keyward received no file.' } satisfies PickerReport);
+        const files = request.kind === 'files' ? request.files : undefined;
+        if (!pick || !files) {
+          port.post({ kind: 'failed', message: 'Keyward received no file.' });
           return;
         }
         handedOver = true;
         picks.delete(id!);
         const chosen = pick.multiple ? files : files.slice(0, 1);
         const ok = await encryptFor(pick.content, pick.origin, chosen, {
-          progress: (file, done, total) =>
-            port.post({ kind: 'progress', file, done, total } satisfies PickerReport),
+          progress: (file, done, total) => port.post({ kind: 'progress', file, done, total }),
         });
-        const failed = { kind: 'failed', message: 'Nothing was uploaded; the page says why.' } as const;
-        port.post((ok ? { kind: 'done' } : failed) satisfies PickerReport);
+        port.post(
+          ok ? { kind: 'done' } : { kind: 'failed', message: 'Nothing was uploaded; the page says why.' },
+        );
       })();
     });
   }
 
-  return { start, servePicker };
+  /** A message the picker channel's schema refused (no file, or not files): nothing is encrypted. */
+  function refusePicker(port: PickerPage): void {
+    if (isPickerPage(port)) port.post({ kind: 'failed', message: 'Keyward received no file.' });
+    else port.disconnect();
+  }
+
+  function isPickerPage(port: PickerPage): boolean {
+    return port.sender?.url?.startsWith(extensionBaseUrl) === true;
+  }
+
+  return { start, servePicker, refusePicker };
 }

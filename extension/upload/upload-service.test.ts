@@ -3,7 +3,8 @@ import { fakeBrowser } from 'wxt/testing';
 import { manualClock } from '../../shared/clock';
 import { CHEAP_ARGON2, NOW } from '../../tests/fixtures/test-keys';
 import { createPeopleParts } from '../background/people-parts';
-import type { UploadReport, UploadRequest } from '../messaging/upload-port';
+import { route } from '../messaging/runtime-channels';
+import { uploadChannel, type UploadReport } from '../messaging/upload-channel';
 import type { MessagePort } from '../platform/ports';
 import { localStorageArea, sessionStorageArea } from '../platform/storage';
 import { createSettingsStore } from '../settings/settings-store';
@@ -77,7 +78,7 @@ beforeEach(async () => {
 
 /** A content script's port from a frame at `frameUrl` in a tab showing `tabUrl`; resolves to what it was told. */
 async function ask(
-  request: UploadRequest,
+  request: unknown,
   frameUrl: string,
   tabUrl = frameUrl,
   sender: Partial<NonNullable<MessagePort['sender']>> = {},
@@ -99,7 +100,7 @@ async function ask(
     onDisconnect: () => undefined,
     disconnect: () => (disconnected = true),
   };
-  service.serve(port);
+  route(uploadChannel, service.serve, { onMalformed: service.refuse }).accept(port);
   listener(request);
   await vi.waitFor(() => expect(reports.length > 0 || disconnected).toBe(true));
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -152,6 +153,21 @@ describe('upload service, as a page frame sees it', () => {
     expect(openLink).toHaveBeenCalledWith(7, 'https://docs.example.com/a', false);
   });
 
+  it.each([
+    [{ kind: 'encrypt', files: ['not a file'], source: 'pick' }],
+    [{ kind: 'encrypt', files: [file()], source: 'page-script' }],
+    [{ kind: 'steal-phrase' }],
+    [{ kind: 'mode', also: 'x' }],
+    [null],
+  ])(
+    'attack: a hostile content script sending %j is told only that nothing was uploaded',
+    async (request) => {
+      const { reports } = await ask(request, `${SITE}/upload`);
+      expect(reports.at(-1)).toEqual({ kind: 'failed' });
+      expect(JSON.stringify(reports)).not.toContain(phrase);
+    },
+  );
+
   it('shows the notice a content script asks for (a switched-off frame the user pressed on)', async () => {
     const { reports } = await ask({ kind: 'notice', reason: 'frame-off' }, `${SITE}/page`);
     expect(reports).toEqual([{ kind: 'notice', id: expect.any(String) as string }]);
@@ -160,10 +176,9 @@ describe('upload service, as a page frame sees it', () => {
   it.each(['toString', '__proto__', 'constructor', 'anything'])(
     'attack: a notice asked for with the unknown reason %s shows nothing',
     async (reason) => {
-      const { reports } = await ask(
-        { kind: 'notice', reason } as unknown as UploadRequest,
-        `${SITE}/page`,
-      ).catch(() => ({ reports: [] as UploadReport[] }));
+      const { reports } = await ask({ kind: 'notice', reason }, `${SITE}/page`).catch(() => ({
+        reports: [] as UploadReport[],
+      }));
       expect(reports).toEqual([]);
     },
   );

@@ -1,24 +1,25 @@
 import type { Clock } from '../../shared/clock';
-import { isKeywardError } from '../../shared/errors';
+import { hasReason, isKeywardError, KeywardError } from '../../shared/errors';
 import { encryptFile } from '../../shared/openpgp';
+import type { AcceptorEnd, AcceptorHears } from '../messaging/channel';
 import {
   NOTICE_REASONS,
   type NoticeReason,
-  type UploadReport,
-  type UploadRequest,
   type UploadSource,
-} from '../messaging/upload-port';
-import { UPLOAD_SOURCES } from '../messaging/upload-port';
+  type uploadChannel,
+} from '../messaging/upload-channel';
 import { prepareStreamedHashes } from '../platform/openpgp-hashes';
-import type { MessagePort } from '../platform/ports';
 import { everyFewMegabytes, newSpoolName, removeSpool, spooledFile, spoolStream } from '../platform/spool';
 import type { SettingsStore } from '../settings/settings-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import { outputFileName, type SitesStore } from '../sites/sites-store';
 import type { Vault } from '../vault/vault';
-import type { EncryptJob, EncryptJobResult } from './encrypt-job';
+import type { EncryptJob, EncryptJobResult } from './encrypt-job-channel';
 import type { NoticeBoard } from './notice-board';
 import { createStrictPicks } from './strict-picks';
+
+/** The content script's end of an upload port, as the background holds it. */
+export type ContentScript = AcceptorEnd<typeof uploadChannel>;
 
 export interface UploadServiceDeps {
   readonly vault: Vault;
@@ -88,7 +89,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     try {
       return (await vault.use(fingerprint)).key;
     } catch (error) {
-      if (!isKeywardError(error, 'forbidden') || error.details.locked !== 1) throw error;
+      if (!hasReason(error, 'key_locked')) throw error;
       await askToUnlock(origin);
       return (await vault.use(fingerprint)).key;
     }
@@ -110,7 +111,13 @@ export function createUploadService(deps: UploadServiceDeps) {
     signal: AbortSignal,
   ) {
     const defaultKey = (await vault.status()).defaultKey;
-    if (!defaultKey) throw new Error('no-key');
+    if (!defaultKey) {
+      throw new KeywardError(
+        'not_found',
+        'Keyward has no key yet, so nothing was uploaded. Set up your key in Keyward’s settings.',
+        { reason: 'no_key' },
+      );
+    }
     const { outputName, recipients } = await sites.options(origin);
     // The others' keys first: a changed or revoked key stops the upload before the user is asked to unlock.
     const theirs = await others.keysForUpload(recipients);
@@ -166,29 +173,29 @@ export function createUploadService(deps: UploadServiceDeps) {
   }
 
   /** A reporter that tells the content script (no names, no phrase) and the notice frame (the words). */
-  function reporterFor(content: MessagePort): UploadReporter {
+  function reporterFor(content: ContentScript): UploadReporter {
     const notice = notices.open();
-    content.post({ kind: 'notice', id: notice } satisfies UploadReport);
+    content.post({ kind: 'notice', id: notice });
     return {
       progress(file, done, total) {
         const fraction = done / Math.max(1, total);
         void notices.show(notice, 'working', `Encrypting ${file}…`, fraction);
-        content.post({ kind: 'progress', fraction } satisfies UploadReport);
+        content.post({ kind: 'progress', fraction: Math.min(1, fraction) });
       },
       done(files, names, recipients) {
         void notices.show(notice, 'done', `Encrypted ${names.join(', ')} for: ${recipients.join(', ')}`);
-        content.post({ kind: 'done', files } satisfies UploadReport);
+        content.post({ kind: 'done', files: [...files] });
       },
       failed(message) {
         void notices.show(notice, 'failed', message);
-        content.post({ kind: 'failed' } satisfies UploadReport);
+        content.post({ kind: 'failed' });
       },
     };
   }
 
   /** Encrypts for the content script's port and reports there (and to the picker page, if one chose the files). */
   async function encryptFor(
-    content: MessagePort,
+    content: ContentScript,
     origin: string,
     files: readonly File[],
     source: UploadSource,
@@ -224,39 +231,63 @@ export function createUploadService(deps: UploadServiceDeps) {
     }
   }
 
-  function serve(port: MessagePort): void {
-    port.onMessage((message) => {
+  /**
+   * Serves one content script's port. A request the channel's schema refused (a file that is not one, an unknown
+   * kind, a field too many) never gets here: the background's route answers it with `refuse`.
+   */
+  function serve(port: ContentScript): void {
+    port.onMessage((request) => {
       // Any failure answers `failed`: the content script then uploads nothing and the notice says why.
-      answer(port, message).catch((error: unknown) => reporterFor(port).failed(failureText(error)));
+      answer(port, request).catch((error: unknown) => reporterFor(port).failed(failureText(error)));
     });
   }
 
-  async function answer(port: MessagePort, message: unknown): Promise<void> {
-    const sender = port.sender;
-    // Only our own content script, in a tab. Anything else learns nothing.
-    if (sender?.id !== extensionId || sender.tab === undefined) {
+  /**
+   * A request the channel's schema refused: for a content script in a tab, `failed` (nothing is uploaded); a notice
+   * asked for with a reason not on the closed list (NOTICE_REASONS) shows nothing and is answered nothing.
+   */
+  function refuse(port: ContentScript, request: unknown): void {
+    if (!isContentScript(port.sender)) {
       port.disconnect();
       return;
     }
-    const request = message as Partial<UploadRequest> | null;
+    if (isNoticeRequest(request)) return;
+    reporterFor(port).failed('Keyward received no file.');
+  }
+
+  function isContentScript(sender: ContentScript['sender']): sender is NonNullable<
+    ContentScript['sender']
+  > & {
+    tab: { id?: number };
+  } {
+    return sender?.id === extensionId && sender.tab !== undefined;
+  }
+
+  async function answer(port: ContentScript, request: AcceptorHears<typeof uploadChannel>): Promise<void> {
+    const sender = port.sender;
+    // Only our own content script, in a tab. Anything else learns nothing.
+    if (!isContentScript(sender)) {
+      port.disconnect();
+      return;
+    }
     const site = await protectedSite(sender);
     if (site.kind === 'unknown') {
       // A frame whose site cannot be told (a sandboxed frame's opaque origin, in a tab of a site not opted in):
       // it fails closed, never through.
-      if (request?.kind === 'mode') port.post({ kind: 'mode', strict: false } satisfies UploadReport);
+      if (request.kind === 'mode') port.post({ kind: 'mode', strict: false });
       reporterFor(port).failed(
         'Keyward cannot tell which site this frame belongs to, so nothing was uploaded.',
       );
       return;
     }
     if (site.kind === 'not-protected') {
-      port.post({ kind: 'passthrough' } satisfies UploadReport);
+      port.post({ kind: 'passthrough' });
       return;
     }
     const origin = site.origin;
-    switch (request?.kind) {
+    switch (request.kind) {
       case 'mode':
-        port.post({ kind: 'mode', strict: (await sites.options(origin)).strict } satisfies UploadReport);
+        port.post({ kind: 'mode', strict: (await sites.options(origin)).strict });
         return;
       case 'pick':
         await picks.start(port, origin, request);
@@ -265,38 +296,26 @@ export function createUploadService(deps: UploadServiceDeps) {
         await showNotice(port, request.reason);
         return;
       case 'open-link': {
-        const url =
-          typeof request.url === 'string' && URL.canParse(request.url) ? new URL(request.url) : undefined;
+        const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
         if (url && (url.protocol === 'https:' || url.protocol === 'http:') && sender.tab.id !== undefined) {
-          await openLink(sender.tab.id, url.href, request.active === true);
+          await openLink(sender.tab.id, url.href, request.active);
         }
-        port.post({ kind: 'opened' } satisfies UploadReport);
+        port.post({ kind: 'opened' });
         return;
       }
-      case 'encrypt': {
-        const { files, source } = request;
-        if (
-          !Array.isArray(files) ||
-          !files.every((f) => f instanceof File) ||
-          !UPLOAD_SOURCES.includes(source!)
-        ) {
-          reporterFor(port).failed('Keyward received no file.');
-          return;
-        }
-        await encryptFor(port, origin, files, source!);
+      case 'encrypt':
+        await encryptFor(port, origin, request.files, request.source);
         return;
-      }
-      default:
-        port.disconnect();
     }
   }
 
-  async function showNotice(port: MessagePort, reason: NoticeReason | undefined): Promise<void> {
-    // The reason came from a content script: only one of the known ones names words (not `toString`, say).
+  async function showNotice(port: ContentScript, reason: NoticeReason): Promise<void> {
+    // The reason came from a content script: the channel's schema admits only the closed list, and only one of
+    // the known reasons names words here (not `toString`, say) whatever reached this function.
     if (!(NOTICE_REASONS as readonly unknown[]).includes(reason)) return;
-    const words = NOTICE_WORDS[reason!];
+    const words = NOTICE_WORDS[reason];
     const notice = notices.open();
-    port.post({ kind: 'notice', id: notice } satisfies UploadReport);
+    port.post({ kind: 'notice', id: notice });
     await notices.show(notice, words.state, words.text);
   }
 
@@ -306,7 +325,7 @@ export function createUploadService(deps: UploadServiceDeps) {
    * page). `unknown`: the frame's origin cannot be told and its tab's page is not opted in either.
    */
   async function protectedSite(
-    sender: NonNullable<MessagePort['sender']>,
+    sender: NonNullable<ContentScript['sender']>,
   ): Promise<{ kind: 'site'; origin: string } | { kind: 'not-protected' } | { kind: 'unknown' }> {
     const own = senderOrigin(sender);
     if (own !== undefined && (await sites.isEnabled(own))) return { kind: 'site', origin: own };
@@ -326,7 +345,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     failed: (content, message) => reporterFor(content).failed(message),
   });
 
-  return { serve, servePicker: picks.servePicker, recipientsFor };
+  return { serve, refuse, servePicker: picks.servePicker, refusePicker: picks.refusePicker, recipientsFor };
 }
 
 /** The user's own key as recipient lists show it. */
@@ -339,24 +358,26 @@ export function youLabel(key: { userIds: readonly string[]; fingerprint: string 
  * (their parent's origin); their `url` says only "about:srcdoc". Firefox gives no origin: its url is used, and
  * about: URLs there have no usable origin and fail closed.
  */
-function senderOrigin(sender: MessagePort['sender']): string | undefined {
+function senderOrigin(sender: ContentScript['sender']): string | undefined {
   const candidate =
     sender?.origin ?? (sender?.url && URL.canParse(sender.url) ? new URL(sender.url).origin : undefined);
   return candidate !== undefined && /^https?:\/\//.test(candidate) ? candidate : undefined;
 }
 
 /** The origin of the page in the sender's tab (readable for sites Keyward holds a host permission for). */
-function tabOrigin(sender: MessagePort['sender']): string | undefined {
+function tabOrigin(sender: ContentScript['sender']): string | undefined {
   const url = (sender?.tab as { url?: string } | undefined)?.url;
   if (url === undefined || !URL.canParse(url)) return undefined;
   const origin = new URL(url).origin;
   return /^https?:\/\//.test(origin) ? origin : undefined;
 }
 
+function isNoticeRequest(request: unknown): boolean {
+  return typeof request === 'object' && request !== null && (request as { kind?: unknown }).kind === 'notice';
+}
+
 function failureText(error: unknown): string {
-  if (error instanceof Error && error.message === 'no-key') {
-    return 'Keyward has no key yet, so nothing was uploaded. Set up your key in Keyward’s settings.';
-  }
+  if (hasReason(error, 'no_key')) return error.message;
   if (isKeywardError(error)) return `Nothing was uploaded: ${error.message}`;
   return 'Keyward could not encrypt this file, so nothing was uploaded.';
 }

@@ -1,5 +1,5 @@
 import { summarizeKey, type KeySummary } from '../../shared/openpgp';
-import type { ImportCandidate, VaultKey } from '../messaging/protocol';
+import type { ImportCandidate, VaultKey } from '../model';
 
 /** A stored key as pages see it: public facts, lock state and when the idle lock will take it. */
 export async function viewOf(

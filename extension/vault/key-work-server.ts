@@ -1,23 +1,11 @@
-import { invalidInput, isKeywardError } from '../../shared/errors';
-import type { MessagePort } from '../platform/ports';
+import type { OpenerEnd } from '../messaging/channel';
+import { toWireError } from '../messaging/wire-error';
 import type { KeyWork } from './key-work';
-import type { KeyWorkOp, KeyWorkRequest, KeyWorkResponse } from './key-work-protocol';
-
-const OPS: readonly string[] = [
-  'generate',
-  'unlock',
-  'lock',
-  'exportForGnuPG',
-  'escrowCreate',
-  'escrowRestore',
-  'escrowRecover',
-  'escrowChangePassphrase',
-  'escrowDelete',
-  'encryptToSpool',
-] satisfies KeyWorkOp[];
+import type { keyWorkChannel, KeyWorkAnswer } from './key-work-channel';
 
 /**
- * The offscreen document's side: runs each request on the in-process KeyWork and answers on the port.
+ * The offscreen document's side: runs each call on the in-process KeyWork and answers on the channel. Only the
+ * operations of key-work-channel.ts arrive here (its schema refuses any other name and any malformed argument).
  *
  * When the port goes (the background closed it when idle, or Chromium stopped the service worker) the calls in
  * progress are aborted, and once every one has ended (an upload's worker has closed and removed its file)
@@ -25,55 +13,40 @@ const OPS: readonly string[] = [
  * is still writing; doing so can crash Chromium's extension process.
  */
 export function serveKeyWork(
-  port: MessagePort,
+  background: OpenerEnd<typeof keyWorkChannel>,
   keyWork: KeyWork,
   whenDone: () => void = () => undefined,
 ): void {
   const running = new Map<number, { readonly stop: AbortController; readonly ended: Promise<unknown> }>();
   let gone = false;
-  const answer = (response: KeyWorkResponse) => {
+  const answer = (response: KeyWorkAnswer) => {
     if (gone) return;
     try {
-      port.post(response);
+      background.post(response);
     } catch {
       // The background stopped meanwhile; it failed the call itself, and the disconnect below ends the rest.
     }
   };
-  port.onMessage((message) => {
-    const request = message as KeyWorkRequest;
-    if ('cancel' in request) {
-      running.get(request.id)?.stop.abort(new Error('cancelled'));
+  background.onMessage((call) => {
+    if ('cancel' in call) {
+      running.get(call.id)?.stop.abort(new Error('cancelled'));
       return;
     }
-    const { id, op, args } = request;
+    const { id, op, args } = call;
     const stop = new AbortController();
     // Progress (encryptToSpool) goes back on the port before the answer; other operations ignore the extras.
     const progress = (value: number) => answer({ id, progress: value });
-    // Only the listed operations: never a lookup of an arbitrary property name on the object.
-    const run = OPS.includes(op)
-      ? Promise.resolve().then(() =>
-          (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [
-            ...args,
-            progress,
-            stop.signal,
-          ]),
-        )
-      : Promise.reject(invalidInput(`Unknown key operation ${JSON.stringify(op)}.`));
+    const run = Promise.resolve().then(() =>
+      (keyWork[op] as (...a: unknown[]) => Promise<unknown>).apply(keyWork, [...args, progress, stop.signal]),
+    );
     const ended = run.then(
       (value) => answer({ id, ok: true, value }),
-      (error: unknown) =>
-        answer({
-          id,
-          ok: false,
-          code: isKeywardError(error) ? error.code : 'unavailable',
-          message: isKeywardError(error) ? error.message : 'The key operation failed.',
-          details: isKeywardError(error) ? { ...error.details } : {},
-        }),
+      (error: unknown) => answer({ id, ok: false, error: toWireError(error, 'The key operation failed.') }),
     );
     running.set(id, { stop, ended });
     void ended.then(() => running.delete(id));
   });
-  port.onDisconnect(() => {
+  background.onDisconnect(() => {
     gone = true;
     const calls = [...running.values()];
     for (const call of calls) call.stop.abort(new Error('The background went away.'));

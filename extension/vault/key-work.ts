@@ -8,7 +8,8 @@ import {
 } from '../../shared/openpgp';
 import { createEscrowClient, type EscrowClient, type EscrowProfile } from '../../shared/escrow';
 import { KeywardError } from '../../shared/errors';
-import { encryptInWorker, type EncryptJob, type EncryptJobResult } from '../upload/encrypt-job';
+import { encryptInWorker } from '../upload/encrypt-job';
+import type { EncryptJob, EncryptJobResult } from '../upload/encrypt-job-channel';
 import type { KeyStretching } from '../../shared/escrow/profiles';
 
 /**

@@ -1,11 +1,26 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHEAP_ARGON2, makeTestKey } from '../../tests/fixtures/test-keys';
 import type { MessagePort } from '../platform/ports';
-import type { EncryptJob, EncryptJobAbort, EncryptJobMessage } from '../upload/encrypt-job';
+import { endOf } from '../messaging/channel';
+import type { EncryptJob, EncryptJobMessage } from '../upload/encrypt-job-channel';
+import { keyWorkChannel } from './key-work-channel';
 import { ABORT_GRACE_MS, withSpareWorker } from '../upload/encrypt-job';
 import { createInProcessKeyWork } from './key-work';
 import { serveKeyWork } from './key-work-server';
 import { createOffscreenKeyWork, type OffscreenKeyWorkDeps } from './offscreen-key-work';
+
+/**
+ * A structured clone as the browser makes one for a port message. Node's own turns a File into a plain Blob, which
+ * browsers do not, so Files are passed on as they are.
+ */
+function cloneKeepingFiles(value: unknown): unknown {
+  if (value instanceof File) return value;
+  if (Array.isArray(value)) return value.map(cloneKeepingFiles);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneKeepingFiles(v)]));
+  }
+  return structuredClone(value);
+}
 
 /** Two connected ends of a runtime Port, delivering asynchronously like the browser does. */
 function portPair(): [MessagePort, MessagePort] {
@@ -19,7 +34,7 @@ function portPair(): [MessagePort, MessagePort] {
       sender: undefined,
       post: (message) => {
         if (!open) throw new Error('Attempting to use a disconnected port object');
-        const copy = structuredClone(message);
+        const copy = cloneKeepingFiles(message);
         setTimeout(() => listeners[other]!.forEach((l) => l(copy)), 0);
       },
       onMessage: (l) => void listeners[me]!.push(l),
@@ -60,10 +75,14 @@ function fakeOffscreen(
           open = false;
           log.push('closed itself');
         };
-        serveKeyWork(page, createInProcessKeyWork({ argon2: CHEAP_ARGON2, ...worker }), closeItself);
+        serveKeyWork(
+          endOf(page, keyWorkChannel.fromAcceptor),
+          createInProcessKeyWork({ argon2: CHEAP_ARGON2, ...worker }),
+          closeItself,
+        );
         documents.push(page);
         backgroundEnds.push(background);
-        setTimeout(() => work!.attach(background), 5);
+        setTimeout(() => work!.attach(endOf(background, keyWorkChannel.fromOpener)), 5);
       }
       return Promise.resolve();
     }),
@@ -123,19 +142,18 @@ function fakeEncryptWorker(
         if (!record.terminated) options.log?.push('worker ended');
         record.terminated = true;
       },
-      postMessage: (message: EncryptJob | EncryptJobAbort) => {
-        if ('kind' in message) {
+      postMessage: (message: { kind: 'run'; job: EncryptJob } | { kind: 'abort' }) => {
+        if (message.kind === 'abort') {
           record.aborted = true;
           const failed = {
             kind: 'failed',
-            code: 'unavailable',
-            message: 'The upload was abandoned.',
+            error: { code: 'unavailable', message: 'The upload was abandoned.' },
           } as const;
           if (!options.ignoresAbort) setTimeout(() => deliver(failed), options.stopsAfterMs ?? 1);
           return;
         }
-        record.job = message;
-        script(message).forEach((m, i) => setTimeout(() => !record.aborted && deliver(m), i));
+        record.job = message.job;
+        script(message.job).forEach((m, i) => setTimeout(() => !record.aborted && deliver(m), i));
       },
     };
     return worker as unknown as Worker;
@@ -178,7 +196,7 @@ describe('key work in the offscreen document', () => {
     // A page that connects after the wait gave up is turned away.
     const [late] = portPair();
     const disconnect = vi.spyOn(late, 'disconnect');
-    attach(late);
+    attach(endOf(late, keyWorkChannel.fromOpener));
     expect(disconnect).toHaveBeenCalled();
   });
 
@@ -240,7 +258,7 @@ describe('key work in the offscreen document', () => {
     const job = (): EncryptJob => ({
       file: new File(['plain'], 'a.txt'),
       recipients: ['-----BEGIN PGP PUBLIC KEY BLOCK-----'],
-      signingKey: 'key' as EncryptJob['signingKey'],
+      signingKey: '-----BEGIN PGP PRIVATE KEY BLOCK-----' as EncryptJob['signingKey'],
       date: 0,
       spoolName: 'upload-1-00000000-0000-0000-0000-000000000000',
     });
@@ -263,7 +281,7 @@ describe('key work in the offscreen document', () => {
     it('a job the worker fails (say, a revoked recipient) fails with the worker’s code and message', async () => {
       const worker = fakeEncryptWorker(() => [
         { kind: 'progress', bytes: 8 },
-        { kind: 'failed', code: 'invalid_input', message: 'The file could not be encrypted.' },
+        { kind: 'failed', error: { code: 'invalid_input', message: 'The file could not be encrypted.' } },
       ]);
       const { keyWork } = fakeOffscreen({ startEncryptWorker: worker.start }).start();
       await expect(keyWork.encryptToSpool(job())).rejects.toMatchObject({

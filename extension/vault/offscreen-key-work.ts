@@ -1,11 +1,14 @@
-import { KeywardError, type ErrorCode } from '../../shared/errors';
+import { KeywardError } from '../../shared/errors';
+import { fromWireError } from '../messaging/wire-error';
 import { serialQueue } from '../../shared/serial-queue';
-import type { MessagePort } from '../platform/ports';
+import type { AcceptorEnd } from '../messaging/channel';
 import type { KeyWork } from './key-work';
-import type { KeyWorkOp, KeyWorkRequest, KeyWorkResponse } from './key-work-protocol';
+import { keyWorkCalls, type keyWorkChannel, type KeyWorkCall, type KeyWorkOp } from './key-work-channel';
+
+type OffscreenEnd = AcceptorEnd<typeof keyWorkChannel>;
 
 export interface OffscreenKeyWorkDeps {
-  /** Creates the offscreen document, which then connects a KEY_WORK_PORT port (entrypoints/offscreen). */
+  /** Creates the offscreen document, which then opens a keyWorkChannel port (entrypoints/offscreen). */
   readonly open: () => Promise<void>;
   /** Closes it; resolves also when there is none. */
   readonly close: () => Promise<void>;
@@ -40,11 +43,11 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
   const lifecycle = serialQueue(); // open and close never overlap
   const pending = new Map<
     number,
-    { ok: (v: unknown) => void; fail: (e: unknown) => void; progress?: (n: number) => void }
+    { op: KeyWorkOp; ok: (v: unknown) => void; fail: (e: unknown) => void; progress?: (n: number) => void }
   >();
-  let port: MessagePort | undefined;
-  let starting: Promise<MessagePort> | undefined;
-  let expecting: ((port: MessagePort) => void) | undefined;
+  let port: OffscreenEnd | undefined;
+  let starting: Promise<OffscreenEnd> | undefined;
+  let expecting: ((port: OffscreenEnd) => void) | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let nextId = 1;
 
@@ -61,13 +64,12 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
   }
   void lifecycle(retire);
 
-  function attach(connected: MessagePort): void {
+  function attach(connected: OffscreenEnd): void {
     if (expecting === undefined) {
       connected.disconnect(); // nobody asked for a document (a late one, after its start timed out)
       return;
     }
-    connected.onMessage((message) => {
-      const response = message as KeyWorkResponse;
+    connected.onMessage((response) => {
       const call = pending.get(response.id);
       if (!call) return;
       if ('progress' in response) {
@@ -75,8 +77,14 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
         return;
       }
       pending.delete(response.id);
-      if (response.ok) call.ok(response.value);
-      else call.fail(new KeywardError(response.code as ErrorCode, response.message, response.details ?? {}));
+      if (!response.ok) call.fail(fromWireError(response.error));
+      else {
+        // The document is Keyward's own, but what crosses is checked like everything else: a result of the
+        // wrong shape fails the call instead of reaching the vault.
+        const result = keyWorkCalls[call.op].result.safeParse(response.value);
+        if (result.success) call.ok(result.data);
+        else call.fail(new KeywardError('unavailable', STOPPED));
+      }
       if (pending.size === 0) scheduleClose();
     });
     connected.onDisconnect(() => {
@@ -100,11 +108,11 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
   }
 
   /** Opens a fresh document and waits for its port; a clear `unavailable` error if it never connects. */
-  function start(): Promise<MessagePort> {
+  function start(): Promise<OffscreenEnd> {
     return lifecycle(async () => {
       await retire();
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const arrival = new Promise<MessagePort>((resolve, reject) => {
+      const arrival = new Promise<OffscreenEnd>((resolve, reject) => {
         timer = setTimeout(() => {
           expecting = undefined;
           reject(new KeywardError('unavailable', NOT_STARTED));
@@ -126,7 +134,7 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     });
   }
 
-  function connected(): Promise<MessagePort> {
+  function connected(): Promise<OffscreenEnd> {
     if (port) return Promise.resolve(port);
     starting ??= start().finally(() => (starting = undefined));
     return starting;
@@ -142,9 +150,10 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
     const target = await connected();
     const id = nextId++;
     return new Promise((ok, fail) => {
-      pending.set(id, { ok, fail, ...(progress ? { progress } : {}) });
+      pending.set(id, { op, ok, fail, ...(progress ? { progress } : {}) });
       try {
-        target.post({ id, op, args } satisfies KeyWorkRequest);
+        // The arguments are the vault's own, typed by KeyWork; the document parses them with keyWorkCalls.
+        target.post({ id, op, args } as KeyWorkCall);
       } catch {
         // The document went away and its disconnect has not been delivered yet.
         pending.delete(id);
@@ -156,7 +165,7 @@ export function createOffscreenKeyWork(deps: OffscreenKeyWorkDeps) {
       const cancel = () => {
         if (!pending.has(id)) return;
         try {
-          target.post({ id, cancel: true } satisfies KeyWorkRequest);
+          target.post({ id, cancel: true });
         } catch {
           // Gone: the document stops everything itself.
         }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KeywardError } from '../../shared/errors';
+import { Fingerprint } from '../../shared/identity';
 import type { UnlockedKey } from '../../shared/openpgp';
 import type { StorageArea } from '../platform/storage';
 
@@ -12,7 +13,11 @@ const KEYS = 'vault.keys';
 const ATTEMPTS = 'vault.attempts';
 const UNLOCKED = 'vault.unlocked';
 
-const fingerprint = z.string().regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/);
+/** Stored in the one canonical form only (shared/identity/fingerprint.ts): anything else is a damaged store. */
+const fingerprint = z.custom<string>(
+  (v) => typeof v === 'string' && Fingerprint.tryParse(v) === v,
+  'a fingerprint in canonical form',
+);
 const lockedArmor = z.string().startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----');
 
 const keysSchema = z.object({

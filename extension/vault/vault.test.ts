@@ -93,7 +93,7 @@ describe('vault: create, lock, unlock', () => {
     const key = await create();
     await vault.lock();
     expect(await vault.status()).toMatchObject({ locked: true });
-    await expect(vault.use()).rejects.toMatchObject({ code: 'forbidden', details: { locked: 1 } });
+    await expect(vault.use()).rejects.toMatchObject({ code: 'forbidden', details: { reason: 'key_locked' } });
     await expect(vault.unlock(undefined, 'wrong')).rejects.toMatchObject({ code: 'forbidden' });
     expect((await vault.unlock(key.fingerprint, PASS)).unlocked).toBe(true);
     expect((await vault.use()).fingerprint).toBe(key.fingerprint);

@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock';
 import { KeywardError, isKeywardError } from '../../shared/errors';
 import { publicKeyOf, splitKeys, summarizeKey, type UnlockedKey } from '../../shared/openpgp';
 import { serialQueue } from '../../shared/serial-queue';
-import type { ImportCandidate, StatusResponse, VaultKey } from '../messaging/protocol';
+import type { ImportCandidate, StatusResponse, VaultKey } from '../model';
 import { candidateOf, exportFilename, viewOf } from './key-view';
 import type { GenerateRequest, KeyWork } from './key-work';
 import { assertMayTry, withFailure, withSuccess } from './unlock-throttle';
@@ -217,13 +217,15 @@ export function createVault({ records, keyWork, clock, autoLockMinutes }: VaultD
 
     /**
      * An unlocked key for signing or decrypting, refreshing its idle timer. Never crosses to a page. Locked or
-     * auto-locked: KeywardError 'forbidden' with `details.locked`, so callers can ask the user to unlock.
+     * auto-locked: KeywardError 'forbidden' with reason `key_locked`, so callers can ask the user to unlock.
      */
     async use(fingerprint?: string): Promise<{ fingerprint: string; key: UnlockedKey }> {
       const { fpr } = resolve(await records.keys(), fingerprint);
       const key = await session.touch(fpr);
       if (key === undefined) {
-        throw new KeywardError('forbidden', 'Your key is locked. Unlock it to continue.', { locked: 1 });
+        throw new KeywardError('forbidden', 'Your key is locked. Unlock it to continue.', {
+          reason: 'key_locked',
+        });
       }
       return { fingerprint: fpr, key };
     },

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock';
 import type { Config } from '../config';
-import type { RateLimiter, RateRule } from '../http/rate-limiter';
+import type { RateLimiter, RateRule } from '../limits/rate-limiter';
 import type { KeyLimits } from '../keys/key-limits';
 import type { MailQueue } from '../mail/mail-queue';
 import type { Store } from '../store/ports';

@@ -1,12 +1,12 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { isKeywardError } from '../../shared/errors';
 import { Email, Fingerprint } from '../../shared/identity';
-import { STATUS_FOR_CODE } from '../http/error-mapper';
+import type { ErrorPage } from '../http/error-mapper';
 import { readForm } from '../http/read-body';
 import { clientOf } from '../http/client-address';
 import type { Directory } from './directory';
 import { MAX_KEYS_PER_KEYRING, unpublishedAddresses } from './publish';
+import { isKeywardError } from '../../shared/errors';
 import { html, type Html, page } from './html-page';
 import { parseSearch } from './query-parsing';
 
@@ -26,16 +26,11 @@ export function pageRoutes(directory: Directory, bodyLimit: number, baseUrl: str
   const message = (kind: 'ok' | 'err', text: string) =>
     html`<section class="${kind}"><p>${text}</p></section>`;
 
-  // People get an HTML page for their mistakes (an expired link, a malformed key), not JSON.
+  // People get an HTML page for their mistakes (an expired link, a malformed key), not JSON; the error mapper
+  // (http/error-mapper.ts) answers with it.
   router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      if (!isKeywardError(e) || e.code === 'unavailable') throw e;
-      if (e.details.retryAfterSeconds !== undefined)
-        ctx.set('Retry-After', String(e.details.retryAfterSeconds));
-      render(ctx, 'Sorry', message('err', e.message), STATUS_FOR_CODE[e.code]);
-    }
+    ctx.state.errorPage = ((text) => page('Sorry', message('err', text), base)) satisfies ErrorPage;
+    await next();
   });
 
   router.get('/', (ctx) => {

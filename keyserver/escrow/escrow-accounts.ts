@@ -2,7 +2,7 @@ import type { Email, Fingerprint } from '../../shared/identity';
 import { escrowReleaseMail } from '../mail/escrow-mail-texts';
 import type { EscrowAccount, EscrowSession } from '../store/escrow-ports';
 import type { EscrowDeps } from './escrow-deps';
-import { escrowError } from './escrow-errors';
+import { escrowError } from '../../shared/escrow/escrow-api';
 import { newBearer, sha256Hex } from './escrow-secrets';
 import type { OneTimeCodes } from './one-time-codes';
 import type { OpaqueLogin } from './opaque-login';

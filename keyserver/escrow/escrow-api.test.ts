@@ -47,7 +47,7 @@ describe('escrow: register, log in, fetch', () => {
     const { sessionToken } = await login(ks, alice, 'pw');
     const without = await call(ks, 'POST', '/escrow/fetch', {}, bearer(sessionToken));
     expect(without.status).toBe(403);
-    expect(without.body.error).toBe('code_required');
+    expect(without.body.reason).toBe('code_required');
     const code = await mailedCode(ks, alice, 'release');
     const before = ks.mail.countTo(alice);
     const fetched = await call(ks, 'POST', '/escrow/fetch', { code }, bearer(sessionToken));
@@ -83,7 +83,7 @@ describe('escrow: register, log in, fetch', () => {
       recoveryVerifier: VERIFIER,
     });
     expect(second.status).toBe(409);
-    expect(second.body.error).toBe('account_exists');
+    expect(second.body.reason).toBe('account_exists');
   });
 
   it('a session expires after 5 minutes', async () => {
@@ -92,7 +92,7 @@ describe('escrow: register, log in, fetch', () => {
     ks.clock.advance(5 * MINUTE);
     const late = await call(ks, 'POST', '/escrow/fetch', { deviceToken }, bearer(sessionToken));
     expect(late.status).toBe(401);
-    expect(late.body.error).toBe('unauthorized');
+    expect(late.body.reason).toBe('unauthorized');
   });
 });
 
@@ -154,7 +154,7 @@ describe('escrow: change, recover, delete', () => {
       recoveryAuth: VERIFIER,
       code: await mailedCode(ks, alice, 'recover'),
     });
-    expect(old).toMatchObject({ status: 401, body: { error: 'recovery_failed' } });
+    expect(old).toMatchObject({ status: 401, body: { reason: 'recovery_failed' } });
     expect((await login(ks, alice, 'new one')).finish?.status).toBe(200);
     expect((await ks.store.escrow.releases.list(Email.parse(alice))).map((r) => r.kind)).toEqual([
       'recovery',
@@ -193,7 +193,7 @@ describe('escrow: the hand-over relay', () => {
   it('refuses a second write to a slot, also after the first was picked up', async () => {
     await call(ks, 'POST', `/relay/${channel}/offer`, { payload: 'Zmlyc3Q' });
     const second = await call(ks, 'POST', `/relay/${channel}/offer`, { payload: 'c2Vjb25k' });
-    expect(second).toMatchObject({ status: 409, body: { error: 'slot_taken' } });
+    expect(second).toMatchObject({ status: 409, body: { reason: 'slot_taken' } });
     await call(ks, 'GET', `/relay/${channel}/offer`);
     expect((await call(ks, 'POST', `/relay/${channel}/offer`, { payload: 'dGhpcmQ' })).status).toBe(409);
   });

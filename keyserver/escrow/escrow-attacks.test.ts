@@ -97,7 +97,7 @@ describe('escrow attacks', () => {
       loginId: start.body.loginId,
       finishLoginRequest: 'A'.repeat(86),
     });
-    expect(forged).toMatchObject({ status: 401, body: { error: 'login_failed' } });
+    expect(forged).toMatchObject({ status: 401, body: { reason: 'login_failed' } });
   });
 
   it('a login id cannot be replayed', async () => {
@@ -120,7 +120,7 @@ describe('escrow attacks', () => {
     const mailsBefore = ks.mail.countTo(alice);
     for (let i = 0; i < 10; i++) expect((await login(ks, alice, `guess ${i}`)).start.status).toBe(200);
     const refused = await login(ks, alice, PASSPHRASE);
-    expect(refused.start).toMatchObject({ status: 429, body: { error: 'locked' } });
+    expect(refused.start).toMatchObject({ status: 429, body: { reason: 'locked' } });
     const retry = Number(refused.start.headers.get('retry-after'));
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(15 * 60);
@@ -169,10 +169,10 @@ describe('escrow attacks', () => {
     await register(ks, alice, PASSPHRASE);
     const { sessionToken } = await login(ks, alice, PASSPHRASE);
     const auth = bearer(sessionToken);
-    expect((await call(ks, 'POST', '/escrow/fetch', {}, auth)).body.error).toBe('code_required');
+    expect((await call(ks, 'POST', '/escrow/fetch', {}, auth)).body.reason).toBe('code_required');
     expect((await call(ks, 'POST', '/escrow/fetch', { deviceToken: 'x'.repeat(43) }, auth)).status).toBe(403);
     const wrong = await call(ks, 'POST', '/escrow/fetch', { code: '00000000' }, auth);
-    expect(wrong).toMatchObject({ status: 403, body: { error: 'code_invalid' } });
+    expect(wrong).toMatchObject({ status: 403, body: { reason: 'code_invalid' } });
     // A code mailed for another purpose does not release.
     const recoverCode = await mailedCode(ks, alice, 'recover');
     expect((await call(ks, 'POST', '/escrow/fetch', { code: recoverCode }, auth)).status).toBe(403);
@@ -184,7 +184,7 @@ describe('escrow attacks', () => {
     const { sessionToken } = await login(ks, alice, PASSPHRASE);
     const code = await mailedCode(ks, alice, 'release');
     expect((await call(ks, 'POST', '/escrow/fetch', { code }, bearer(sessionToken))).status).toBe(200);
-    expect((await call(ks, 'POST', '/escrow/fetch', { code }, bearer(sessionToken))).body.error).toBe(
+    expect((await call(ks, 'POST', '/escrow/fetch', { code }, bearer(sessionToken))).body.reason).toBe(
       'code_invalid',
     );
   });
@@ -280,7 +280,7 @@ describe('escrow attacks', () => {
       { expectedVersion: 1, escrow: armored(3) },
       bearer(sessionToken),
     );
-    expect(stale).toMatchObject({ status: 409, body: { error: 'stale' } });
+    expect(stale).toMatchObject({ status: 409, body: { reason: 'stale' } });
     expect((await ks.store.escrow.accounts.get(Email.parse(alice)))!.escrow).toBe(armored(2));
   });
 

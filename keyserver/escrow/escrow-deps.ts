@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock';
 import type { Config } from '../config';
 import type { BackgroundWork } from '../directory/directory-deps';
-import type { RateLimiter, RateRule } from '../http/rate-limiter';
+import type { RateLimiter, RateRule } from '../limits/rate-limiter';
 import type { MailQueue } from '../mail/mail-queue';
 import type { Store } from '../store/ports';
 
@@ -43,11 +43,6 @@ export const ESCROW_POLICY = {
   guessMemoryMs: 24 * HOUR,
   /** The profile announced for an address without an account (and the default of the client). */
   defaultProfile: 'argon2id-256m',
-  profiles: ['argon2id-256m', 'argon2id-64m'],
-  maxEscrowChars: 64 * 1024,
-  maxRelayPayloadChars: 64 * 1024,
-  /** The largest escrow request body: an escrow, an OPAQUE record and a few short fields. */
-  bodyLimit: 96 * 1024,
 } as const;
 
 export function escrowRateRules(config: Config) {

@@ -4,17 +4,16 @@ import type { z } from 'zod';
 import { invalidInput } from '../../shared/errors';
 import { clientOf } from '../http/client-address';
 import { readJson } from '../http/read-body';
-import { ESCROW_POLICY as P, escrowRateRules } from './escrow-deps';
+import { escrowRateRules } from './escrow-deps';
 import type { Escrow } from './escrow';
-import { escrowErrors } from './escrow-errors';
-import { schemas } from './escrow-schemas';
+import { ESCROW_LIMITS, escrowRequests as schemas } from '../../shared/escrow/escrow-api';
 
 /** Reads and checks a JSON body; a bad field is a 400 that names it (never its value). */
 async function body<S extends z.ZodType>(ctx: Context, schema: S): Promise<z.output<S>> {
-  return parse(schema, await readJson(ctx, P.bodyLimit));
+  return parse(schema, await readJson(ctx, ESCROW_LIMITS.bodyLimit));
 }
 
-/** An address or fingerprint refused by its value type throws its own invalid_input from inside the schema. */
+/** A refused field is named with the schema's (or the value type's) message, never with its value. */
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -29,7 +28,6 @@ export function escrowRoutes(escrow: Escrow): Router {
   const router = new Router({ prefix: '/escrow/v1' });
   const rules = escrowRateRules(escrow.deps.config);
   const limited = (ctx: Context) => escrow.deps.limiter.enforce(rules.requestIp, clientOf(ctx).ip);
-  router.use(escrowErrors());
 
   router.post('/codes', async (ctx) => {
     const { address, purpose } = await body(ctx, schemas.codes);

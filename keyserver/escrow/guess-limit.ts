@@ -1,12 +1,12 @@
 import type { Email } from '../../shared/identity';
 import { escrowLockoutMail } from '../mail/escrow-mail-texts';
 import { ESCROW_POLICY as P, type EscrowDeps } from './escrow-deps';
-import { escrowError } from './escrow-errors';
+import { escrowError } from '../../shared/escrow/escrow-api';
 
 /**
  * Counts passphrase and recovery checks per account in the store (so the limit holds across processes), for known
  * and unknown addresses alike. A wrong passphrase fails on the client, so the server counts login *starts*
- * (docs/escrow.md, requirement 4). Past the limit the account is locked, longer after each recent lockout, and the
+ * (docs/escrow.md, "Guess limiting"). Past the limit the account is locked, longer after each recent lockout, and the
  * holder is mailed once per lockout.
  */
 export function createGuessLimit(deps: EscrowDeps) {

@@ -2,7 +2,7 @@ import * as opaque from '@serenity-kit/opaque';
 import { invalidInput } from '../../shared/errors';
 import type { Email } from '../../shared/identity';
 import { ESCROW_POLICY as P, type EscrowDeps, escrowRateRules } from './escrow-deps';
-import { escrowError } from './escrow-errors';
+import { escrowError } from '../../shared/escrow/escrow-api';
 import { isWellFormedBearer, newBearer, sha256Hex } from './escrow-secrets';
 import type { GuessLimit } from './guess-limit';
 import type { Sessions } from './sessions';

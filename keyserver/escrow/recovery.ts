@@ -1,7 +1,7 @@
 import type { Email } from '../../shared/identity';
 import { type EscrowDeps } from './escrow-deps';
 import { mailRelease } from './escrow-accounts';
-import { escrowError } from './escrow-errors';
+import { escrowError } from '../../shared/escrow/escrow-api';
 import { newBearer, sameDigest, sha256Hex } from './escrow-secrets';
 import type { GuessLimit } from './guess-limit';
 import type { OneTimeCodes } from './one-time-codes';

@@ -1,7 +1,7 @@
 import { KeywardError } from '../../shared/errors';
 import type { RelaySlot } from '../store/escrow-ports';
 import { ESCROW_POLICY as P, type EscrowDeps } from './escrow-deps';
-import { escrowError } from './escrow-errors';
+import { escrowError } from '../../shared/escrow/escrow-api';
 
 /**
  * The blind relay for device hand-over: it holds one opaque, end-to-end encrypted payload per channel and slot for

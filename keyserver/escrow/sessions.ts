@@ -1,7 +1,7 @@
 import type { Email } from '../../shared/identity';
 import type { EscrowSession, SessionKind } from '../store/escrow-ports';
 import { ESCROW_POLICY as P, type EscrowDeps } from './escrow-deps';
-import { escrowError } from './escrow-errors';
+import { escrowError } from '../../shared/escrow/escrow-api';
 import { isWellFormedBearer, newBearer, sha256Hex } from './escrow-secrets';
 
 /** Short-lived bearer tokens: `session` after an OPAQUE login, `recovery` after a recovery; hashed in the store. */

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { type ErrorCode, KeywardError } from '../../shared/errors';
+import { type ErrorCode, type ErrorReason, KeywardError } from '../../shared/errors';
 
 export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -12,6 +12,19 @@ export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+/**
+ * Reasons answered with another status than their code's: a login that failed or a session that is missing asks
+ * the client to authenticate (again), which HTTP spells 401, not 403.
+ */
+const STATUS_FOR_REASON: Partial<Record<ErrorReason, number>> = {
+  login_failed: 401,
+  recovery_failed: 401,
+  unauthorized: 401,
+};
+
+/** How a route shows its failures to people instead of JSON (set on `ctx.state.errorPage` by the route). */
+export type ErrorPage = (message: string) => string;
+
 export interface ErrorMapperOptions {
   /**
    * Requests whose error is answered as one line of plain text instead of JSON: VKS lookups (keys.openpgp.org
@@ -21,9 +34,11 @@ export interface ErrorMapperOptions {
 }
 
 /**
- * The one place where domain errors become HTTP: 4xx carry the domain message (written for people), 5xx carry a
- * generic text and the details go to the log only. Body shape follows VKS: `{ "error": "..." }` for POSTs, the
- * message alone as text for the requests `plainText` picks; `reason` too when the error carries one.
+ * The one place where errors become HTTP. 4xx carry the domain message (written for people); 5xx carry a generic
+ * text, and their details go to the log only. Every JSON API (VKS POSTs, REST, escrow, digital legacy) answers one
+ * envelope, `{ "error": "<text for people>", "code": "<general code>", "reason": "<finer reason>" }` (`reason` only
+ * when the error has one); the requests `plainText` picks answer the text alone; pages that set
+ * `ctx.state.errorPage` answer HTML for people's mistakes (5xx stay JSON: nothing a person can fix).
  */
 export function errorMapper(log: Logger, options: ErrorMapperOptions = {}): Middleware {
   return async (ctx, next) => {
@@ -33,13 +48,12 @@ export function errorMapper(log: Logger, options: ErrorMapperOptions = {}): Midd
       let status = 500;
       let message = 'Internal server error.';
       let code = 'internal';
-      let reason: string | undefined;
+      let reason: ErrorReason | undefined;
       if (err instanceof KeywardError) {
-        status = STATUS_FOR_CODE[err.code];
+        reason = err.details.reason;
+        status = (reason && STATUS_FOR_REASON[reason]) ?? STATUS_FOR_CODE[err.code];
         message = err.message;
         code = err.code;
-        // A finer, stable reason some APIs define on top of the general code (digital legacy's, docs/legacy.md).
-        if (typeof err.details.reason === 'string') reason = err.details.reason;
         const retry = err.details.retryAfterSeconds;
         if (retry !== undefined) ctx.set('Retry-After', String(retry));
       } else if (isHttpError(err) && err.status < 500) {
@@ -52,7 +66,11 @@ export function errorMapper(log: Logger, options: ErrorMapperOptions = {}): Midd
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       if (status >= 500) log.error({ err, route, method: ctx.method }, 'request failed');
       ctx.status = status;
-      if (options.plainText?.(ctx)) {
+      const errorPage = (ctx.state as { errorPage?: ErrorPage }).errorPage;
+      if (errorPage && err instanceof KeywardError && status < 500) {
+        ctx.type = 'text/html';
+        ctx.body = errorPage(message);
+      } else if (options.plainText?.(ctx)) {
         ctx.type = 'text/plain';
         ctx.body = `${message}\n`;
       } else {

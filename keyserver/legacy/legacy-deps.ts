@@ -3,7 +3,7 @@ import type { Clock } from '../../shared/clock';
 import type { Email } from '../../shared/identity';
 import type { Config } from '../config';
 import type { BackgroundWork } from '../directory/directory-deps';
-import type { RateLimiter, RateRule } from '../http/rate-limiter';
+import type { RateLimiter, RateRule } from '../limits/rate-limiter';
 import type { MailQueue } from '../mail/mail-queue';
 import type { Store } from '../store/ports';
 

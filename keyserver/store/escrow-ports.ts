@@ -1,3 +1,4 @@
+import type { CodePurpose, RelaySlot } from '../../shared/escrow/escrow-api';
 import type { Email, Fingerprint } from '../../shared/identity';
 
 /**
@@ -48,7 +49,8 @@ export interface EscrowAccountStore {
   hasDevice(address: Email, deviceHash: string): Promise<boolean>;
 }
 
-export type CodePurpose = 'register' | 'release' | 'recover';
+// The purposes and slots are part of the escrow API (shared/escrow/escrow-api.ts); the store keeps them as they are.
+export type { CodePurpose, RelaySlot };
 
 export interface OneTimeCode {
   address: Email;
@@ -145,8 +147,6 @@ export interface ReleaseAuditStore {
   /** Oldest first. */
   list(address: Email): Promise<ReleaseRecord[]>;
 }
-
-export type RelaySlot = 'offer' | 'reply';
 
 export interface RelayStore {
   /**

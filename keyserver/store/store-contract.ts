@@ -7,7 +7,7 @@ import { describeMailQueueStoreContract } from './mail-queue-store-contract';
 import type { Binding, Store, StoredKey, TokenRecord } from './ports';
 
 /**
- * The one behaviour every store adapter must show (docs/architecture.md, convention 8). Each adapter's test file
+ * The one behaviour every store adapter must show (docs/architecture.md, "Conventions"). Each adapter's test file
  * calls this with a factory that returns a fresh, empty store; the suite closes it after each test.
  */
 

@@ -1,6 +1,15 @@
 import * as opaque from '@serenity-kit/opaque';
-import { KeywardError, type ErrorCode } from '../errors';
+import type { z } from 'zod';
+import { KeywardError } from '../errors';
+import { errorAnswerSchema } from '../error-answer';
 import type { UnlockedKey } from '../openpgp';
+import {
+  type CodePurpose,
+  escrowAnswers,
+  escrowError,
+  type EscrowReason,
+  isEscrowReason,
+} from './escrow-api';
 import { makeEscrow, openEscrow, replacePassphrasePacket } from './escrow-message';
 import {
   checkProfile,
@@ -11,8 +20,6 @@ import {
 } from './profiles';
 import { newRecoveryPhrase, normalizeRecoveryPhrase } from './recovery-code';
 import { passphraseSecret, recoveryVerifier } from './secrets';
-
-export type CodePurpose = 'register' | 'release' | 'recover';
 
 export interface EscrowClientDeps {
   readonly fetch: typeof fetch;
@@ -30,8 +37,6 @@ interface Answer {
   readonly body: Record<string, unknown>;
   readonly retryAfter: number;
 }
-
-const FIELD_MAX = 200_000;
 
 /**
  * The client of the keyserver's escrow API (docs/escrow.md): OPAQUE registration and login (@serenity-kit/opaque;
@@ -79,54 +84,49 @@ export function createEscrowClient(deps: EscrowClientDeps) {
     };
   }
 
+  /** The keyserver's refusal as a KeywardError with the escrow reason, in words for the user. */
   function failure(answer: Answer, what: string): KeywardError {
-    const code = typeof answer.body.error === 'string' ? answer.body.error : '';
+    const said = errorAnswerSchema.safeParse(answer.body);
     const minutes = Math.max(1, Math.ceil(answer.retryAfter / 60));
-    const known: Record<string, [ErrorCode, string, Record<string, number>?]> = {
-      login_failed: ['forbidden', 'Wrong passphrase for this address, or no key is escrowed for it.'],
-      recovery_failed: [
-        'forbidden',
+    const inMinutes = `Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+    const reason = said.success && isEscrowReason(said.data.reason) ? said.data.reason : undefined;
+    const texts: Record<EscrowReason, string> = {
+      login_failed: 'Wrong passphrase for this address, or no key is escrowed for it.',
+      recovery_failed:
         'The recovery code or the mailed code is wrong, or no key is escrowed for this address.',
-      ],
-      code_required: ['forbidden', 'This device needs the code mailed to you.', { codeRequired: 1 }],
-      code_invalid: [
-        'forbidden',
-        'The mailed code is wrong or expired. Ask for a new one.',
-        { codeInvalid: 1 },
-      ],
-      account_exists: ['conflict', 'A key is already escrowed for this address.'],
-      stale: ['conflict', 'The escrow changed meanwhile (another device?). Try again.'],
-      locked: [
-        'rate_limited',
-        `Too many attempts for this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-        { retryAfterSeconds: answer.retryAfter },
-      ],
-      rate_limited: [
-        'rate_limited',
-        `The keyserver is limiting requests. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-        { retryAfterSeconds: answer.retryAfter },
-      ],
-      unauthorized: ['forbidden', 'The keyserver session ended. Try again.'],
+      unauthorized: 'The keyserver session ended. Try again.',
+      code_required: 'This device needs the code mailed to you.',
+      code_invalid: 'The mailed code is wrong or expired. Ask for a new one.',
+      account_exists: 'A key is already escrowed for this address.',
+      stale: 'The escrow changed meanwhile (another device?). Try again.',
+      slot_taken: 'This hand-over code was used already. Start a new hand-over.',
+      locked: `Too many attempts for this address. ${inMinutes}`,
     };
-    const entry = known[code];
-    if (entry) return new KeywardError(entry[0], entry[1], entry[2] ?? {});
+    const retry = { retryAfterSeconds: answer.retryAfter };
+    if (reason !== undefined) {
+      return escrowError(reason, texts[reason], reason === 'locked' ? answer.retryAfter : undefined);
+    }
+    if (answer.status === 429 || (said.success && said.data.code === 'rate_limited')) {
+      return new KeywardError('rate_limited', `The keyserver is limiting requests. ${inMinutes}`, retry);
+    }
     if (answer.status >= 500 || answer.status === 0) {
       return new KeywardError('unavailable', `The keyserver failed while ${what} (HTTP ${answer.status}).`);
     }
-    const message = typeof answer.body.message === 'string' ? answer.body.message.slice(0, 300) : '';
+    const message = said.success ? said.data.error.slice(0, 300) : '';
     return new KeywardError(
       'invalid_input',
       `The keyserver refused ${what}${message ? `: ${message}` : '.'}`,
     );
   }
 
-  const field = (answer: Answer, name: string): string => {
-    const value = answer.body[name];
-    if (typeof value !== 'string' || value.length === 0 || value.length > FIELD_MAX) {
+  /** An answer's body as its schema in escrow-api.ts reads it; anything else is an unreadable answer. */
+  function read<S extends z.ZodType>(answer: Answer, schema: S): z.output<S> {
+    const parsed = schema.safeParse(answer.body);
+    if (!parsed.success) {
       throw new KeywardError('unavailable', `The keyserver at ${deps.baseUrl} sent an unreadable answer.`);
     }
-    return value;
-  };
+    return parsed.data;
+  }
 
   async function register(address: string, passphrase: string, profile: EscrowProfile) {
     await opaque.ready;
@@ -136,9 +136,10 @@ export function createEscrowClient(deps: EscrowClientDeps) {
       registrationRequest: start.registrationRequest,
     });
     if (answer.status !== 200) throw failure(answer, 'the registration');
+    const { registrationResponse } = read(answer, escrowAnswers.registerStart);
     const finished = opaque.client.finishRegistration({
       clientRegistrationState: start.clientRegistrationState,
-      registrationResponse: field(answer, 'registrationResponse'),
+      registrationResponse,
       password: passphrase,
       keyStretching: stretch(profile),
     });
@@ -153,33 +154,38 @@ export function createEscrowClient(deps: EscrowClientDeps) {
       startLoginRequest: start.startLoginRequest,
     });
     if (answer.status !== 200) throw failure(answer, 'the login');
-    const profile = checkProfile(answer.body.profile);
+    const started = read(answer, escrowAnswers.loginStart);
+    const profile = checkProfile(started.profile);
     const finished = opaque.client.finishLogin({
       clientLoginState: start.clientLoginState,
-      loginResponse: field(answer, 'loginResponse'),
+      loginResponse: started.loginResponse,
       password: passphrase,
       keyStretching: stretch(profile),
     });
     // A wrong passphrase fails here, on the client: the server never learns the guess.
-    if (!finished)
-      throw failure({ status: 401, body: { error: 'login_failed' }, retryAfter: 0 }, 'the login');
+    if (!finished) {
+      throw failure(
+        { status: 401, body: { error: '', code: 'forbidden', reason: 'login_failed' }, retryAfter: 0 },
+        'the login',
+      );
+    }
     const done = await call('POST', '/login/finish', {
-      loginId: field(answer, 'loginId'),
+      loginId: started.loginId,
       finishLoginRequest: finished.finishLoginRequest,
     });
     if (done.status !== 200) throw failure(done, 'the login');
-    return { session: field(done, 'sessionToken'), secret: passphraseSecret(finished.exportKey), profile };
+    return {
+      session: read(done, escrowAnswers.loginFinish).sessionToken,
+      secret: passphraseSecret(finished.exportKey),
+      profile,
+    };
   }
 
   async function fetchEscrow(session: string, proof: { deviceToken?: string; code?: string }) {
     const answer = await call('POST', '/escrow/fetch', proof, session);
     if (answer.status !== 200) throw failure(answer, 'handing out the escrow');
-    return {
-      escrow: field(answer, 'escrow'),
-      version: Number(answer.body.version),
-      fingerprint: field(answer, 'fingerprint'),
-      deviceToken: typeof answer.body.deviceToken === 'string' ? answer.body.deviceToken : proof.deviceToken,
-    };
+    const release = read(answer, escrowAnswers.fetch);
+    return { ...release, deviceToken: release.deviceToken ?? proof.deviceToken };
   }
 
   return {
@@ -220,12 +226,12 @@ export function createEscrowClient(deps: EscrowClientDeps) {
         recoveryVerifier: recoveryVerifier(recoveryPhrase),
       });
       if (answer.status !== 201) throw failure(answer, 'storing the escrow');
-      return { recoveryPhrase, deviceToken: field(answer, 'deviceToken') };
+      return { recoveryPhrase, deviceToken: read(answer, escrowAnswers.createAccount).deviceToken };
     },
 
     /**
      * The key back on a device, with the address and passphrase; a device that never held it also needs the
-     * mailed "release" code (without it: forbidden, details.codeRequired).
+     * mailed "release" code (without it: forbidden, reason `code_required`).
      */
     async restoreWithPassphrase(options: {
       address: string;
@@ -257,8 +263,9 @@ export function createEscrowClient(deps: EscrowClientDeps) {
         code: options.code.replace(/\s+/g, ''),
       });
       if (answer.status !== 200) throw failure(answer, 'the recovery');
-      const key = await openEscrow(field(answer, 'escrow'), phrase);
-      const profile = checkProfile(answer.body.profile);
+      const release = read(answer, escrowAnswers.recover);
+      const key = await openEscrow(release.escrow, phrase);
+      const profile = checkProfile(release.profile);
       const { registrationRecord, secret } = await register(options.address, options.newPassphrase, profile);
       const recoveryPhrase = newRecoveryPhrase();
       const escrow = await makeEscrow({ key, passphraseSecret: secret, recoveryPhrase, date: deps.now() });
@@ -266,20 +273,20 @@ export function createEscrowClient(deps: EscrowClientDeps) {
         'PUT',
         '/escrow',
         {
-          expectedVersion: Number(answer.body.version),
+          expectedVersion: release.version,
           escrow,
           registrationRecord,
           profile,
           recoveryVerifier: recoveryVerifier(recoveryPhrase),
         },
-        field(answer, 'recoveryToken'),
+        release.recoveryToken,
       );
       if (put.status !== 200) throw failure(put, 'storing the new escrow');
       return {
         key,
         recoveryPhrase,
-        deviceToken: field(answer, 'deviceToken'),
-        fingerprint: field(answer, 'fingerprint'),
+        deviceToken: release.deviceToken,
+        fingerprint: release.fingerprint,
       };
     },
 
@@ -306,7 +313,7 @@ export function createEscrowClient(deps: EscrowClientDeps) {
       const answer = await call('GET', `/relay/${channel}/${slot}`);
       if (answer.status === 404) return null;
       if (answer.status !== 200) throw failure(answer, 'the hand-over');
-      return field(answer, 'payload');
+      return read(answer, escrowAnswers.relayGet).payload;
     },
 
     /**
@@ -333,9 +340,9 @@ export function createEscrowClient(deps: EscrowClientDeps) {
     },
 
     /**
-     * Opting out later (escrow design §8): after a login with the passphrase, the keyserver deletes the account
-     * and its escrow. Neither the passphrase nor the recovery code opens anything there afterwards; the key on
-     * this device is untouched.
+     * Opting out later (docs/escrow.md, "The client"): after a login with the passphrase, the keyserver deletes the
+     * account and its escrow. Neither the passphrase nor the recovery code opens anything there afterwards; the key
+     * on this device is untouched.
      */
     async deleteAccount(options: { address: string; passphrase: string }): Promise<void> {
       const { session } = await login(options.address, options.passphrase);

@@ -20,10 +20,10 @@ import { fullConfig, MAX_ARGON2_MEMORY_EXPONENT, READ_CONFIG } from '../openpgp/
 import { affordableArgon2, type S2KView } from '../openpgp/s2k-cost';
 
 /**
- * The escrow (escrow design §2): a standard OpenPGP message (RFC 9580 SEIPDv2, AES-256 GCM) whose literal body is
- * the user's whole private key, unprotected inside the message, with exactly two symmetric key packets (SKESK v6):
- * first the passphrase packet (password: secrets.ts passphraseSecret), then the recovery packet (password: the
- * 12-word recovery code). Any RFC 9580 implementation opens it with the words alone.
+ * The escrow (docs/escrow.md, "How it works"): a standard OpenPGP message (RFC 9580 SEIPDv2, AES-256 GCM) whose
+ * literal body is the user's whole private key, unprotected inside the message, with exactly two symmetric key
+ * packets (SKESK v6): first the passphrase packet (password: secrets.ts passphraseSecret), then the recovery packet
+ * (password: the 12-word recovery code). Any RFC 9580 implementation opens it with the words alone.
  */
 const ESCROW_CONFIG = fullConfig({
   ...READ_CONFIG,
@@ -33,7 +33,8 @@ const ESCROW_CONFIG = fullConfig({
   // Both passwords carry 128 bits or more: iterated-and-salted S2K (RFC 9580 §3.7.1.3) is enough, and cheap.
   s2kType: enums.s2k.iterated,
   s2kIterationCountByte: 96,
-  // Anything a server supplied is opened with a bounded Argon2 cost (escrow design §6); see also checkShape.
+  // Anything a server supplied is opened with a bounded Argon2 cost (a server could otherwise make a client run any
+  // cost: profiles.ts); see also checkShape.
   maxArgon2MemoryExponent: MAX_ARGON2_MEMORY_EXPONENT,
 });
 

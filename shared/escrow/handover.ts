@@ -5,8 +5,8 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { KeywardError, invalidInput } from '../errors';
 
 /**
- * Device hand-over (escrow design §7): the new device shows 7 words (77 bits) and a QR code of them; both devices
- * derive the relay channel and, from an X25519 exchange bound to the Argon2-stretched words, an AES-256-GCM key.
+ * Device hand-over (docs/escrow.md, "How it works"): the new device shows 7 words (77 bits) and a QR code of them;
+ * both devices derive the relay channel and, from an X25519 exchange bound to the Argon2-stretched words, an AES-256-GCM key.
  * The relay (the keyserver) sees only public keys and ciphertext; replacing the new device's public key gains it
  * nothing without the words, which it would have to guess at Argon2 cost within the relay's 10 minutes.
  */

@@ -9,7 +9,8 @@ export {
 export { passphraseSecret, recoveryVerifier } from './secrets';
 export { newRecoveryPhrase, normalizeRecoveryPhrase, RECOVERY_WORDS } from './recovery-code';
 export { makeEscrow, openEscrow, replacePassphrasePacket } from './escrow-message';
-export { createEscrowClient, type CodePurpose, type EscrowClient } from './escrow-client';
+export { createEscrowClient, type EscrowClient } from './escrow-client';
+export * from './escrow-api';
 export {
   exportHandoverKey,
   handoverChannel,

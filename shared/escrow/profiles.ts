@@ -1,7 +1,7 @@
 import { KeywardError } from '../errors';
 
 /**
- * The Argon2id costs of the OPAQUE key stretching the client accepts (escrow design §6). The server stores the
+ * The Argon2id costs of the OPAQUE key stretching the client accepts. The server stores the
  * name with the account and says it at login; the client runs only a profile from this list, so a server cannot
  * make it run a denial-of-service cost.
  */

@@ -217,9 +217,5 @@ export const releaseAnswerSchema = z.object({
 });
 export type ReleaseAnswer = z.output<typeof releaseAnswerSchema>;
 
-/** Every error answer of the keyserver: `reason` is set for the legacy reasons above. */
-export const errorAnswerSchema = z.object({
-  error: z.string().max(1000),
-  code: z.string().max(40),
-  reason: z.string().max(40).optional(),
-});
+/** Every error answer of the keyserver (shared/error-answer.ts); `reason` is set for the legacy reasons above. */
+export { errorAnswerSchema } from '../error-answer';

@@ -82,7 +82,7 @@ describe('inspectMessage', () => {
     const key: unknown = await inspectMessage(new TextEncoder().encode(alice.publicKeyArmored)).catch(
       (e: unknown) => e,
     );
-    expect(isKeywardError(key, 'invalid_input') && key.details.notEncrypted).toBe(1);
+    expect(isKeywardError(key, 'invalid_input') && key.details.reason).toBe('not_encrypted');
     const encrypted = await encryptFile({
       plaintext: new Uint8Array(100),
       recipients: [alice.publicKeyArmored],
@@ -91,7 +91,7 @@ describe('inspectMessage', () => {
     const whole = await readAllBytes(encrypted.ciphertext);
     const cut: unknown = await inspectMessage(whole.subarray(0, 20)).catch((e: unknown) => e);
     expect(isKeywardError(cut)).toBe(true);
-    expect(isKeywardError(cut) && cut.details.notEncrypted).toBeFalsy();
+    expect(isKeywardError(cut) && cut.details.reason).toBeUndefined();
   });
 
   it('names the signers of a signed (not encrypted) message and of a detached signature, not of an encrypted file', async () => {

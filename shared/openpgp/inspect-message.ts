@@ -53,12 +53,12 @@ export async function readEncryptedMessage(ciphertext: Bytes): Promise<Message<R
     if (error instanceof Error && /Unexpected end of (packet|stream)/i.test(error.message)) {
       throw decryptionError(error, 'start');
     }
-    // `notEncrypted`: the bytes are no encrypted message at all (a public key, a signature, another format), as
+    // `not_encrypted`: the bytes are no encrypted message at all (a public key, a signature, another format), as
     // opposed to a damaged one; decrypt on download then saves such a file as it is.
     throw new KeywardError(
       'invalid_input',
       'This is not an OpenPGP encrypted file.',
-      { notEncrypted: 1 },
+      { reason: 'not_encrypted' },
       { cause: error },
     );
   }

@@ -28,7 +28,7 @@ export const KEY_PROTECTION_ARGON2: Argon2Params = Object.freeze({
  * The most Argon2 memory (2^18 KiB = 256 MiB) anything read from outside may ask for, in keys (RFC 9580 §3.7.1.4)
  * and in password-encrypted messages. A hostile key or message can name up to 2^30 KiB; openpgp.js would try to
  * allocate it in WASM, where it stays reserved for the life of the page. 256 MiB is the top OPAQUE profile the
- * escrow design already asks of devices (design/escrow.md, requirement 6), 4x our own key profile, and still fits
+ * escrow already asks of devices (shared/escrow/profiles.ts), 4x our own key profile, and still fits
  * a phone's browser. Values above it fail with `too_large` instead of a crashed extension page.
  */
 export const MAX_ARGON2_MEMORY_EXPONENT = 18;

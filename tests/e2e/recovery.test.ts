@@ -151,6 +151,15 @@ describe('recovery (three Chromium profiles, one keyserver)', () => {
     await options.getByRole('tab', { name: 'I already have a Keyward key' }).click();
     await options.getByText('Forgot the passphrase? Use my recovery code').click();
     const form = options.locator('#recover-form');
+    // Sent empty: each missing field says so at itself, in words (no schema text, no word about strength yet).
+    await form.getByRole('button', { name: 'Recover my key' }).click();
+    await form.getByText('Enter the address your key is kept under').waitFor();
+    await form.getByText('Enter your recovery code, as the recovery kit shows it.').waitFor();
+    await expect(form.getByLabel('Email address').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(
+      form.getByLabel('Email address').evaluate((input) => input === document.activeElement),
+    ).resolves.toBe(true);
+    await expect(form.textContent()).resolves.not.toMatch(/Malformed|too easy to guess|✖/);
     await form.getByLabel('Email address').fill(EMAIL);
     await form.getByLabel('Recovery code (12 words)').fill(recoveryWords.join(' '));
     const code = await mailedCode(() => form.getByRole('button', { name: 'Mail me a code' }).click());

@@ -1,3 +1,6 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decrypt, decryptKey, readMessage, readPrivateKey } from 'openpgp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +146,29 @@ describe('strict mode (Chromium)', () => {
     await page.waitForTimeout(300);
     expect(site.uploads).toHaveLength(uploads);
     await page.close();
+  });
+
+  it("attack: a file dragged into Keyward's picker window (a page can fill a drag with files it made) is not taken", async () => {
+    const { page } = await openSite('/upload/fetch-formdata.html');
+    const picker = await pickerOpenedBy(() => page.click('#file'));
+    const path = join(tmpdir(), `keyward-strict-drag-${process.pid}.txt`);
+    await writeFile(path, 'words a page chose, to be signed as the user');
+    const box = (await picker.locator('#files').boundingBox())!;
+    const cdp = await ext.context.newCDPSession(picker);
+    const data = { items: [], files: [path], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+      await cdp.send('Input.dispatchDragEvent', { type, x: box.x + 5, y: box.y + 5, data });
+    }
+    await cdp.detach();
+    await picker.getByText('Dropped files are not taken here').waitFor();
+    await expect(
+      picker.evaluate(() => (document.getElementById('files') as HTMLInputElement).files?.length),
+    ).resolves.toBe(0);
+    await page.waitForTimeout(300);
+    expect(site.uploads).toHaveLength(uploads);
+    await picker.click('#cancel');
+    await page.close();
+    await rm(path, { force: true });
   });
 
   it('a page clicking its input without a user gesture opens no picker at all', async () => {

@@ -193,7 +193,7 @@ describe('teams (two Chromium profiles, one keyserver)', () => {
     const options = await alice.openExtensionPage('options.html', {
       viewport: { width: 1000, height: 1800 },
     });
-    await options.getByRole('heading', { name: 'People' }).waitFor();
+    await options.getByRole('heading', { name: 'People', exact: true }).waitFor();
     await options.getByLabel('Add someone by address').fill(BOB);
     await options.getByRole('button', { name: 'Look up their key' }).click();
     const bobCard = options.getByRole('article', { name: `Bob <${BOB}>` });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { askBackground } from './harness/ask-background';
+import { axeViolations, describeViolations } from './harness/accessibility';
 import { keywardNoticeText } from './harness/keyward-notice';
 import { pickFiles } from './harness/pick-files';
 import { saveScreenshot } from './harness/screenshot';
@@ -292,13 +293,23 @@ describe('fail closed (Chromium)', () => {
     }
   });
 
-  it('an upload the background cannot encrypt (no key yet) leaves the input empty and tells the user why', async () => {
+  it('an upload the background cannot encrypt (no key any more) leaves the input empty and tells the user why', async () => {
     const bare = await launchExtension();
     const server = await startStaticServer();
     try {
+      // No site can be opted in without a key; one opted in whose key was deleted since has none.
+      await expect(
+        askBackground(bare, 'sites.setEnabled', { origin: server.origin, enabled: true }),
+      ).resolves.toMatchObject({ ok: false, error: { reason: 'no_key' } });
+      const imported = (await askBackground(bare, 'vault.import', {
+        data: readFixture('gnupg-ed25519.sec'),
+        passphrase: FIXTURE_PASSPHRASE,
+      })) as { ok: true; value: { keys: { fingerprint: string }[] } };
       await expect(
         askBackground(bare, 'sites.setEnabled', { origin: server.origin, enabled: true }),
       ).resolves.toMatchObject({ ok: true });
+      const fingerprint = imported.value.keys[0]!.fingerprint;
+      await expect(askBackground(bare, 'vault.delete', { fingerprint })).resolves.toMatchObject({ ok: true });
       const site = await bare.context.newPage();
       await site.goto(server.url('/upload/fetch-formdata.html'));
       await pickFiles(bare.context, site, () => site.click('#file'), file('nokey.txt'));
@@ -351,11 +362,49 @@ describe('a locked vault (Chromium)', () => {
       site.evaluate(() => (document.getElementById('file') as HTMLInputElement).files?.length),
     ).resolves.toBe(0);
     await saveScreenshot(prompt, 'unlock-prompt');
-    await prompt.getByLabel(/^Passphrase of/).fill(FIXTURE_PASSPHRASE);
-    await prompt.getByRole('button', { name: 'Unlock' }).click();
+    const violations = await axeViolations(prompt);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    // By keyboard only: a wrong passphrase first, which comes back selected for retyping.
+    const field = prompt.getByLabel(/^Passphrase of/);
+    await expect(field.evaluate((input) => input === document.activeElement)).resolves.toBe(true);
+    await prompt.keyboard.type('not the passphrase');
+    await prompt.keyboard.press('Enter');
+    await prompt.getByRole('alert').filter({ hasText: 'Wrong passphrase' }).waitFor({ timeout: 20_000 });
+    await expect(
+      field.evaluate((input: HTMLInputElement) => [input === document.activeElement, input.selectionEnd]),
+    ).resolves.toEqual([true, 'not the passphrase'.length]);
+    await prompt.getByLabel('Show passphrase').check();
+    await expect(field.getAttribute('type')).resolves.toBe('text');
+    await field.focus();
+    await prompt.keyboard.type(FIXTURE_PASSPHRASE); // replaces the selection
+    await prompt.keyboard.press('Enter');
     await expectEncryptedUpload(server, 1, 'locked.txt');
     await site.close();
   });
+
+  it.each(['Escape', 'Cancel'])(
+    'uploads nothing when the user answers the unlock window with %s',
+    async (how) => {
+      await askBackground(locked, 'vault.lock', {});
+      const site = await locked.context.newPage();
+      await site.goto(server.url('/upload/fetch-formdata.html'));
+      const [prompt] = await Promise.all([
+        locked.context.waitForEvent('page'),
+        pickFiles(locked.context, site, () => site.click('#file'), file(`${how}.txt`)),
+      ]);
+      await prompt.waitForLoadState();
+      await prompt.getByLabel(/^Passphrase of/).waitFor();
+      // The window closes on the key going down, before the key comes up: the key press "fails" for that.
+      if (how === 'Escape') await prompt.keyboard.press('Escape').catch(() => undefined);
+      else await prompt.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => prompt.isClosed()).toBe(true);
+      await expect
+        .poll(() => keywardNoticeText(locked.context, site), { timeout: 10_000 })
+        .toMatch(/Keyward stayed locked/);
+      expect(server.uploads).toHaveLength(1); // only the upload of the test before
+      await site.close();
+    },
+  );
 
   it('uploads nothing when the user closes the unlock window', async () => {
     await askBackground(locked, 'vault.lock', {});

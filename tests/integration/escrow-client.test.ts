@@ -53,7 +53,7 @@ describe('escrow client against the keyserver', () => {
     // A new device without the mailed code is told it needs one.
     await expect(
       client.restoreWithPassphrase({ address: 'ana@example.org', passphrase: 'ana passphrase one' }),
-    ).rejects.toMatchObject({ code: 'forbidden', details: { codeRequired: 1 } });
+    ).rejects.toMatchObject({ code: 'forbidden', details: { reason: 'code_required' } });
     const restored = await client.restoreWithPassphrase({
       address: 'ana@example.org',
       passphrase: 'ana passphrase one',

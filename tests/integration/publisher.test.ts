@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Fingerprint } from '../../shared/identity';
 import { manualClock } from '../../shared/clock';
 import { createVksClient } from '../../extension/directory/vks-client';
 import { createPublisher } from '../../extension/publishing/publisher';
@@ -39,13 +40,13 @@ describe('publishing a key from the extension', () => {
       publicKey: () => Promise.resolve(key.publicArmored),
     });
     expect(await publisher.last(key.fingerprint)).toBeNull();
-    const pending = await publisher.publish(key.fingerprint);
+    const pending = await publisher.publish(Fingerprint.parse(key.fingerprint));
     expect(pending.addresses).toEqual([{ email: 'pub@example.org', state: 'pending' }]);
     expect(await publisher.last(key.fingerprint)).toEqual(pending);
 
     const link = linkIn(await ks.mail.next('pub@example.org'), '/verify/');
     expect((await fetch(link, { method: 'POST' })).status).toBe(200);
-    expect((await publisher.refresh(key.fingerprint)).addresses).toEqual([
+    expect((await publisher.refresh(Fingerprint.parse(key.fingerprint))).addresses).toEqual([
       { email: 'pub@example.org', state: 'published' },
     ]);
     // A refresh sends no further mail.

@@ -1,5 +1,5 @@
 import '../../ui/styles.css';
-import { wireDecryptPage } from '../../ui/decrypt/decrypt-view';
+import { mountDecryptPage } from '../../ui/decrypt/decrypt-view';
 
 // Wiring only: see extension/ui/decrypt/decrypt-view.ts.
-wireDecryptPage(document);
+mountDecryptPage(document);

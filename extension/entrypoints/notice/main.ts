@@ -1,4 +1,4 @@
-import { wireNotice } from '../../ui/notice/notice-view';
+import { mountNotice } from '../../ui/notice/notice-view';
 
 // Wiring only: Keyward's in-page notice, framed in web pages by the content script (extension/intercept).
-wireNotice(document);
+mountNotice(document);

@@ -1,7 +1,7 @@
-import { connectPort } from '../../platform/ports';
+import { openChannel } from '../../messaging/runtime-channels';
 import { withSpareWorker } from '../../upload/encrypt-job';
 import { createInProcessKeyWork } from '../../vault/key-work';
-import { KEY_WORK_PORT } from '../../vault/key-work-protocol';
+import { keyWorkChannel } from '../../vault/key-work-channel';
 import { serveKeyWork } from '../../vault/key-work-server';
 
 // Wiring only: connect to the background and run key work for it. Uploads are encrypted in a dedicated worker of
@@ -9,7 +9,7 @@ import { serveKeyWork } from '../../vault/key-work-server';
 // background lets go of the port (idle, or its service worker stopped) the work in progress is stopped and this
 // document closes itself.
 serveKeyWork(
-  connectPort(KEY_WORK_PORT),
+  openChannel(keyWorkChannel),
   createInProcessKeyWork({ startEncryptWorker: withSpareWorker(() => new Worker('/encrypt-worker.js')) }),
   () => window.close(),
 );

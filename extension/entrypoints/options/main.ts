@@ -1,4 +1,4 @@
 import '../../ui/styles.css';
-import { startOptionsPage } from '../../ui/options/options-page';
+import { mountOptionsPage } from '../../ui/options/options-page';
 
-startOptionsPage();
+mountOptionsPage();

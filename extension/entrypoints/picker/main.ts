@@ -1,5 +1,5 @@
 import '../../ui/styles.css';
-import { wirePicker } from '../../ui/picker/picker-view';
+import { mountPicker } from '../../ui/picker/picker-view';
 
 // Wiring only: Keyward's own file picker for sites in strict mode (extension/upload/upload-service.ts).
-wirePicker(document, window);
+mountPicker(document, window);

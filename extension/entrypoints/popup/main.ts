@@ -1,6 +1,6 @@
 import '../../ui/styles.css';
-import { startKeyStatus } from '../../ui/popup/popup-view';
-import { startSiteSection } from '../../ui/popup/site-section';
+import { mountKeyStatus } from '../../ui/popup/popup-view';
+import { mountSiteSection } from '../../ui/popup/site-section';
 
-startKeyStatus();
-startSiteSection();
+mountKeyStatus();
+mountSiteSection();

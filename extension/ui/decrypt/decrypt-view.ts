@@ -1,31 +1,36 @@
-import { DECRYPT_PORT, type DecryptReport } from '../../messaging/decrypt-port';
+import { decryptChannel } from '../../messaging/decrypt-channel';
 import { sendMessage } from '../../messaging/send-message';
-import { connectPort } from '../../platform/ports';
-import type { ReadPageBlobRequest } from '../../messaging/page-blob';
-import { spoolStream } from '../../platform/spool';
-import { askTab, tabIdsOnOrigin } from '../../platform/tabs';
+import { openChannel } from '../../messaging/runtime-channels';
+import { fetchForDecrypt, hostOf } from '../../downloads/fetch-for-decrypt';
 import { safeFileName } from '../../../shared/safe-file-name';
-import { errorText } from '../error-text';
 import { formatBytes } from '../format';
 import { addressList, chosenGroups, groupCheckboxes } from '../recipient-picker';
 import { requiredElement } from '../required-element';
+import { mountUnlockForm } from '../unlock-form';
+import type { ReleaseAdvert } from '../../downloads/release-target';
+import { mountRelease } from './release-section';
 
 /** The decrypt page: a file in, the background decrypts it, a Save link out (only for a fully verified result). */
-export function wireDecryptPage(doc: Document): void {
+export function mountDecryptPage(doc: Document): void {
   const input = requiredElement('file', HTMLInputElement);
   const status = requiredElement('status', HTMLParagraphElement);
   const error = requiredElement('error', HTMLParagraphElement);
   const result = requiredElement('result', HTMLParagraphElement);
   const save = requiredElement('save', HTMLAnchorElement);
   const unlockForm = requiredElement('unlock-form', HTMLFormElement);
-  const passphrase = unlockForm.elements.namedItem('passphrase') as HTMLInputElement;
   const encryptedTo = requiredElement('encrypted-to', HTMLParagraphElement);
   const risky = requiredElement('risky', HTMLParagraphElement);
-  const share = wireShare();
+  const share = mountShare();
+  const release = mountRelease();
+  /** Where the service that served the current download takes releases, if it said so (release-target.ts). */
+  let advert: ReleaseAdvert = { kind: 'none' };
   let current: File | undefined;
   let locked: string | undefined;
   let autoSaveCurrent = false;
-  /** Deletes the fetched ciphertext's spool file once it is no longer needed (decrypted, or failed for good). */
+  /**
+   * Deletes the fetched ciphertext's spool file once it is no longer needed (failed for good, another file, the
+   * page closed); a decrypted one is kept for sharing or releasing it.
+   */
   let discardFetched: (() => Promise<void>) | undefined;
   const dropFetched = () => {
     void discardFetched?.();
@@ -69,12 +74,12 @@ export function wireDecryptPage(doc: Document): void {
     risky.hidden = true;
     encryptedTo.hidden = true;
     share.offer(undefined);
+    release.offer(undefined);
     unlockForm.hidden = true;
     if (save.href.startsWith('blob:')) URL.revokeObjectURL(save.href);
     show(`Decrypting ${file.name}…`);
-    const port = connectPort(DECRYPT_PORT);
-    port.onMessage((message) => {
-      const report = message as DecryptReport;
+    const port = openChannel(decryptChannel);
+    port.onMessage((report) => {
       if (report.kind === 'progress') {
         show(`Decrypting ${file.name}… ${Math.round((100 * report.done) / Math.max(1, report.total))}%`);
         return;
@@ -102,10 +107,10 @@ export function wireDecryptPage(doc: Document): void {
       } else if (report.kind === 'shared') {
         // Not asked for by this port (share has a port of its own).
       } else {
-        dropFetched();
         encryptedTo.textContent = `Encrypted to: ${report.encryptedTo.join(', ')}.`;
         encryptedTo.hidden = false;
         share.offer(file);
+        release.offer(file, advert);
         const { name, saved } = offer(report.file, autoSave);
         show(
           saved
@@ -114,12 +119,13 @@ export function wireDecryptPage(doc: Document): void {
         );
       }
     });
-    port.post({ file });
+    port.post({ kind: 'decrypt', file });
   }
 
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     autoSaveCurrent = false;
+    advert = { kind: 'none' };
     dropFetched();
     if (file) decrypt(file);
   });
@@ -146,8 +152,9 @@ export function wireDecryptPage(doc: Document): void {
       const fetching = `Fetching ${name} from ${hostOf(request.url)}…`;
       show(fetching);
       fetchForDecrypt({ url: request.url, name }, (bytes) => show(`${fetching} ${formatBytes(bytes)}`))
-        .then(({ file, discard }) => {
+        .then(({ file, discard, release: offered }) => {
           discardFetched = discard;
+          advert = offered;
           then(file);
         })
         .catch((e: unknown) => show(e instanceof Error ? e.message : String(e), true));
@@ -166,23 +173,24 @@ export function wireDecryptPage(doc: Document): void {
       }),
     );
   }
+  doc.defaultView?.addEventListener('pagehide', dropFetched);
   doc.addEventListener('dragover', (event) => event.preventDefault());
   doc.addEventListener('drop', (event) => {
     event.preventDefault();
     const file = event.dataTransfer?.files[0];
     if (!file) return;
     autoSaveCurrent = false;
+    advert = { kind: 'none' };
     dropFetched();
     decrypt(file);
   });
-  unlockForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    sendMessage('vault.unlock', { fingerprint: locked, passphrase: passphrase.value })
-      .then(() => {
-        unlockForm.reset();
-        if (current) decrypt(current, autoSaveCurrent);
-      })
-      .catch((e: unknown) => show(errorText(e), true));
+  // Read only once a file turned out to be locked, after this ran.
+  const passphrase = mountUnlockForm(unlockForm, {
+    error,
+    fingerprint: () => locked,
+    unlocked: () => {
+      if (current) decrypt(current, autoSaveCurrent);
+    },
   });
 }
 
@@ -190,7 +198,7 @@ export function wireDecryptPage(doc: Document): void {
  * Share later, offered once a file decrypted (so it is one of the user's): choose groups and people, the background
  * adds a key packet for each, and the new copy is saved under the same name.
  */
-function wireShare(): { offer: (file: File | undefined) => void } {
+function mountShare(): { offer: (file: File | undefined) => void } {
   const section = requiredElement('share-section', HTMLElement);
   const form = requiredElement('share-form', HTMLFormElement);
   const groupsBox = requiredElement('share-groups', HTMLDivElement);
@@ -209,9 +217,8 @@ function wireShare(): { offer: (file: File | undefined) => void } {
     formError.hidden = true;
     saved.hidden = true;
     status.textContent = 'Adding them…';
-    const port = connectPort(DECRYPT_PORT);
-    port.onMessage((message) => {
-      const report = message as DecryptReport;
+    const port = openChannel(decryptChannel);
+    port.onMessage((report) => {
       if (report.kind === 'progress') return;
       port.disconnect();
       status.textContent = '';
@@ -289,57 +296,4 @@ function downloadRequest(hash: string): { url: string; name: string } | undefine
     // not a request: an ordinary visit
   }
   return undefined;
-}
-
-/** Fetches the file again with the site's cookies (Keyward holds the site's host permission). */
-async function fetchForDecrypt(
-  { url, name }: { url: string; name: string },
-  onBytes: (bytes: number) => void,
-): Promise<{ file: File; discard: () => Promise<void> }> {
-  if (url.startsWith('blob:'))
-    return { file: await readPageBlob(url, name), discard: () => Promise.resolve() };
-  let response: Response;
-  try {
-    response = await fetch(url, { credentials: 'include' });
-  } catch {
-    throw new Error(
-      `${new URL(url).host} did not answer, so ${name} could not be decrypted. Try the download again.`,
-    );
-  }
-  if (!response.ok) throw new Error(`${new URL(url).host} refused ${name} (HTTP ${response.status}).`);
-  if (!response.body) return { file: new File([], name), discard: () => Promise.resolve() };
-  // To a spool file as it arrives: a large download never sits whole in memory.
-  let spooled: Awaited<ReturnType<typeof spoolStream>>;
-  try {
-    spooled = await spoolStream('fetched', response.body, onBytes);
-  } catch {
-    throw new Error(`The download of ${name} from ${new URL(url).host} broke off. Try the download again.`);
-  }
-  return { file: await spooled.finish(name), discard: spooled.discard };
-}
-
-/**
- * A download the page built itself (a `blob:` URL): only a frame of that site can read it, so Keyward's content
- * script there is asked, in each tab of the site, the one the user is looking at first.
- */
-async function readPageBlob(url: string, name: string): Promise<File> {
-  const site = new URL(url).origin;
-  let problem = `No open page of ${hostOf(url)} holds ${name} any more; download it again.`;
-  for (const tabId of await tabIdsOnOrigin(site)) {
-    const answer = await askTab(tabId, {
-      type: 'keyward.readPageBlob',
-      url,
-    } satisfies ReadPageBlobRequest).catch(
-      () => undefined, // no Keyward content script in that tab (opened before the site was opted in)
-    );
-    if (answer instanceof Blob) return new File([answer], name, { type: answer.type });
-    if (answer && typeof (answer as { error?: unknown }).error === 'string')
-      problem = (answer as { error: string }).error;
-  }
-  throw new Error(problem);
-}
-
-/** The site's host for messages, also for blob:https://site/uuid URLs (whose own host is empty). */
-function hostOf(url: string): string {
-  return new URL(new URL(url).origin).host;
 }

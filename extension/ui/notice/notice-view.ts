@@ -1,21 +1,19 @@
-import { NOTICE_PORT, type NoticeContent } from '../../messaging/notice-port';
-import { connectPort } from '../../platform/ports';
+import { openChannel } from '../../messaging/runtime-channels';
+import { noticeChannel } from '../../messaging/notice-channel';
 import { requiredElement } from '../required-element';
 
 /**
  * The in-page notice's own page (notice.html#<id>): an extension page framed in the web page, which the page can
  * neither read nor script. It shows what the background says about its notice, with the security phrase.
  */
-export function wireNotice(doc: Document): void {
+export function mountNotice(doc: Document): void {
   const notice = requiredElement('notice', HTMLElement);
   const phrase = requiredElement('phrase', HTMLSpanElement);
   const text = requiredElement('text', HTMLDivElement);
   const bar = requiredElement('bar', HTMLDivElement);
   const fill = requiredElement('fill', HTMLSpanElement);
-  const port = connectPort(NOTICE_PORT);
-  port.onMessage((message) => {
-    const content = message as NoticeContent;
-    if (content.kind !== 'notice') return;
+  const port = openChannel(noticeChannel);
+  port.onMessage((content) => {
     notice.className = content.state;
     phrase.textContent = `“${content.securityPhrase}”`;
     text.textContent = content.text;

@@ -4,7 +4,7 @@ import { requiredElement } from '../required-element';
  * The card with the two ways to add a key. Without a key it is the set-up, open at once; with keys it is "Add
  * another key", folded behind a button so the page leads with the keys the user has.
  */
-export function wireAddKeySection(): { showFor: (keyCount: number) => void; added: () => void } {
+export function mountAddKeySection(): { showFor: (keyCount: number) => void; added: () => void } {
   const heading = requiredElement('add-heading', HTMLHeadingElement);
   const intro = requiredElement('add-intro', HTMLParagraphElement);
   const toggle = requiredElement('add-toggle', HTMLButtonElement);

@@ -1,8 +1,8 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import type { KeyCardDeps } from './key-card';
-import { wireNewPassphrase } from './new-passphrase';
+import { mountNewPassphrase } from './new-passphrase';
 
 /** "Change passphrase": the current one, a new one typed twice and rated. A disclosure, closed by default. */
 export function changePassphraseForm(key: VaultKey, deps: KeyCardDeps): HTMLDetailsElement {
@@ -26,7 +26,7 @@ export function changePassphraseForm(key: VaultKey, deps: KeyCardDeps): HTMLDeta
       el('button', { class: 'button primary', type: 'submit' }, 'Change passphrase'),
     ),
   );
-  const check = wireNewPassphrase({
+  const check = mountNewPassphrase({
     passphrase: next,
     repeat,
     strengthBox,

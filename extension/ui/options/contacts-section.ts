@@ -1,4 +1,4 @@
-import type { Contact, ContactsView, KeyChange } from '../../messaging/protocol';
+import type { Contact, ContactsView, KeyChange } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import { formatDate, formatTime, groupFingerprint } from '../format';
@@ -20,7 +20,7 @@ const SOURCE_TEXT: Record<Contact['source'], string> = {
  * then adding someone (look up by address, import a file, paste a key), then each contact with its fingerprint
  * (as text and QR code, to compare out of band), where it came from, when it was last checked, and its state.
  */
-export function startContactsSection(onChange: () => void): { refresh: () => Promise<void> } {
+export function mountContactsSection(onChange: () => void): { refresh: () => Promise<void> } {
   const list = requiredElement('contacts', HTMLDivElement);
   const changes = requiredElement('key-changes', HTMLDivElement);
   const notice = requiredElement('contacts-notice', HTMLParagraphElement);

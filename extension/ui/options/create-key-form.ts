@@ -1,20 +1,20 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy } from '../dom';
-import { wireNewPassphrase } from './new-passphrase';
+import { mountNewPassphrase } from './new-passphrase';
 
 /**
  * The "Create a new key" form: name, address, a passphrase typed twice and rated (name and address count against
  * it), the key type under "Advanced". Creating takes seconds (Argon2id), so the form says so while it works.
  */
-export function wireCreateKeyForm(
+export function mountCreateKeyForm(
   form: HTMLFormElement,
   onCreated: (key: VaultKey, escrow: { passphrase: string } | null) => Promise<void>,
 ): void {
   const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
   const errorBox = form.querySelector<HTMLElement>('.error')!;
   const progress = form.querySelector<HTMLElement>('.progress')!;
-  const check = wireNewPassphrase({
+  const check = mountNewPassphrase({
     passphrase: field('passphrase'),
     repeat: field('repeat'),
     strengthBox: form.querySelector('.strength')!,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Email } from '../../../shared/identity';
 import { confirmsDeletion } from './delete-dialog';
 
 describe('confirmsDeletion', () => {
-  const key = { emails: ['Alice@Example.org', 'alice@work.example'] };
+  // Mixed case on purpose: the dialog compares as people type, whatever case the key's user id has.
+  const key = { emails: ['Alice@Example.org', 'alice@work.example'] as Email[] };
   it.each([
     ['delete', true],
     ['  DELETE ', true],

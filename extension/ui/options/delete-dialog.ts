@@ -1,4 +1,4 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { el } from '../dom';
 import { groupFingerprint, keyTitle } from '../format';
 
@@ -12,7 +12,7 @@ export function confirmsDeletion(typed: string, key: Pick<VaultKey, 'emails'>): 
  * Wires the page's delete confirmation <dialog>: names the key, says what is lost, and enables "Delete key" only
  * once the confirmation is typed. Resolves true if the user confirmed; Escape and Cancel resolve false.
  */
-export function wireDeleteDialog(dialog: HTMLDialogElement): (key: VaultKey) => Promise<boolean> {
+export function mountDeleteDialog(dialog: HTMLDialogElement): (key: VaultKey) => Promise<boolean> {
   const form = dialog.querySelector('form')!;
   const input = form.elements.namedItem('confirm') as HTMLInputElement;
   const prompt = dialog.querySelector<HTMLElement>('.confirm-prompt')!;

@@ -1,6 +1,6 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
-import { busy, doneLine, el, errorBox, showDone } from '../dom';
+import { busy, doneLine, el, errorBox, markDone } from '../dom';
 
 /**
  * "Export for GnuPG". Keyward locks keys with Argon2id, which GnuPG 2.2 and 2.4 cannot read, so the background
@@ -50,7 +50,7 @@ export function gnupgExportForm(key: VaultKey): HTMLDetailsElement {
           passphrase: passphrase.value,
         });
         form.reset();
-        showDone(done, `Saved ${filename} to your downloads. Import it with: gpg --import ${filename}`);
+        markDone(done, `Saved ${filename} to your downloads. Import it with: gpg --import ${filename}`);
       },
       undefined,
       { focusOnError: passphrase },

@@ -1,4 +1,4 @@
-import type { Group } from '../../messaging/protocol';
+import type { Group } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import { groupFingerprint } from '../format';
@@ -10,7 +10,7 @@ import { liveSection, onFilePicked } from './live-section';
  * "Groups": named recipient lists a site's uploads can go to. Create or edit (a name and one address per line),
  * save as a file for the team, import the file a team lead sent (its fingerprints are pinned), delete.
  */
-export function startGroupsSection(onChange: () => void): { refresh: () => Promise<void> } {
+export function mountGroupsSection(onChange: () => void): { refresh: () => Promise<void> } {
   const list = requiredElement('groups', HTMLDivElement);
   const form = requiredElement('group-form', HTMLFormElement);
   const formError = form.querySelector<HTMLElement>('.error')!;
@@ -105,8 +105,12 @@ export function startGroupsSection(onChange: () => void): { refresh: () => Promi
         members,
       });
       edit(null);
+      const count = `${saved.members.length} member${saved.members.length === 1 ? '' : 's'}`;
       await after(
-        `Group “${saved.name}” saved with ${saved.members.length} member${saved.members.length === 1 ? '' : 's'}.`,
+        saved.problems.length === 0
+          ? `Group “${saved.name}” saved with ${count}.`
+          : `Group “${saved.name}” saved with ${count}, but uploads to it stop until this is fixed: ` +
+              saved.problems.join(' '),
       );
     });
   });

@@ -1,4 +1,4 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy } from '../dom';
 import { errorText } from '../error-text';
@@ -10,7 +10,7 @@ const POLL_MS = 2000;
  * The new device's side of a hand-over: show the 7 words and a QR code of them, wait for the other device, then
  * ask the key's passphrase and add it.
  */
-export function wireHandoverReceive(
+export function mountHandoverReceive(
   panel: HTMLElement,
   onAdded: (key: VaultKey, message: string) => Promise<void>,
 ) {

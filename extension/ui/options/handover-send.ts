@@ -1,5 +1,5 @@
 import jsQR from 'jsqr';
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 

@@ -1,16 +1,17 @@
 import { invalidInput } from '../../../shared/errors';
-import { MAX_IMPORT_BYTES, type ImportCandidate, type VaultKey } from '../../messaging/protocol';
+import { type ImportCandidate, type VaultKey } from '../../model';
+import { MAX_IMPORT_BYTES } from '../../messaging/protocol';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el } from '../dom';
 import { groupFingerprint } from '../format';
 import { candidateFacts, importPlan, type ImportPlan } from './import-plan';
-import { wireNewPassphrase } from './new-passphrase';
+import { mountNewPassphrase } from './new-passphrase';
 
 /**
  * Import: read a key file (or pasted armor), show what it holds, then ask for the key's own passphrase (locked
  * keys) or a new one (unprotected keys) and import. The file is read as bytes here; only the background parses it.
  */
-export function wireImportForm(panel: HTMLElement, onImported: (keys: VaultKey[]) => Promise<void>): void {
+export function mountImportForm(panel: HTMLElement, onImported: (keys: VaultKey[]) => Promise<void>): void {
   const file = panel.querySelector<HTMLInputElement>('input[type=file]')!;
   const text = panel.querySelector('textarea')!;
   const read = panel.querySelector<HTMLButtonElement>('.import-read')!;
@@ -29,7 +30,7 @@ export function wireImportForm(panel: HTMLElement, onImported: (keys: VaultKey[]
   let data: string | Uint8Array<ArrayBuffer> | undefined;
   let candidates: ImportCandidate[] = [];
   let plan: ImportPlan | undefined;
-  const checkNew = wireNewPassphrase({
+  const checkNew = mountNewPassphrase({
     passphrase: next,
     repeat,
     strengthBox,

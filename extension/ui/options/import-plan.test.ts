@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportCandidate } from '../../messaging/protocol';
+import { Fingerprint } from '../../../shared/identity';
+import type { ImportCandidate } from '../../model';
 import { candidateFacts, importPlan } from './import-plan';
 
 const key = (over: Partial<ImportCandidate>): ImportCandidate => ({
-  fingerprint: 'A'.repeat(40),
+  fingerprint: Fingerprint.parse('A'.repeat(40)),
   userIds: ['Alice <alice@example.org>'],
   algorithm: 'Ed25519',
   version: 4,

@@ -1,4 +1,4 @@
-import type { ImportCandidate } from '../../messaging/protocol';
+import type { ImportCandidate } from '../../model';
 import { keyTypeText } from '../format';
 
 /** What the import form asks for, once it knows what a key file holds. */

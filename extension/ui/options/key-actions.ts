@@ -1,6 +1,6 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
-import { busy, doneLine, el, errorBox, showDone } from '../dom';
+import { busy, doneLine, el, errorBox, markDone } from '../dom';
 import { keyTitle } from '../format';
 import { changePassphraseForm } from './change-passphrase-form';
 import { gnupgExportForm } from './gnupg-export-form';
@@ -20,11 +20,11 @@ export function keyActions(key: VaultKey, deps: KeyCardDeps): HTMLElement {
     return b;
   };
   const exported = (filename: string, what: string) =>
-    showDone(done, `Saved ${filename} to your downloads. ${what}`);
+    markDone(done, `Saved ${filename} to your downloads. ${what}`);
 
   return el(
     'section',
-    { class: 'key-section', 'aria-label': 'Manage this key' },
+    { class: 'key-section', 'aria-label': `Manage this key: ${keyTitle(key)}` },
     el(
       'div',
       { class: 'row' },

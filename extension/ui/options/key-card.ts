@@ -1,4 +1,4 @@
-import type { Publication, VaultKey } from '../../messaging/protocol';
+import type { Publication, VaultKey } from '../../model';
 import { el } from '../dom';
 import { expiryText, formatDate, groupFingerprint, keyTitle, keyTypeText } from '../format';
 import { keyActions } from './key-actions';
@@ -14,6 +14,8 @@ export interface KeyCardDeps {
   readonly publication: Publication | null;
   /** A confirmation of the last action on this key, shown once at the top of the card. */
   readonly message?: string;
+  /** What the last action could not do for this key, shown as a warning. */
+  readonly warning?: string;
   /**
    * Re-reads the vault and redraws the page. `focus`: the fingerprint whose card takes the focus afterwards;
    * `message`: what to confirm there (or at the top of the page when that key is gone).
@@ -69,6 +71,7 @@ export function keyCard(key: VaultKey, deps: KeyCardDeps): HTMLElement {
     ),
     ...warnings(key).map((text) => el('p', { class: 'warning' }, text)),
     deps.message ? el('p', { class: 'ok', role: 'status' }, deps.message) : null,
+    deps.warning ? el('p', { class: 'warning', role: 'alert' }, deps.warning) : null,
     lockSection(key, deps),
     recoverySection(key, deps),
     publishSection(key, deps),

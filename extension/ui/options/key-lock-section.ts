@@ -1,7 +1,7 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
-import { autoLockText } from '../format';
+import { autoLockText, keyTitle } from '../format';
 import type { KeyCardDeps } from './key-card';
 
 /** Unlocked: when it locks itself, and a Lock button. Locked: a passphrase field and Unlock. */
@@ -21,7 +21,7 @@ export function lockSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
     });
     return el(
       'section',
-      { class: 'key-section', 'aria-label': 'Lock' },
+      { class: 'key-section', 'aria-label': `Lock: ${keyTitle(key)}` },
       el('div', { class: 'row' }, lock, el('span', { class: 'muted' }, autoLockText(key.autoLockAt))),
       error,
     );
@@ -53,7 +53,7 @@ export function lockSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   });
   return el(
     'section',
-    { class: 'key-section', 'aria-label': 'Unlock' },
+    { class: 'key-section', 'aria-label': `Unlock: ${keyTitle(key)}` },
     el('p', { class: 'muted' }, 'Unlock this key to encrypt and decrypt files with it.'),
     form,
     error,

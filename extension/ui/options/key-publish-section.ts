@@ -1,7 +1,7 @@
-import type { Publication, VaultKey } from '../../messaging/protocol';
+import type { Publication, VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
-import { busy, doneLine, el, errorBox, showDone } from '../dom';
-import { addressStateText, formatTime } from '../format';
+import { busy, doneLine, el, errorBox, markDone } from '../dom';
+import { addressStateText, formatTime, keyTitle } from '../format';
 import type { KeyCardDeps } from './key-card';
 
 /**
@@ -26,7 +26,7 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   if (key.emails.length === 0) {
     return el(
       'section',
-      { class: 'key-section', 'aria-label': 'Publishing' },
+      { class: 'key-section', 'aria-label': `Publishing: ${keyTitle(key)}` },
       heading,
       el('p', { class: 'muted' }, 'This key has no email address, so the keyserver cannot publish it.'),
     );
@@ -60,7 +60,7 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
       const publication = await sendMessage('publish.key', { fingerprint });
       show(publication);
       const waiting = publication.addresses.filter((a) => a.state === 'pending').map((a) => a.email);
-      showDone(
+      markDone(
         done,
         waiting.length > 0
           ? `Sent. Open the mail sent to ${waiting.join(', ')} and confirm, then refresh the status here.`
@@ -74,7 +74,7 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   });
   return el(
     'section',
-    { class: 'key-section', 'aria-label': 'Publishing' },
+    { class: 'key-section', 'aria-label': `Publishing: ${keyTitle(key)}` },
     heading,
     el(
       'p',

@@ -1,9 +1,10 @@
-import type { VaultKey } from '../../messaging/protocol';
+import { keyTitle } from '../format';
+import type { VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import type { KeyCardDeps } from './key-card';
 import { handoverSendForm } from './handover-send';
-import { showRecoveryKit } from './recovery-kit';
+import { mountRecoveryKit } from './recovery-kit';
 
 /** Keys just created with "keep a recoverable copy" ticked: the code is mailed, the passphrase already typed. */
 const pending = new Map<string, string>();
@@ -12,11 +13,12 @@ const pending = new Map<string, string>();
  * Right after creating a key with recovery chosen (the default): mails the code at once, and the key's Recovery
  * section opens ready for it, so the user only enters the code (or leaves recovery for later).
  */
-export async function startRecoverySetup(key: VaultKey, passphrase: string): Promise<void> {
+export async function mailRecoveryCode(key: VaultKey, passphrase: string): Promise<void> {
   const address = key.emails[0];
   if (!address) return;
-  pending.set(key.fingerprint, passphrase);
   await sendMessage('escrow.requestCode', { email: address, purpose: 'register' });
+  // Only once the keyserver took the request: the Recovery part then waits for the mailed code.
+  pending.set(key.fingerprint, passphrase);
 }
 
 /**
@@ -25,7 +27,11 @@ export async function startRecoverySetup(key: VaultKey, passphrase: string): Pro
  */
 export function recoverySection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
   const address = key.emails[0];
-  const section = el('section', { class: 'key-section', 'aria-label': 'Recovery' }, el('h4', {}, 'Recovery'));
+  const section = el(
+    'section',
+    { class: 'key-section', 'aria-label': `Recovery: ${keyTitle(key)}` },
+    el('h4', {}, 'Recovery'),
+  );
   const status = el('p', { class: 'muted' }, 'Checking…');
   section.append(status, handoverSendForm(key));
   if (!address) {
@@ -108,7 +114,7 @@ function setupForm(key: VaultKey, address: string, deps: KeyCardDeps): HTMLEleme
         });
         passphrase.value = '';
         pending.delete(key.fingerprint);
-        await showRecoveryKit({ phrase: recoveryPhrase, fingerprint: key.fingerprint, address });
+        await mountRecoveryKit({ phrase: recoveryPhrase, fingerprint: key.fingerprint, address });
         await deps.refresh({
           focus: key.fingerprint,
           message: 'Recovery is set up. Keep your recovery code safe.',

@@ -17,7 +17,7 @@ export interface NewPassphraseFields {
  * A new passphrase typed twice, with a strength meter and a "do not match" hint under the repeat field. Returns
  * the check a form awaits before submitting: it throws a user-facing error for a mismatch or a weak passphrase.
  */
-export function wireNewPassphrase(fields: NewPassphraseFields): () => Promise<void> {
+export function mountNewPassphrase(fields: NewPassphraseFields): () => Promise<void> {
   const strength = attachStrengthMeter(
     fields.passphrase,
     fields.strengthBox,

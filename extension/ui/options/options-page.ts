@@ -1,21 +1,23 @@
-import type { Settings, StatusResponse, VaultKey } from '../../messaging/protocol';
+import type { Settings, StatusResponse, VaultKey } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { el } from '../dom';
 import { errorText } from '../error-text';
 import { requiredElement } from '../required-element';
 import { summarizeStatus } from '../status-summary';
-import { wireAddKeySection } from './add-key-section';
-import { wireCreateKeyForm } from './create-key-form';
-import { wireDeleteDialog } from './delete-dialog';
-import { wireImportForm } from './import-key-form';
+import { mountAddKeySection } from './add-key-section';
+import { mountCreateKeyForm } from './create-key-form';
+import { mountDeleteDialog } from './delete-dialog';
+import { mountImportForm } from './import-key-form';
 import { keyCard, keyHeadingId } from './key-card';
-import { wireSettingsForm } from './settings-form';
-import { startContactsSection } from './contacts-section';
-import { startGroupsSection } from './groups-section';
-import { wireHandoverReceive } from './handover-receive';
-import { startRecoverySetup } from './key-recovery-section';
-import { wireRestoreForms } from './restore-key-form';
-import { wireTabs } from './tabs';
+import { mountSettingsForm } from './settings-form';
+import { mountWelcomeKeyserver } from './welcome-keyserver';
+import { mountContactsSection } from './contacts-section';
+import { mountGroupsSection } from './groups-section';
+import { mountHandoverReceive } from './handover-receive';
+import { mountLegacySections } from './legacy-sections';
+import { mailRecoveryCode } from './key-recovery-section';
+import { mountRestoreForms } from './restore-key-form';
+import { mountTabs } from './tabs';
 import { viewSignature, watchForChanges } from './view-freshness';
 
 interface After {
@@ -23,15 +25,17 @@ interface After {
   readonly focus?: string;
   /** What the last action did; shown in that card, or at the top of the page. */
   readonly message?: string;
+  /** What the last action could not do (shown in that card as a warning, never inside the confirmation). */
+  readonly warning?: string;
 }
 
 /** The options page: the user's keys, adding one, settings. Every action ends by re-reading the background. */
-export function startOptionsPage(): void {
+export function mountOptionsPage(): void {
   const error = requiredElement('error', HTMLParagraphElement);
   const notice = requiredElement('notice', HTMLParagraphElement);
   const keyList = requiredElement('keys', HTMLDivElement);
-  const confirmDelete = wireDeleteDialog(requiredElement('delete-dialog', HTMLDialogElement));
-  const addSection = wireAddKeySection();
+  const confirmDelete = mountDeleteDialog(requiredElement('delete-dialog', HTMLDialogElement));
+  const addSection = mountAddKeySection();
   let keyserverUrl: string | undefined;
 
   let shown = { state: '', times: '' };
@@ -54,6 +58,7 @@ export function startOptionsPage(): void {
     // Other people come after the user's own key: a new user sees only the onboarding.
     requiredElement('people-section', HTMLElement).hidden = keys.length === 0;
     requiredElement('groups-section', HTMLElement).hidden = keys.length === 0;
+    legacy.showFor(keys);
     addSection.showFor(keys.length);
     const inCard = document.activeElement?.closest<HTMLElement>('[data-fingerprint]')?.dataset.fingerprint;
     const focus = after.focus ?? inCard;
@@ -64,6 +69,7 @@ export function startOptionsPage(): void {
           keyserverUrl,
           publication: publications[i] ?? null,
           message: shownKey && key.fingerprint === after.focus ? after.message : undefined,
+          warning: shownKey && key.fingerprint === after.focus ? after.warning : undefined,
           refresh,
           confirmDelete,
         }),
@@ -101,14 +107,14 @@ export function startOptionsPage(): void {
   }
   const freshness = watchForChanges(keyList, recheck);
 
-  const focusNew = (keys: readonly VaultKey[], message: string) => {
+  const focusNew = (keys: readonly VaultKey[], message: string, warning?: string) => {
     addSection.added();
-    return refresh({ focus: keys[0]?.fingerprint, message });
+    return refresh({ focus: keys[0]?.fingerprint, message, ...(warning ? { warning } : {}) });
   };
-  wireTabs([
+  mountTabs([
     {
       tab: requiredElement('tab-create', HTMLButtonElement),
-      panel: requiredElement('create-form', HTMLFormElement),
+      panel: requiredElement('create-panel', HTMLDivElement),
     },
     {
       tab: requiredElement('tab-import', HTMLButtonElement),
@@ -119,24 +125,32 @@ export function startOptionsPage(): void {
       panel: requiredElement('restore-panel', HTMLDivElement),
     },
   ]);
-  wireRestoreForms(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
+  mountRestoreForms(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
     focusNew([key], message),
   );
-  wireHandoverReceive(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
+  mountHandoverReceive(requiredElement('restore-panel', HTMLDivElement), (key, message) =>
     focusNew([key], message),
   );
-  wireCreateKeyForm(requiredElement('create-form', HTMLFormElement), async (key, escrow) => {
+  mountCreateKeyForm(requiredElement('create-form', HTMLFormElement), async (key, escrow) => {
     let recovery = 'Set up recovery below so a lost device does not lose it.';
+    let warning: string | undefined;
     if (escrow) {
-      recovery = await startRecoverySetup(key, escrow.passphrase).then(
+      await mailRecoveryCode(key, escrow.passphrase).then(
         () =>
-          `To keep a recoverable copy, enter the code mailed to ${key.emails[0] ?? 'you'} under Recovery.`,
-        (e: unknown) => `Recovery is not set up yet: ${errorText(e)} Try again under Recovery.`,
+          (recovery = `To keep a recoverable copy, enter the code mailed to ${key.emails[0] ?? 'you'} under Recovery.`),
+        (e: unknown) => {
+          recovery = '';
+          warning = `No recoverable copy yet, and no code was mailed: ${errorText(e)} Try again under Recovery.`;
+        },
       );
     }
-    await focusNew([key], `Your key is ready and unlocked. ${recovery} Publish it so others can find it.`);
+    await focusNew(
+      [key],
+      `Your key is ready and unlocked. ${recovery} Publish it so others can find it.`.replace(/\s+/g, ' '),
+      warning,
+    );
   });
-  wireImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>
+  mountImportForm(requiredElement('import-panel', HTMLDivElement), (keys) =>
     focusNew(
       keys,
       keys.length === 1 ? 'Key imported and unlocked.' : `${keys.length} keys imported and unlocked.`,
@@ -147,16 +161,31 @@ export function startOptionsPage(): void {
     contacts: { refresh: () => Promise.resolve() },
     groups: { refresh: () => Promise.resolve() },
   };
-  people.contacts = startContactsSection(() => void people.groups.refresh());
-  people.groups = startGroupsSection(() => void people.contacts.refresh());
+  people.contacts = mountContactsSection(() => void people.groups.refresh());
+  people.groups = mountGroupsSection(() => void people.contacts.refresh());
+  // Naming a trusted person pins their key among the contacts; an imported key joins "Your keys".
+  const legacy = mountLegacySections(() => {
+    void people.contacts.refresh();
+    void refresh();
+  });
   sendMessage('settings.get', {})
     .then((settings) => {
       keyserverUrl = settings.keyserverUrl;
-      wireSettingsForm(
+      const settingsForm = mountSettingsForm(
         requiredElement('settings-form', HTMLFormElement),
         settings,
         async (saved: Settings) => {
           keyserverUrl = saved.keyserverUrl;
+          await refresh();
+        },
+      );
+      mountWelcomeKeyserver(
+        requiredElement('welcome-keyserver', HTMLFormElement),
+        settings,
+        async (saved: Settings) => {
+          keyserverUrl = saved.keyserverUrl;
+          settingsForm.show(saved);
+          requiredElement('add-heading', HTMLElement).focus();
           await refresh();
         },
       );

@@ -7,7 +7,7 @@ import { qrCode } from '../qr-code';
  * and how to use them; Print; then two of the words are asked back, so nobody closes it without having them.
  * Resolves once the user confirmed.
  */
-export function showRecoveryKit(options: {
+export function mountRecoveryKit(options: {
   phrase: string;
   fingerprint: string;
   address: string;

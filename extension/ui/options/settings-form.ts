@@ -1,5 +1,5 @@
 import { KeywardError } from '../../../shared/errors';
-import type { Settings } from '../../messaging/protocol';
+import type { Settings } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { requestOriginPermission } from '../../platform/permissions';
 import { busy, el } from '../dom';
@@ -11,11 +11,11 @@ const FIELDS = ['keyserverUrl', 'autoLockMinutes', 'securityPhrase', 'lookupOrde
  * Settings: keyserver (its host permission is asked for first), auto-lock time, security phrase. Each mistake is
  * shown under its field; what the background refuses is shown above the Save button.
  */
-export function wireSettingsForm(
+export function mountSettingsForm(
   form: HTMLFormElement,
   settings: Settings,
   onSaved: (settings: Settings) => Promise<void>,
-): void {
+): { show(settings: Settings): void } {
   const field = (name: SettingsField) => form.elements.namedItem(name) as HTMLInputElement;
   const fieldErrors = Object.fromEntries(FIELDS.map((name) => [name, fieldError(field(name))])) as Record<
     SettingsField,
@@ -64,6 +64,13 @@ export function wireSettingsForm(
       await onSaved(current);
     });
   });
+  return {
+    /** Settings saved elsewhere on the page (the welcome's keyserver): shown here, so a later Save keeps them. */
+    show(settings) {
+      current = settings;
+      for (const name of FIELDS) field(name).value = String(settings[name]);
+    },
+  };
 }
 
 /** An error line under a field, tied to it with aria-describedby so a screen reader reads it with the field. */

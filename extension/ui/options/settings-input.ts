@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { protocol, type Settings } from '../../messaging/protocol';
+import { type Settings } from '../../model';
+import { protocol } from '../../messaging/protocol';
 
 export type SettingsField = keyof Settings;
 

@@ -7,7 +7,7 @@ export interface Tab {
  * ARIA tabs over panels ("Create a new key" / "Import a key I already have"): click or arrow keys switch, only the
  * selected tab is in the Tab order (the WAI-ARIA tabs pattern).
  */
-export function wireTabs(tabs: readonly Tab[]): void {
+export function mountTabs(tabs: readonly Tab[]): void {
   const select = (chosen: Tab, focus: boolean) => {
     for (const t of tabs) {
       const selected = t === chosen;

@@ -1,4 +1,4 @@
-import type { VaultKey } from '../../messaging/protocol';
+import type { VaultKey } from '../../model';
 
 /**
  * Keeps the key list true while the page stays open: keys lock themselves when idle, and the popup or the unlock

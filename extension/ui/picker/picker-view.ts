@@ -1,5 +1,5 @@
-import { PICKER_PORT, type PickerReport } from '../../messaging/upload-port';
-import { connectPort } from '../../platform/ports';
+import { openChannel } from '../../messaging/runtime-channels';
+import { pickerChannel } from '../../messaging/picker-channel';
 import { formatBytes } from '../format';
 import { requiredElement } from '../required-element';
 
@@ -8,14 +8,14 @@ import { requiredElement } from '../required-element';
  * so the site's scripts never hold the original `File`. The background encrypts them and hands the site only the
  * ciphertext. Closing this window cancels: the site gets nothing.
  */
-export function wirePicker(doc: Document, win: Pick<Window, 'close'>): void {
+export function mountPicker(doc: Document, win: Pick<Window, 'close'>): void {
   const why = requiredElement('why', HTMLParagraphElement);
   const form = requiredElement('pick-form', HTMLFormElement);
   const input = requiredElement('files', HTMLInputElement);
   const status = requiredElement('status', HTMLParagraphElement);
   const error = requiredElement('error', HTMLParagraphElement);
   const id = doc.location.hash.slice(1);
-  const port = connectPort(PICKER_PORT);
+  const port = openChannel(pickerChannel);
   const fail = (message: string) => {
     form.hidden = true;
     status.textContent = '';
@@ -23,8 +23,7 @@ export function wirePicker(doc: Document, win: Pick<Window, 'close'>): void {
     error.hidden = false;
   };
 
-  port.onMessage((message) => {
-    const report = message as PickerReport;
+  port.onMessage((report) => {
     switch (report.kind) {
       case 'request':
         requiredElement('security-phrase', HTMLSpanElement).textContent = report.securityPhrase;
@@ -52,6 +51,22 @@ export function wirePicker(doc: Document, win: Pick<Window, 'close'>): void {
   });
   port.onDisconnect(() => fail('Keyward stopped; nothing was uploaded. Close this window and try again.'));
 
+  // Files come only from the browser's chooser, from the user's own folders: a drag can carry files a web page made
+  // (a page fills its drags as it likes), and those would be encrypted and signed here as the user's choice.
+  doc.addEventListener(
+    'dragover',
+    (event) => event.preventDefault(), // lets the drop arrive here, where it is refused with a word
+    true,
+  );
+  doc.addEventListener(
+    'drop',
+    (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      status.textContent = 'Dropped files are not taken here: choose them with the file button instead.';
+    },
+    true,
+  );
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     if (files.length === 0) return;

@@ -5,12 +5,13 @@ import { errorText } from '../error-text';
 import { autoLockText } from '../format';
 import { requiredElement } from '../required-element';
 import { summarizeStatus } from '../status-summary';
+import { mountUnlockForm } from '../unlock-form';
 
 /**
  * The popup's key part: the default key's state (no key: set it up; locked: unlock it here; unlocked: who, when it
  * locks itself, Lock), the security phrase, and the way to the options page.
  */
-export function startKeyStatus(): void {
+export function mountKeyStatus(): void {
   const label = requiredElement('status-label', HTMLParagraphElement);
   const detail = requiredElement('status-detail', HTMLParagraphElement);
   const hint = requiredElement('status-hint', HTMLParagraphElement);
@@ -19,7 +20,7 @@ export function startKeyStatus(): void {
   const unlocked = requiredElement('unlocked', HTMLDivElement);
   const lock = requiredElement('lock', HTMLButtonElement);
   const openOptions = requiredElement('open-options', HTMLButtonElement);
-  const passphrase = unlockForm.elements.namedItem('passphrase') as HTMLInputElement;
+  const passphrase = mountUnlockForm(unlockForm, { error, unlocked: () => showStatus() });
 
   async function showStatus(): Promise<void> {
     try {
@@ -47,20 +48,6 @@ export function startKeyStatus(): void {
     }
   }
 
-  unlockForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void busy(
-      unlockForm,
-      error,
-      async () => {
-        await sendMessage('vault.unlock', { passphrase: passphrase.value });
-        unlockForm.reset();
-        await showStatus();
-      },
-      undefined,
-      { focusOnError: passphrase },
-    );
-  });
   lock.addEventListener('click', () => {
     // Locks every key, not only the default one: "Lock" in the toolbar should leave nothing unlocked.
     void busy(lock, error, async () => {

@@ -1,7 +1,8 @@
 import { KeywardError } from '../../../shared/errors';
-import type { OutputName, SiteState } from '../../messaging/protocol';
+import type { OutputName, SiteState } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { requestOriginPermission } from '../../platform/permissions';
+import { openOptionsPage } from '../../platform/runtime';
 import { activeTabUrl } from '../../platform/tabs';
 import { busy, el } from '../dom';
 import { errorText } from '../error-text';
@@ -10,7 +11,7 @@ import { requiredElement } from '../required-element';
 import { siteText } from './site-text';
 
 /** The popup's "This site" section for the active tab (read through the activeTab permission). */
-export function startSiteSection(): void {
+export function mountSiteSection(): void {
   const ui = {
     text: requiredElement('site', HTMLParagraphElement),
     toggle: requiredElement('site-toggle', HTMLButtonElement),
@@ -55,9 +56,15 @@ async function showSite(
   }
   let state: SiteState = await sendMessage('sites.get', { origin });
   const { groups } = await sendMessage('groups.list', {});
+  // Uploads are encrypted to the user's key: without one, the switch leads to setting one up instead.
+  const noKey = (await sendMessage('status.get', {})).keys === 0;
   const render = () => {
     ui.text.textContent = siteText(url, state);
-    ui.toggle.textContent = state.enabled ? 'Stop encrypting uploads here' : 'Encrypt uploads on this site';
+    ui.toggle.textContent = state.enabled
+      ? 'Stop encrypting uploads here'
+      : noKey
+        ? 'Set up your key to encrypt here…'
+        : 'Encrypt uploads on this site';
     ui.toggle.hidden = false;
     ui.options.hidden = !state.enabled;
     ui.strict.checked = state.strict;
@@ -97,6 +104,15 @@ async function showSite(
   ui.strict.addEventListener('change', () => update({ strict: ui.strict.checked }));
   ui.outputName.addEventListener('change', () => update({ outputName: ui.outputName.value as OutputName }));
   ui.toggle.addEventListener('click', () => {
+    if (noKey && !state.enabled) {
+      void openOptionsPage()
+        .then(() => window.close())
+        .catch((e: unknown) => {
+          ui.error.textContent = errorText(e);
+          ui.error.hidden = false;
+        });
+      return;
+    }
     // Asked inside the click: browsers grant host permissions only during a user gesture.
     const allowed = state.enabled ? Promise.resolve(true) : requestOriginPermission(origin);
     void busy(ui.toggle, ui.error, async () => {

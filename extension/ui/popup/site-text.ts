@@ -1,4 +1,4 @@
-import type { SiteState } from '../../messaging/protocol';
+import type { SiteState } from '../../model';
 
 /** What the popup says about the current tab's site. */
 export function siteText(url: string | undefined, state?: SiteState): string {

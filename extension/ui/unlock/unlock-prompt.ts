@@ -1,14 +1,10 @@
 import { sendMessage } from '../../messaging/send-message';
-import { busy } from '../dom';
-import { errorText } from '../error-text';
 import { requiredElement } from '../required-element';
+import { mountUnlockForm } from '../unlock-form';
 
 /** The unlock window: says which site is waiting, unlocks the default key, then closes itself. */
-export function wireUnlockPrompt(hash: string): void {
+export function mountUnlockPrompt(hash: string): void {
   const site = decodeURIComponent(hash.slice(1)) || 'A site';
-  const form = requiredElement('unlock-form', HTMLFormElement);
-  const error = requiredElement('error', HTMLParagraphElement);
-  const passphrase = form.elements.namedItem('passphrase') as HTMLInputElement;
   void sendMessage('status.get', {}).then((status) => {
     const who = status.defaultKey?.userIds[0] ?? 'your key';
     requiredElement('why', HTMLParagraphElement).textContent =
@@ -18,16 +14,13 @@ export function wireUnlockPrompt(hash: string): void {
   void sendMessage('settings.get', {}).then(
     (s) => (requiredElement('security-phrase', HTMLSpanElement).textContent = `“${s.securityPhrase}”`),
   );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void busy(
-      form,
-      error,
-      async () => {
-        await sendMessage('vault.unlock', { passphrase: passphrase.value });
-        window.close();
-      },
-      errorText,
-    );
+  mountUnlockForm(requiredElement('unlock-form', HTMLFormElement), {
+    error: requiredElement('error', HTMLParagraphElement),
+    unlocked: () => window.close(),
+  });
+  // Closing the window is the answer "no": the waiting upload sends nothing (Cancel, Escape, or the window's own X).
+  requiredElement('cancel', HTMLButtonElement).addEventListener('click', () => window.close());
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') window.close();
   });
 }

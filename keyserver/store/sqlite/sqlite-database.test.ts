@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { afterAll, expect, it } from 'vitest';
+import { CODE_PURPOSES } from '../../../shared/escrow/escrow-api';
 import { openSqliteDatabase } from './sqlite-database';
 import type { OpenRaceJob } from './sqlite-open-race-worker';
 
@@ -37,3 +38,14 @@ it('several processes (threads here) starting at once on a new file all open it 
     db.close();
   }
 }, 60_000);
+
+it("the database's CHECK on escrow code purposes is the escrow API's list (a migration's text never changes)", () => {
+  const db = openSqliteDatabase(join(root, 'purposes', 'keyward.sqlite'));
+  const table = db
+    .prepare("SELECT sql FROM sqlite_master WHERE name = 'escrow_codes'")
+    .pluck()
+    .get() as string;
+  db.close();
+  const listed = /purpose TEXT NOT NULL CHECK \(purpose IN \(([^)]*)\)\)/.exec(table)?.[1];
+  expect(listed?.split(',').map((p) => p.trim().replace(/'/g, ''))).toEqual([...CODE_PURPOSES]);
+});

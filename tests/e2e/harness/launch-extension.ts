@@ -16,6 +16,11 @@ export interface LaunchOptions {
   /** Extra Chromium flags, e.g. `--host-resolver-rules=MAP insecure.test 127.0.0.1`. */
   readonly args?: readonly string[];
   /**
+   * Installing Keyward opens its welcome (the options page). Closed before the test starts unless `keep`, so that
+   * tests waiting for a page of their own do not see it; `keep` leaves it for `welcomePage`.
+   */
+  readonly welcome?: 'close' | 'keep';
+  /**
    * Profile preferences written before launch, as a user would have set them (site permissions, say): content
    * settings given here are the user's, which an extension's own rules must win over.
    */
@@ -40,11 +45,13 @@ export interface LaunchedExtension {
   openExtensionPage(path: string, options?: OpenPageOptions): Promise<Page>;
   /** Uncaught errors and console errors from every page and the service worker so far, each with its URL. */
   errors(): readonly string[];
+  /** The welcome page the install opened; closed already unless launched with `welcome: 'keep'`. */
+  readonly welcomePage: Page;
   /** Closes Chromium and removes the profile. Safe to call twice. */
   close(): Promise<void>;
 }
 
-// Without these Chromium keeps trying hosts this machine cannot reach (see shared/design/testing.md).
+// Without these Chromium keeps trying hosts this machine cannot reach (tests have no network but 127.0.0.1).
 const quietFlags = [
   '--no-sandbox',
   '--disable-gpu',
@@ -95,8 +102,10 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
     const errors: string[] = [];
     watchErrors(context, errors);
     const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const welcomePage = await welcomeOf(context, new URL(serviceWorker.url()).host);
+    if (options.welcome !== 'keep') await welcomePage.close();
     if (options.downloadsDir !== undefined) await useChromiumDownloads(context);
-    return launched(context, serviceWorker, profileDir, errors, removeProfile);
+    return { ...launched(context, serviceWorker, profileDir, errors, removeProfile), welcomePage };
   } catch (error) {
     await context?.close().catch(() => undefined);
     await removeProfile();
@@ -110,7 +119,7 @@ function launched(
   profileDir: string,
   errors: string[],
   removeProfile: () => Promise<void>,
-): LaunchedExtension {
+): Omit<LaunchedExtension, 'welcomePage'> {
   const extensionId = new URL(serviceWorker.url()).host;
   const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
   let closing: Promise<void> | undefined;
@@ -132,6 +141,21 @@ function launched(
       return closing;
     },
   };
+}
+
+/** The welcome page the install opened (the options page), once it has loaded. */
+async function welcomeOf(context: BrowserContext, extensionId: string): Promise<Page> {
+  const url = `chrome-extension://${extensionId}/options.html`;
+  // The tab may exist already, still on its way to the page: look until one shows it.
+  for (const started = Date.now(); Date.now() - started < 20_000;) {
+    const page = context.pages().find((p) => p.url() === url);
+    if (page) {
+      await page.waitForLoadState();
+      return page;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Installing Keyward opened no welcome page (${url}).`);
 }
 
 function watchErrors(context: BrowserContext, errors: string[]): void {
