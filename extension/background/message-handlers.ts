@@ -89,6 +89,7 @@ export function backgroundHandlers(deps: HandlerDeps): Handlers {
       await sites.update(origin, {
         ...(change.strict === undefined ? {} : { strict: change.strict }),
         ...(change.outputName === undefined ? {} : { outputName: change.outputName }),
+        ...(change.forGnuPG === undefined ? {} : { forGnuPG: change.forGnuPG }),
         ...(change.recipients === undefined
           ? {}
           : {

@@ -199,6 +199,7 @@ export const protocol = {
       origin: siteOrigin,
       strict: z.boolean().optional(),
       outputName: z.enum(OUTPUT_NAMES).optional(),
+      forGnuPG: z.boolean().optional(),
       recipients: recipientsSchema.optional(),
     }),
   ),

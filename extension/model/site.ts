@@ -13,6 +13,11 @@ export interface SiteOptions {
   /** Keyward's own file picker opens instead of the page's, so page scripts never hold the plaintext File. */
   readonly strict: boolean;
   readonly outputName: OutputName;
+  /**
+   * Files GnuPG can open: SEIPDv1 even when every recipient's key reads SEIPDv2 (GnuPG 2.2 and 2.4 read only
+   * SEIPDv1). Such a file is checked only at its end, so large ones are slower to open in Keyward.
+   */
+  readonly forGnuPG: boolean;
   /** Who else uploads are encrypted for; the user's own key always is. */
   readonly recipients: SiteRecipients;
 }

@@ -26,37 +26,70 @@ describe('sites store', () => {
     const registered: string[][] = [];
     const sites = store(registered);
     await sites.setEnabled(SITE, true);
-    expect(await sites.options(SITE)).toEqual({ strict: false, outputName: 'pgp', recipients: NONE });
+    expect(await sites.options(SITE)).toEqual({
+      strict: false,
+      outputName: 'pgp',
+      forGnuPG: false,
+      recipients: NONE,
+    });
     expect(await sites.update(SITE, { strict: true })).toEqual({
       strict: true,
       outputName: 'pgp',
+      forGnuPG: false,
       recipients: NONE,
     });
     expect(await sites.update(SITE, { outputName: 'same' })).toEqual({
       strict: true,
       outputName: 'same',
+      forGnuPG: false,
       recipients: NONE,
     });
     const team = { groups: ['g1'], people: ['bob@example.org'] };
     expect(await sites.update(SITE, { recipients: team })).toEqual({
       strict: true,
       outputName: 'same',
+      forGnuPG: false,
       recipients: team,
     });
     expect(await sites.update(SITE, { recipients: NONE })).toMatchObject({ recipients: NONE });
+    expect(await sites.update(SITE, { forGnuPG: true })).toMatchObject({
+      forGnuPG: true,
+      outputName: 'same',
+    });
+    expect(await sites.update(SITE, { forGnuPG: false })).toMatchObject({ forGnuPG: false });
     // A second store over the same storage (a restarted service worker) reads the same options.
-    expect(await store().options(SITE)).toEqual({ strict: true, outputName: 'same', recipients: NONE });
+    expect(await store().options(SITE)).toEqual({
+      strict: true,
+      outputName: 'same',
+      forGnuPG: false,
+      recipients: NONE,
+    });
     await sites.setEnabled(SITE, true); // again: options stay
-    expect(await sites.options(SITE)).toEqual({ strict: true, outputName: 'same', recipients: NONE });
+    expect(await sites.options(SITE)).toEqual({
+      strict: true,
+      outputName: 'same',
+      forGnuPG: false,
+      recipients: NONE,
+    });
     await sites.setEnabled(SITE, false);
-    expect(await sites.options(SITE)).toEqual({ strict: false, outputName: 'pgp', recipients: NONE });
+    expect(await sites.options(SITE)).toEqual({
+      strict: false,
+      outputName: 'pgp',
+      forGnuPG: false,
+      recipients: NONE,
+    });
     expect(registered.at(-1)).toEqual([]);
   });
 
   it('reads sites stored before options existed with the defaults', async () => {
     await fakeBrowser.storage.local.set({ sites: { [SITE]: { enabled: true, since: 5 } } });
     expect(await store().isEnabled(SITE)).toBe(true);
-    expect(await store().options(SITE)).toEqual({ strict: false, outputName: 'pgp', recipients: NONE });
+    expect(await store().options(SITE)).toEqual({
+      strict: false,
+      outputName: 'pgp',
+      forGnuPG: false,
+      recipients: NONE,
+    });
   });
 
   it('reports a damaged list instead of reading it as empty (uploads fail closed), and turning a site on repairs it', async () => {
@@ -67,7 +100,12 @@ describe('sites store', () => {
     expect((error as Error).message).toMatch(/damaged/);
     await sites.setEnabled(SITE, true);
     expect(await sites.isEnabled(SITE)).toBe(true);
-    expect(await sites.options(SITE)).toEqual({ strict: false, outputName: 'pgp', recipients: NONE });
+    expect(await sites.options(SITE)).toEqual({
+      strict: false,
+      outputName: 'pgp',
+      forGnuPG: false,
+      recipients: NONE,
+    });
   });
 
   it('refuses options for a site that is not on', async () => {

@@ -7,6 +7,7 @@ const KEY = 'sites';
 export const DEFAULT_SITE_OPTIONS: SiteOptions = Object.freeze({
   strict: false,
   outputName: 'pgp',
+  forGnuPG: false,
   recipients: Object.freeze({ groups: [], people: [] }),
 });
 
@@ -18,6 +19,7 @@ const schema = z.record(
     // Added after the first release: sites stored before have neither, and get the defaults.
     strict: z.boolean().default(DEFAULT_SITE_OPTIONS.strict),
     outputName: z.enum(OUTPUT_NAMES).default(DEFAULT_SITE_OPTIONS.outputName),
+    forGnuPG: z.boolean().default(DEFAULT_SITE_OPTIONS.forGnuPG),
     recipients: z
       .object({ groups: z.array(z.string()).readonly(), people: z.array(z.string()).readonly() })
       .default({ groups: [], people: [] }),
@@ -25,7 +27,12 @@ const schema = z.record(
 );
 
 function optionsOf(site: SiteOptions): SiteOptions {
-  return { strict: site.strict, outputName: site.outputName, recipients: site.recipients };
+  return {
+    strict: site.strict,
+    outputName: site.outputName,
+    forGnuPG: site.forGnuPG,
+    recipients: site.recipients,
+  };
 }
 
 /** The file name an upload of `name` gets on a site with these options. */

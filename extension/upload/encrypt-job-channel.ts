@@ -23,6 +23,8 @@ export const encryptJobSchema = z.strictObject({
     .max(1000),
   /** The user's key, unlocked, when the upload is signed (every source but a paste). */
   signingKey: unlockedKeySchema.optional(),
+  /** SEIPDv1 whatever the keys advertise, so that GnuPG can open the file (the site's option). */
+  forGnuPG: z.boolean().optional(),
   /** Epoch ms: key validity and the literal data's date. */
   date: z.number(),
   /** The spool file to write (spool.ts newSpoolName); removed again if anything fails. */

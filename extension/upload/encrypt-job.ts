@@ -42,6 +42,7 @@ export async function runEncryptJob(
           date: new Date(job.date),
           filename: job.file.name,
           signingKey: job.signingKey,
+          forGnuPG: job.forGnuPG === true,
         });
         return encrypted.ciphertext;
       },

@@ -118,7 +118,7 @@ export function createUploadService(deps: UploadServiceDeps) {
         { reason: 'no_key' },
       );
     }
-    const { outputName, recipients } = await sites.options(origin);
+    const { outputName, recipients, forGnuPG } = await sites.options(origin);
     // The others' keys first: a changed or revoked key stops the upload before the user is asked to unlock.
     const theirs = await others.keysForUpload(recipients);
     const own = await vault.publicKey(defaultKey.fingerprint);
@@ -151,6 +151,7 @@ export function createUploadService(deps: UploadServiceDeps) {
           file,
           recipients: allRecipients,
           ...(signWith ? { signingKey: signWith } : {}),
+          forGnuPG,
           date: clock.now().getTime(),
           spoolName,
         };
@@ -165,6 +166,7 @@ export function createUploadService(deps: UploadServiceDeps) {
         date: clock.now(),
         filename: file.name,
         ...(signWith ? { signingKey: signWith } : {}),
+        forGnuPG,
       });
       const spooled = await spoolStream('upload', encrypted.ciphertext, onBytes, signal);
       written.push(spooled.discard);

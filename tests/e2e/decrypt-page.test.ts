@@ -4,6 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAllBytes } from '../../shared/openpgp/byte-streams';
 import { encryptFile, generateKey } from '../../shared/openpgp';
 import { CHEAP_ARGON2, FIXTURE_PASSPHRASE, NOW, readFixture } from '../fixtures/test-keys';
+import {
+  axeViolations,
+  describeViolations,
+  horizontalOverflow,
+  REFLOW_VIEWPORTS,
+} from './harness/accessibility';
 import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { saveScreenshot } from './harness/screenshot';
@@ -38,6 +44,18 @@ beforeAll(async () => {
 });
 afterAll(() => ext?.close());
 
+/** axe-core finds nothing, and the page fits 320 px and 200% zoom without sideways scrolling. */
+async function expectAccessible(on: Page, state: string): Promise<void> {
+  const violations = await axeViolations(on);
+  expect(violations, `${state}: ${describeViolations(violations)}`).toEqual([]);
+  const viewport = on.viewportSize()!;
+  for (const reflow of REFLOW_VIEWPORTS) {
+    await on.setViewportSize({ width: reflow.width, height: reflow.height });
+    expect(await horizontalOverflow(on), `${state} at ${reflow.name}`).toBe(0);
+  }
+  await on.setViewportSize(viewport);
+}
+
 async function pick(name: string, bytes: Buffer): Promise<void> {
   await page.setInputFiles('#file', { name, mimeType: 'application/pgp-encrypted', buffer: bytes });
 }
@@ -66,6 +84,38 @@ describe('the decrypt page (Chromium)', () => {
       sha256: createHash('sha256').update(original).digest('hex'),
     });
     await expect(save.getAttribute('download')).resolves.toBe('report.bin');
+  });
+
+  it('works by keyboard alone, and passes axe-core and reflow while locked and once decrypted', async () => {
+    expect(await send('vault.lock', {})).toMatchObject({ ok: true });
+    const fresh = await ext.openExtensionPage('decrypt.html', { viewport: { width: 900, height: 700 } });
+    try {
+      await fresh.setInputFiles('#file', {
+        name: 'keys.bin.pgp',
+        mimeType: 'application/pgp-encrypted',
+        buffer: ciphertext,
+      });
+      const field = fresh.getByLabel('Passphrase of GnuPG Ed25519 <gnupg-ed25519@example.org>');
+      await field.waitFor();
+      await expectAccessible(fresh, 'locked');
+      await field.focus();
+      await fresh.keyboard.type(FIXTURE_PASSPHRASE);
+      await fresh.keyboard.press('Enter');
+      // Saved under the name inside the message, not the name of the file picked.
+      const save = fresh.getByRole('link', { name: 'Save report.bin' });
+      await save.waitFor({ timeout: 30_000 });
+      await expectAccessible(fresh, 'decrypted');
+      // The save link is reachable with Tab from the top of the page.
+      await fresh.locator('body').focus();
+      let reached = false;
+      for (let i = 0; i < 40 && !reached; i++) {
+        await fresh.keyboard.press('Tab');
+        reached = await save.evaluate((link) => link === document.activeElement);
+      }
+      expect(reached).toBe(true);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it.each([

@@ -32,7 +32,7 @@ describe('the built extension in Chromium', () => {
     await expect(status.getAttribute('aria-busy')).resolves.toBeNull();
     await expect(popup.locator('#status-hint').textContent()).resolves.toMatch(/needs your key/);
     await expect(popup.getByRole('button', { name: 'Set up your key' }).isVisible()).resolves.toBe(true);
-    await expect(popup.getByLabel('Passphrase').isHidden()).resolves.toBe(true);
+    await expect(popup.getByLabel('Passphrase', { exact: true }).isHidden()).resolves.toBe(true);
     await expect(popup.getByRole('alert').isHidden()).resolves.toBe(true);
     await saveScreenshot(popup, 'popup');
     expect(ext.errors()).toEqual([]);

@@ -84,10 +84,10 @@ describe('keys in the extension (Chromium)', () => {
     await popup.getByRole('status').filter({ hasText: 'Locked' }).waitFor();
     await expect(popup.locator('#status-detail').textContent()).resolves.toContain(EMAIL);
     await saveScreenshot(popup, 'popup-locked');
-    await popup.getByLabel('Passphrase').fill('not my passphrase');
+    await popup.getByLabel('Passphrase', { exact: true }).fill('not my passphrase');
     await popup.getByRole('button', { name: 'Unlock' }).click();
     await popup.getByRole('alert').filter({ hasText: 'Wrong passphrase' }).waitFor({ timeout: 20_000 });
-    await popup.getByLabel('Passphrase').fill(PASSPHRASE);
+    await popup.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await popup.getByRole('button', { name: 'Unlock' }).click();
     await popup.getByRole('status').filter({ hasText: 'Unlocked' }).waitFor({ timeout: 20_000 });
     await expect(popup.locator('#auto-lock').textContent()).resolves.toMatch(/Locks automatically at/);
@@ -110,8 +110,9 @@ describe('keys in the extension (Chromium)', () => {
     await confirm.waitForLoadState();
     await confirm.close();
 
-    await card().getByRole('button', { name: 'Refresh status' }).click();
-    await card().getByText('Published', { exact: true }).waitFor();
+    // No "Refresh status" needed: the card asks the keyserver again by itself while an address waits.
+    await options.bringToFront();
+    await card().getByText('Published', { exact: true }).waitFor({ timeout: 20_000 });
     await saveScreenshot(options, 'options-published');
 
     const fingerprint = (await card().locator('.fingerprint').textContent())!.replaceAll(' ', '');

@@ -30,7 +30,9 @@ export function gnupgExportForm(key: VaultKey): HTMLDetailsElement {
       'p',
       { class: 'muted' },
       'GnuPG cannot read the protection Keyward puts on your key (Argon2). Keyward makes a copy locked the ' +
-        'older way GnuPG understands, with the same passphrase. Enter it to make that copy.',
+        'older way GnuPG understands, with the same passphrase. Enter it to make that copy. GnuPG 2.2 and 2.4 ' +
+        'then open files made for GnuPG: uploads on sites set to “Files GnuPG can open”, and files from people ' +
+        'who use GnuPG. They cannot open Keyward’s other files (SEIPDv2, the newer format): open those in Keyward.',
     ),
     el('label', {}, el('span', {}, 'Your passphrase'), passphrase),
     error,

@@ -49,6 +49,26 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
     checked.textContent = p ? `Keyserver asked at ${formatTime(p.checkedAt)}.` : '';
   };
   show(last);
+  watch(last);
+
+  /**
+   * While an address waits for its mail to be confirmed, the keyserver is asked again every little while (while
+   * the page is in view, for a quarter of an hour at most): the state changes here once the user has confirmed.
+   */
+  function watch(p: Publication | null, round = 0): void {
+    if (!p?.addresses.some((a) => a.state === 'pending') || round >= WATCH_ROUNDS) return;
+    setTimeout(() => {
+      if (!list.isConnected) return; // the card was drawn again: its new section watches
+      if (document.visibilityState !== 'visible') return watch(p, round + 1);
+      sendMessage('publish.status', { fingerprint }).then(
+        (next) => {
+          show(next);
+          watch(next, round + 1);
+        },
+        () => watch(p, round + 1),
+      );
+    }, WATCH_EVERY_MS);
+  }
 
   const error = errorBox();
   const done = doneLine();
@@ -59,11 +79,12 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
     void busy(publish, error, async () => {
       const publication = await sendMessage('publish.key', { fingerprint });
       show(publication);
+      watch(publication);
       const waiting = publication.addresses.filter((a) => a.state === 'pending').map((a) => a.email);
       markDone(
         done,
         waiting.length > 0
-          ? `Sent. Open the mail sent to ${waiting.join(', ')} and confirm, then refresh the status here.`
+          ? `Sent. Open the mail sent to ${waiting.join(', ')} and confirm; the state here follows by itself.`
           : 'Sent. The keyserver has your current key.',
       );
     });
@@ -88,6 +109,9 @@ export function publishSection(key: VaultKey, deps: KeyCardDeps): HTMLElement {
     error,
   );
 }
+
+const WATCH_EVERY_MS = 5000;
+const WATCH_ROUNDS = 180;
 
 function hostOf(url: string): string {
   return URL.canParse(url) ? new URL(url).host : url;

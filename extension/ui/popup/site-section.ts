@@ -17,6 +17,7 @@ export function mountSiteSection(): void {
     toggle: requiredElement('site-toggle', HTMLButtonElement),
     options: requiredElement('site-options', HTMLDivElement),
     strict: requiredElement('site-strict', HTMLInputElement),
+    gnupg: requiredElement('site-gnupg', HTMLInputElement),
     outputName: requiredElement('site-output-name', HTMLSelectElement),
     groups: requiredElement('site-groups', HTMLDivElement),
     people: requiredElement('site-people', HTMLInputElement),
@@ -41,6 +42,7 @@ async function showSite(
     toggle: HTMLButtonElement;
     options: HTMLElement;
     strict: HTMLInputElement;
+    gnupg: HTMLInputElement;
     outputName: HTMLSelectElement;
     groups: HTMLElement;
     people: HTMLInputElement;
@@ -68,6 +70,7 @@ async function showSite(
     ui.toggle.hidden = false;
     ui.options.hidden = !state.enabled;
     ui.strict.checked = state.strict;
+    ui.gnupg.checked = state.forGnuPG;
     ui.outputName.value = state.outputName;
     ui.groups.replaceChildren(
       ...(groups.length === 0
@@ -88,7 +91,7 @@ async function showSite(
       render();
     });
   });
-  const update = (change: { strict?: boolean; outputName?: OutputName }) => {
+  const update = (change: { strict?: boolean; forGnuPG?: boolean; outputName?: OutputName }) => {
     ui.error.hidden = true;
     sendMessage('sites.update', { origin, ...change })
       .then((next) => {
@@ -102,6 +105,7 @@ async function showSite(
       });
   };
   ui.strict.addEventListener('change', () => update({ strict: ui.strict.checked }));
+  ui.gnupg.addEventListener('change', () => update({ forGnuPG: ui.gnupg.checked }));
   ui.outputName.addEventListener('change', () => update({ outputName: ui.outputName.value as OutputName }));
   ui.toggle.addEventListener('click', () => {
     if (noKey && !state.enabled) {

@@ -20,6 +20,7 @@ describe('siteText', () => {
         recipients: { groups: [], people: [] },
         strict: false,
         outputName: 'pgp' as const,
+        forGnuPG: false,
       },
       /^files\.example\.com: uploads are encrypted for Alice <a@example\.org>, as name\.ext\.pgp\.$/,
     ],
@@ -33,8 +34,9 @@ describe('siteText', () => {
         recipients: { groups: [], people: [] },
         strict: true,
         outputName: 'same' as const,
+        forGnuPG: true,
       },
-      /keeping their names\. Files are chosen in Keyward’s own picker\./,
+      /keeping their names\. Files are chosen in Keyward’s own picker\. GnuPG can open them\.$/,
     ],
   ])('%s', (url, state, text) => expect(siteText(url, state)).toMatch(text));
 });

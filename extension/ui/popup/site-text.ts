@@ -11,7 +11,8 @@ export function siteText(url: string | undefined, state?: SiteState): string {
       state.encryptedFor.length > 0 ? state.encryptedFor.join(', ') : 'nobody yet (set up your key)';
     const named = state.outputName === 'same' ? 'keeping their names' : `as name.ext.${state.outputName}`;
     const picker = state.strict ? ' Files are chosen in Keyward’s own picker.' : '';
-    return `${host}: uploads are encrypted for ${who}, ${named}.${picker}`;
+    const gnupg = state.forGnuPG ? ' GnuPG can open them.' : '';
+    return `${host}: uploads are encrypted for ${who}, ${named}.${picker}${gnupg}`;
   }
   return `${host}: uploads on this site are not encrypted by Keyward.`;
 }

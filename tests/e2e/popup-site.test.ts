@@ -1,0 +1,90 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
+import { axeViolations, describeViolations } from './harness/accessibility';
+import { askBackground } from './harness/ask-background';
+import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { saveScreenshot } from './harness/screenshot';
+import { startStaticServer, type StaticServer } from './harness/static-server';
+
+// The toolbar popup's "This site" part, as it is for a tab of a site: the popup page is opened as a background tab
+// of the site's window, so that the site's tab is the active one it reads (as when the toolbar button is clicked).
+let ext: LaunchedExtension;
+let site: StaticServer;
+
+beforeAll(async () => {
+  site = await startStaticServer();
+  ext = await launchExtension();
+});
+afterAll(async () => {
+  await ext?.close();
+  await site?.close();
+});
+
+/** The site's page in front, and the popup for it. */
+async function popupFor(path: string): Promise<{ page: Page; popup: Page }> {
+  const page = await ext.context.newPage();
+  await page.goto(site.url(path));
+  await page.bringToFront();
+  const [popup] = await Promise.all([
+    ext.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html') }),
+    ext.serviceWorker.evaluate(async (url) => {
+      const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+      await chrome.tabs.create({ url, active: false, windowId: tab!.windowId });
+    }, ext.extensionUrl('popup.html')),
+  ]);
+  await popup.setViewportSize({ width: 360, height: 600 });
+  await popup.waitForLoadState();
+  return { page, popup };
+}
+
+describe('the popup for a site (Chromium)', () => {
+  it('with no key yet, the switch leads to setting one up instead of opting the site in', async () => {
+    const { page, popup } = await popupFor('/plain-form.html');
+    const toggle = popup.locator('#site-toggle');
+    await expect.poll(() => toggle.textContent()).toBe('Set up your key to encrypt here…');
+    const [options] = await Promise.all([
+      ext.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/options.html') }),
+      toggle.click(),
+    ]);
+    await options.getByRole('heading', { name: 'Welcome to Keyward' }).waitFor();
+    const state = (await askBackground(ext, 'sites.get', { origin: site.origin })) as {
+      value: { enabled: boolean };
+    };
+    expect(state.value.enabled).toBe(false);
+    await options.close();
+    await page.close();
+  });
+
+  it('with a key, the site is opted in from the popup, whose options fit its width and pass axe-core', async () => {
+    await askBackground(ext, 'vault.import', {
+      data: readFixture('gnupg-ed25519.sec'),
+      passphrase: FIXTURE_PASSPHRASE,
+    });
+    const { page, popup } = await popupFor('/plain-form.html');
+    const toggle = popup.locator('#site-toggle');
+    await expect.poll(() => toggle.textContent()).toBe('Encrypt uploads on this site');
+    await toggle.click();
+    await expect.poll(() => toggle.textContent()).toBe('Stop encrypting uploads here');
+    await popup.locator('#site-options').waitFor();
+    await saveScreenshot(popup, 'popup-site-on');
+    // The browser sizes a popup to its content: the content must not widen past the popup's width.
+    const size = await popup.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      body: document.body.getBoundingClientRect().width,
+    }));
+    expect(size.body).toBeLessThanOrEqual(340);
+    expect(size.width).toBeLessThanOrEqual(360);
+    const violations = await axeViolations(popup);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await page.close().catch(() => undefined); // opting in reloads the site's page
+    await popup.close();
+  });
+});
+
+declare const chrome: {
+  tabs: {
+    query(filter: object): Promise<{ windowId: number }[]>;
+    create(properties: object): Promise<unknown>;
+  };
+};
