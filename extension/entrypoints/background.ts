@@ -27,6 +27,8 @@ import { decryptChannel } from '../messaging/decrypt-channel';
 import { createDecryptService } from '../downloads/decrypt-service';
 import { createReleaseService } from '../downloads/release-service';
 import { releaseChannel } from '../messaging/release-channel';
+import { encryptChannel } from '../messaging/encrypt-channel';
+import { createEncryptService } from '../encrypt/encrypt-service';
 import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
 import { openExtensionTab, openTabNextTo } from '../platform/tabs-open';
@@ -146,6 +148,12 @@ export default defineBackground(() => {
     clock,
     baseUrl: identity.baseUrl,
   });
+  const encrypts = createEncryptService({
+    vault,
+    recipients: siteRecipients,
+    clock,
+    baseUrl: identity.baseUrl,
+  });
   const releases = createReleaseService({
     vault,
     contacts,
@@ -161,6 +169,7 @@ export default defineBackground(() => {
     route(pickerChannel, uploads.servePicker, { onMalformed: uploads.refusePicker }),
     route(decryptChannel, decrypts.serve, { onMalformed: decrypts.refuse }),
     route(noticeChannel, notices.serve),
+    route(encryptChannel, (port) => encrypts.serve(port), { onMalformed: (port) => encrypts.refuse(port) }),
     route(releaseChannel, (port) => releases.serve(port), { onMalformed: (port) => releases.refuse(port) }),
   ]);
 
