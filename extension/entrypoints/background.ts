@@ -41,6 +41,7 @@ import { registerInterception } from '../platform/content-scripts';
 import { onChildFrameNavigating } from '../platform/navigation';
 import { childFrameChannel } from '../messaging/child-frame-channel';
 import { protectSiteSettings } from '../platform/site-settings';
+import { protectFraming } from '../platform/framing';
 import { reloadTabsOf } from '../platform/tabs';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { keyWorkChannel } from '../vault/key-work-channel';
@@ -97,6 +98,7 @@ export default defineBackground(() => {
     register: async (origins) => {
       await registerInterception(origins);
       await protectSiteSettings(origins);
+      await protectFraming(origins);
     },
     reloadOpenPages: reloadTabsOf,
     mayReach: hasOriginPermission,
