@@ -79,7 +79,13 @@ export default defineConfig({
       // Every frame of a protected page is found as it starts to load, even in a closed shadow root
       // (extension/intercept/frame-guard.ts).
       'webNavigation',
-    ].filter((p) => browser !== 'firefox' || (p !== 'offscreen' && p !== 'contentSettings')),
+      // Protected sites are never shown in another origin's frame (extension/platform/framing.ts).
+      'declarativeNetRequestWithHostAccess',
+    ].filter(
+      (p) =>
+        browser !== 'firefox' ||
+        (p !== 'offscreen' && p !== 'contentSettings' && p !== 'declarativeNetRequestWithHostAccess'),
+    ),
     // Sites the user opts in (and other keyservers) are asked for one by one. MV2 (Firefox) lists optional hosts
     // under optional_permissions; WXT does not move them there itself.
     ...(browser === 'firefox'

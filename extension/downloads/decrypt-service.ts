@@ -45,7 +45,11 @@ export function createDecryptService({
     return names;
   }
 
-  async function run(file: File, report: (r: DecryptReport) => void): Promise<DecryptReport> {
+  async function run(
+    file: File,
+    report: (r: DecryptReport) => void,
+    password?: string,
+  ): Promise<DecryptReport> {
     let info: Awaited<ReturnType<typeof inspectMessage>>;
     try {
       info = await inspectMessage(file.stream());
@@ -59,6 +63,11 @@ export function createDecryptService({
     const mine = await vault.keyIds();
     const wanted = new Set(info.recipients.map((r) => r.keyId as string));
     const keys = (await vault.list()).filter((k) => mine[k.fingerprint]?.some((id) => wanted.has(id)));
+    if (keys.length === 0 && info.passwordProtected) {
+      return password === undefined
+        ? { kind: 'password', wrong: false }
+        : withPassword(file, password, report, info);
+    }
     if (keys.length === 0 && info.hiddenRecipients === 0) {
       const ids = info.recipients.map((r) => r.keyId).join(', ') || 'nobody';
       return notForMe(`This file is not encrypted to any of your keys (it is for key ${ids}).`);
@@ -111,6 +120,53 @@ export function createDecryptService({
     };
   }
 
+  /** A file someone encrypted with a password (for none of the user's keys), opened with that password. */
+  async function withPassword(
+    file: File,
+    password: string,
+    report: (r: DecryptReport) => void,
+    info: Awaited<ReturnType<typeof inspectMessage>>,
+  ): Promise<DecryptReport> {
+    const verificationKeys = [
+      ...(await Promise.all((await vault.list()).map((k) => vault.publicKey(k.fingerprint)))),
+      ...(await contacts.publicKeys()),
+    ];
+    await prepareStreamedHashes();
+    let decrypted: Awaited<ReturnType<typeof decryptFile>>;
+    try {
+      decrypted = await decryptFile({
+        ciphertext: file.stream(),
+        keys: [],
+        password,
+        date: clock.now(),
+        verificationKeys,
+      });
+    } catch (error) {
+      if (hasReason(error, 'wrong_passphrase')) return { kind: 'password', wrong: true };
+      throw error;
+    }
+    const spooled = await spoolStream(
+      'download',
+      decrypted.plaintext,
+      everyFewMegabytes((bytes) =>
+        report({ kind: 'progress', done: Math.min(bytes, file.size), total: file.size }),
+      ),
+    );
+    const name = safeFileName(
+      decrypted.filename,
+      safeFileName(file.name.replace(/\.(pgp|gpg|asc)$/i, '')).name,
+    ).name;
+    const names = await knownNames();
+    return {
+      kind: 'done',
+      signature: describeSignatures(await decrypted.signatures, names),
+      encryptedTo: ['a password', ...info.recipients.map((r) => names.get(r.keyId) ?? `key ${r.keyId}`)],
+      file: await spooled.finish(name),
+      decryptedWith: 'its password',
+      encryption: decrypted.encryption ?? 'unknown',
+    };
+  }
+
   /** Share later: new key packets for the new recipients; the encrypted body is passed through unchanged. */
   async function share(
     file: File,
@@ -149,7 +205,7 @@ export function createDecryptService({
       const answer =
         request.kind === 'share'
           ? share(request.file, { groups: request.groups, people: request.people })
-          : run(request.file, (r) => port.post(r));
+          : run(request.file, (r) => port.post(r), request.password);
       answer.then(
         (report) => port.post(report),
         (error: unknown) =>

@@ -27,6 +27,8 @@ import { decryptChannel } from '../messaging/decrypt-channel';
 import { createDecryptService } from '../downloads/decrypt-service';
 import { createReleaseService } from '../downloads/release-service';
 import { releaseChannel } from '../messaging/release-channel';
+import { encryptChannel } from '../messaging/encrypt-channel';
+import { createEncryptService } from '../encrypt/encrypt-service';
 import { createDownloadWatcher } from '../downloads/download-watcher';
 import { onDownloadStarting } from '../platform/downloads';
 import { openExtensionTab, openTabNextTo } from '../platform/tabs-open';
@@ -39,6 +41,7 @@ import { registerInterception } from '../platform/content-scripts';
 import { onChildFrameNavigating } from '../platform/navigation';
 import { childFrameChannel } from '../messaging/child-frame-channel';
 import { protectSiteSettings } from '../platform/site-settings';
+import { protectFraming } from '../platform/framing';
 import { reloadTabsOf } from '../platform/tabs';
 import { createInProcessKeyWork, type KeyWork } from '../vault/key-work';
 import { keyWorkChannel } from '../vault/key-work-channel';
@@ -95,6 +98,7 @@ export default defineBackground(() => {
     register: async (origins) => {
       await registerInterception(origins);
       await protectSiteSettings(origins);
+      await protectFraming(origins);
     },
     reloadOpenPages: reloadTabsOf,
     mayReach: hasOriginPermission,
@@ -146,6 +150,12 @@ export default defineBackground(() => {
     clock,
     baseUrl: identity.baseUrl,
   });
+  const encrypts = createEncryptService({
+    vault,
+    recipients: siteRecipients,
+    clock,
+    baseUrl: identity.baseUrl,
+  });
   const releases = createReleaseService({
     vault,
     contacts,
@@ -161,6 +171,7 @@ export default defineBackground(() => {
     route(pickerChannel, uploads.servePicker, { onMalformed: uploads.refusePicker }),
     route(decryptChannel, decrypts.serve, { onMalformed: decrypts.refuse }),
     route(noticeChannel, notices.serve),
+    route(encryptChannel, (port) => encrypts.serve(port), { onMalformed: (port) => encrypts.refuse(port) }),
     route(releaseChannel, (port) => releases.serve(port), { onMalformed: (port) => releases.refuse(port) }),
   ]);
 

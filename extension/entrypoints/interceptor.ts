@@ -37,9 +37,16 @@ export default defineUnlistedScript(() => {
 
   const activation = guardUserActivation(window, {
     onDirectActivation: (input) => pickers.onDirectActivation(input),
+    // At most once a minute: every press would say it again.
+    onCannotSpend: () => {
+      if (Date.now() - toldCannotProtect < 60_000) return;
+      toldCannotProtect = Date.now();
+      notice('cannot-protect');
+    },
     shadowRootOf,
     now: () => Date.now(),
   });
+  let toldCannotProtect = -Infinity;
   const pickers = pickerRequests(window, {
     ...deps,
     isStrict: () => mode === 'strict',

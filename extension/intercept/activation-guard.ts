@@ -50,6 +50,11 @@ export interface ActivationGuardDeps {
    * already taken for it.
    */
   readonly onDirectActivation: (input: HTMLInputElement) => void;
+  /**
+   * The gesture's activation could not be spent (the browser refused the way Keyward spends it: in a frame of
+   * another origin than the top's, for one). The page may then hold it: the user must be told.
+   */
+  readonly onCannotSpend: () => void;
   readonly shadowRootOf: (element: Element) => ShadowRoot | null;
   readonly now: () => number;
 }
@@ -78,6 +83,7 @@ export function guardUserActivation(win: Window, deps: ActivationGuardDeps) {
       deps.onDirectActivation(input);
     }
     consumeActivation(win.document);
+    if (isActive(win)) deps.onCannotSpend();
   };
 
   const gestures: Gestures = {

@@ -90,7 +90,7 @@ function runInBackground(deps: BackgroundDeps, request: UploadRequest, attempt =
           notice?.remove();
           notice = mountNoticeFrame(deps.doc, deps.noticeUrl(report.id), deps.ownFrames);
           if (request.kind === 'notice') {
-            notice.settle(request.reason === 'stopped-rewrite' ? 'stopped' : 'failed');
+            notice.settle(request.reason === 'frame-off' ? 'failed' : 'stopped');
             finish(() => resolve([]));
           }
           break;

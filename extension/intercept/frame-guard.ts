@@ -169,6 +169,7 @@ export function guardFrames(
      * the page is found, which no mutation observer of Keyward's sees.
      */
     childFrameNavigating(): void {
+      if (stopped) return; // Keyward stands aside in this frame: its frames are the page's business
       search(win.document, false);
       // Which frame is loading is not told: none of them counts as blank from now on.
       for (const element of known) forgetBlank(element);

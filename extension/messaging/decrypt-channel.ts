@@ -8,7 +8,12 @@ const names = z.array(z.string().max(1000)).max(500);
 export const decryptChannel = defineChannel({
   name: 'keyward-decrypt',
   fromOpener: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('decrypt'), file: fileSchema }),
+    /** `password`: the file's own password, for a file encrypted with one (and for none of the user's keys). */
+    z.strictObject({
+      kind: z.literal('decrypt'),
+      file: fileSchema,
+      password: z.string().min(1).max(1024).optional(),
+    }),
     /** Share later: the same file with one more key packet per new recipient; its body is not re-encrypted. */
     z.strictObject({
       kind: z.literal('share'),
@@ -44,6 +49,8 @@ export const decryptChannel = defineChannel({
      * for someone else's key. A download is then saved as it is.
      */
     z.strictObject({ kind: z.literal('not-for-me'), message: z.string().max(2000) }),
+    /** Encrypted with a password, for none of the user's keys: ask for it (`wrong`: the one given does not open it). */
+    z.strictObject({ kind: z.literal('password'), wrong: z.boolean() }),
     /** Share later done: the new file, and who was added (people already able to read it are left out). */
     z.strictObject({ kind: z.literal('shared'), file: fileSchema, added: names }),
     z.strictObject({ kind: z.literal('failed'), message: z.string().max(2000) }),

@@ -11,7 +11,7 @@ export const UPLOAD_SOURCES = ['pick', 'input', 'drop', 'paste'] as const;
 export type UploadSource = (typeof UPLOAD_SOURCES)[number];
 
 /** Why the content script asks for a notice of its own. */
-export const NOTICE_REASONS = ['stopped-rewrite', 'frame-off'] as const;
+export const NOTICE_REASONS = ['stopped-rewrite', 'frame-off', 'cannot-protect'] as const;
 export type NoticeReason = (typeof NOTICE_REASONS)[number];
 
 const uploadRequest = z.discriminatedUnion('kind', [

@@ -392,6 +392,13 @@ const NOTICE_WORDS: Record<NoticeReason, { state: 'stopped' | 'failed'; text: st
       'Keyward stopped this page: it rewrote itself after it had loaded, so Keyward could no longer be sure to ' +
       'see your files first. Reload the page to use it again.',
   },
+  'cannot-protect': {
+    state: 'stopped',
+    text:
+      'Keyward cannot protect this page: it is shown inside a page of another site, where the browser does not ' +
+      'let Keyward take your clicks from the page. Files you give it here may reach it unencrypted. Open the site ' +
+      'in a tab of its own.',
+  },
   'frame-off': {
     state: 'failed',
     text:

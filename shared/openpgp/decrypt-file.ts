@@ -12,6 +12,8 @@ export interface DecryptFileOptions {
   ciphertext: Bytes;
   /** The user's unlocked private keys; any of them may be the recipient. */
   keys: readonly UnlockedKey[];
+  /** A password the file was encrypted with (an SKESK packet), instead of or besides keys. */
+  password?: string;
   date: Date;
   /** Public keys whose signatures to check (the user's own and contacts'). */
   verificationKeys?: readonly KeyInput[];
@@ -47,11 +49,17 @@ export interface DecryptedFile {
  * `invalid_input`; asking for too much key-stretching memory: `too_large`.
  */
 export async function decryptFile(options: DecryptFileOptions): Promise<DecryptedFile> {
-  if (options.keys.length === 0) throw invalidInput('No private key was given to decrypt with.');
+  const password = options.password;
+  if (options.keys.length === 0 && password === undefined) {
+    throw invalidInput('No private key or password was given to decrypt with.');
+  }
   const keys = await Promise.all(options.keys.map(parseUnlockedKey));
   const message = await readEncryptedMessage(options.ciphertext);
   const info = describeMessage(message);
-  checkDecryptable(info, keys);
+  if (password !== undefined && !info.passwordProtected) {
+    throw new KeywardError('forbidden', 'This file cannot be opened with a password.');
+  }
+  checkDecryptable(info, keys, password !== undefined);
   const verificationKeys = await Promise.all((options.verificationKeys ?? []).map((k) => parseKey(k)));
   let result: {
     data: unknown;
@@ -61,13 +69,20 @@ export async function decryptFile(options: DecryptFileOptions): Promise<Decrypte
   try {
     result = await decrypt({
       message,
-      decryptionKeys: keys,
+      ...(keys.length > 0 ? { decryptionKeys: keys } : {}),
+      ...(password !== undefined ? { passwords: [password] } : {}),
       ...(verificationKeys.length > 0 ? { verificationKeys } : {}),
       format: 'binary',
       date: options.date,
       config: READ_CONFIG,
     });
   } catch (error) {
+    // With a password, a session key that does not decrypt means the password is wrong (its packet is checked).
+    if (password !== undefined && /Session key decryption failed/i.test(String((error as Error)?.message))) {
+      throw new KeywardError('forbidden', 'That password does not open this file.', {
+        reason: 'wrong_passphrase',
+      });
+    }
     throw decryptionError(error, 'start');
   }
   return {
@@ -97,7 +112,7 @@ async function parseUnlockedKey(armored: UnlockedKey): Promise<PrivateKey> {
 }
 
 /** Refuses early, with a reason, what openpgp.js would refuse late or with a vague message. */
-function checkDecryptable(info: MessageInfo, keys: PrivateKey[]): void {
+function checkDecryptable(info: MessageInfo, keys: PrivateKey[], withPassword = false): void {
   if (info.encryption === null) throw invalidInput('This OpenPGP file is not encrypted.');
   if (info.encryption === 'unprotected') {
     // RFC 9580 §5.7: no integrity protection at all; openpgp.js would refuse too, with a vaguer message.
@@ -111,7 +126,7 @@ function checkDecryptable(info: MessageInfo, keys: PrivateKey[]): void {
     );
   }
   const ours = new Set(keys.flatMap((key) => key.getKeyIDs().map((id) => id.toHex().toUpperCase())));
-  if (info.hiddenRecipients === 0 && !info.recipients.some((r) => ours.has(r.keyId))) {
+  if (!withPassword && info.hiddenRecipients === 0 && !info.recipients.some((r) => ours.has(r.keyId))) {
     const forWhom = info.recipients.map((r) => r.keyId).join(', ') || 'a password only';
     throw new KeywardError(
       'forbidden',

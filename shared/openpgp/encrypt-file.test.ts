@@ -182,6 +182,53 @@ describe('encryptFile', () => {
     expect(await signatures).toEqual([expect.objectContaining({ valid: true })]);
   });
 
+  it('encrypts with a password alone (Argon2id, SEIPDv2): the password opens it, a wrong one says so', async () => {
+    const encrypted = await encryptFile({
+      plaintext: PLAINTEXT,
+      recipients: [],
+      passwords: ['tall-river-7'],
+      date: NOW,
+      filename: 'for-someone.bin',
+    });
+    expect(encrypted.encryption).toBe('seipdv2');
+    const ciphertext = await readAllBytes(encrypted.ciphertext);
+    const info = await inspectMessage(ciphertext);
+    expect(info).toMatchObject({ passwordProtected: true, recipients: [], encryption: 'seipdv2' });
+    const opened = await decryptFile({ ciphertext, keys: [], password: 'tall-river-7', date: NOW });
+    expect(Buffer.from(await readAllBytes(opened.plaintext)).equals(PLAINTEXT)).toBe(true);
+    expect(opened.filename).toBe('for-someone.bin');
+    const wrong: unknown = await decryptFile({
+      ciphertext,
+      keys: [],
+      password: 'tall-river-8',
+      date: NOW,
+    }).catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ code: 'forbidden', details: { reason: 'wrong_passphrase' } });
+    // openpgp.js on its own (any RFC 9580 reader) opens it with the password.
+    const plain = await decrypt({
+      message: await readMessage({ binaryMessage: ciphertext }),
+      passwords: ['tall-river-7'],
+      format: 'binary',
+    });
+    expect(Buffer.from(plain.data as Uint8Array).equals(PLAINTEXT)).toBe(true);
+  });
+
+  it('refuses a password for a file that has none', async () => {
+    const encrypted = await encryptFile({
+      plaintext: PLAINTEXT,
+      recipients: [alice.publicKeyArmored],
+      date: NOW,
+    });
+    const ciphertext = await readAllBytes(encrypted.ciphertext);
+    const error: unknown = await decryptFile({ ciphertext, keys: [], password: 'x', date: NOW }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      message: 'This file cannot be opened with a password.',
+    });
+  });
+
   it('encrypts an empty file and a Uint8Array input', async () => {
     const { output } = await roundTrip([alice.publicKeyArmored], [alice.unlocked], new Uint8Array());
     expect(output).toHaveLength(0);

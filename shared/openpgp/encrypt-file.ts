@@ -3,7 +3,7 @@ import type { Fingerprint } from '../identity';
 import { isKeywardError, KeywardError, invalidInput } from '../errors';
 import { mapStreamErrors, readAllBytes, toByteStream, withExpectedLength, type Bytes } from './byte-streams';
 import { keyAlgorithms } from './generate-key';
-import { PROFILE_CONFIG } from './profile';
+import { KEY_PROTECTION_ARGON2, PROFILE_CONFIG } from './profile';
 import type { UnlockedKey } from './lock-key';
 import { parseKey, parsePrivateKey, type KeyInput } from './read-keys';
 import { summarizeParsedKey, type KeySummary } from './summarize-key';
@@ -12,6 +12,11 @@ export interface EncryptFileOptions {
   plaintext: Bytes;
   /** Recipients' keys, armored or binary, one key each (a private key is used by its public part). */
   recipients: readonly KeyInput[];
+  /**
+   * Passwords that open the file too (or alone, with no recipients): each stretched with Argon2id (RFC 9580
+   * §3.7.1.4) into a key that encrypts the session key (an SKESK packet, §5.3).
+   */
+  passwords?: readonly string[];
   /** Key validity is judged at this date; also the literal data packet's date. */
   date: Date;
   /** Stored inside the encryption (RFC 9580 §5.9), so decrypt-on-download can restore it. */
@@ -51,11 +56,17 @@ export interface EncryptedFile {
  */
 const FILE_SIGNATURE_CONFIG = Object.freeze({ ...PROFILE_CONFIG, preferredHashAlgorithm: enums.hash.sha256 });
 
+const PASSWORD_CONFIG = Object.freeze({
+  s2kType: enums.s2k.argon2,
+  s2kArgon2Params: KEY_PROTECTION_ARGON2,
+});
+
 /** Encrypts a file for the recipients, streaming; a recipient that cannot encrypt at `date`: `invalid_input`. */
 export async function encryptFile(options: EncryptFileOptions): Promise<EncryptedFile> {
   const { date } = options;
-  if (options.recipients.length === 0) {
-    throw invalidInput('At least one recipient is needed to encrypt a file.');
+  const passwords = options.passwords ?? [];
+  if (options.recipients.length === 0 && passwords.length === 0) {
+    throw invalidInput('At least one recipient or a password is needed to encrypt a file.');
   }
   const byFingerprint = new Map<Fingerprint, { key: Key; summary: KeySummary }>();
   for (const input of options.recipients) {
@@ -83,7 +94,8 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
     const signingKeys = options.signingKey === undefined ? [] : [await parsePrivateKey(options.signingKey)];
     const ciphertext: unknown = await encrypt({
       message,
-      encryptionKeys: recipients.map((r) => r.key),
+      ...(recipients.length > 0 ? { encryptionKeys: recipients.map((r) => r.key) } : {}),
+      ...(passwords.length > 0 ? { passwords: [...passwords] } : {}),
       // openpgp.js's session key without its AEAD algorithm: openpgp.js then writes SEIPDv1 and v3 key packets.
       ...(options.forGnuPG
         ? {
@@ -96,7 +108,11 @@ export async function encryptFile(options: EncryptFileOptions): Promise<Encrypte
       ...(signingKeys.length > 0 ? { signingKeys } : {}),
       format: 'binary',
       date,
-      config: signingKeys.length > 0 ? FILE_SIGNATURE_CONFIG : PROFILE_CONFIG,
+      config: {
+        ...(signingKeys.length > 0 ? FILE_SIGNATURE_CONFIG : PROFILE_CONFIG),
+        // A password is stretched as keys are: Argon2id, with the memory Keyward locks keys with.
+        ...(passwords.length > 0 ? PASSWORD_CONFIG : {}),
+      },
     });
     return {
       // Our own errors (the file changed while read) reach the caller as they are; anything else as one message.

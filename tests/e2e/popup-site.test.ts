@@ -69,13 +69,34 @@ describe('the popup for a site (Chromium)', () => {
     await popup.locator('#site-options').waitFor();
     await saveScreenshot(popup, 'popup-site-on');
     // The browser sizes a popup to its content: the content must not widen past the popup's width.
-    const size = await popup.evaluate(() => ({
-      width: document.documentElement.scrollWidth,
-      body: document.body.getBoundingClientRect().width,
-    }));
-    expect(size.body).toBeLessThanOrEqual(340);
-    expect(size.width).toBeLessThanOrEqual(360);
-    const violations = await axeViolations(popup);
+    const size = () =>
+      popup.evaluate(() => ({
+        width: document.documentElement.scrollWidth,
+        height: document.documentElement.scrollHeight,
+        body: document.body.getBoundingClientRect().width,
+      }));
+    const folded = await size();
+    expect(folded.body).toBeLessThanOrEqual(340);
+    expect(folded.width).toBeLessThanOrEqual(360);
+    // A browser shows a popup at most 600 px high: with the site on, it still fits without scrolling.
+    expect(folded.height).toBeLessThanOrEqual(600);
+    let violations = await axeViolations(popup);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    // The site's options unfold by keyboard, and a change sticks.
+    await popup.locator('#site-more summary').focus();
+    await popup.keyboard.press('Enter');
+    await popup.getByLabel(/^Strict mode/).focus();
+    await popup.keyboard.press('Space');
+    await expect
+      .poll(
+        async () =>
+          ((await askBackground(ext, 'sites.get', { origin: site.origin })) as { value: { strict: boolean } })
+            .value.strict,
+      )
+      .toBe(true);
+    expect((await size()).width).toBeLessThanOrEqual(360);
+    await saveScreenshot(popup, 'popup-site-options');
+    violations = await axeViolations(popup);
     expect(violations, describeViolations(violations)).toEqual([]);
     await page.close().catch(() => undefined); // opting in reloads the site's page
     await popup.close();

@@ -18,6 +18,7 @@ export function mountDecryptPage(doc: Document): void {
   const result = requiredElement('result', HTMLParagraphElement);
   const save = requiredElement('save', HTMLAnchorElement);
   const unlockForm = requiredElement('unlock-form', HTMLFormElement);
+  const passwordForm = requiredElement('password-form', HTMLFormElement);
   const encryptedTo = requiredElement('encrypted-to', HTMLParagraphElement);
   const risky = requiredElement('risky', HTMLParagraphElement);
   const share = mountShare();
@@ -68,7 +69,7 @@ export function mountDecryptPage(doc: Document): void {
     offer(file, true);
   }
 
-  function decrypt(file: File, autoSave = false): void {
+  function decrypt(file: File, autoSave = false, password?: string): void {
     current = file;
     result.hidden = true;
     risky.hidden = true;
@@ -76,6 +77,7 @@ export function mountDecryptPage(doc: Document): void {
     share.offer(undefined);
     release.offer(undefined);
     unlockForm.hidden = true;
+    passwordForm.hidden = true;
     if (save.href.startsWith('blob:')) URL.revokeObjectURL(save.href);
     show(`Decrypting ${file.name}…`);
     const port = openChannel(decryptChannel);
@@ -91,6 +93,14 @@ export function mountDecryptPage(doc: Document): void {
         unlockForm.hidden = false;
         show(`${file.name} is encrypted to your key ${report.userId}, which is locked.`);
         passphrase.focus();
+      } else if (report.kind === 'password') {
+        passwordForm.hidden = false;
+        const field = passwordForm.elements.namedItem('password') as HTMLInputElement;
+        if (report.wrong) {
+          show('That password does not open this file. Check it and try again.', true);
+          field.select();
+        } else show(`${file.name} is encrypted with a password, not to your key.`);
+        field.focus();
       } else if (report.kind === 'not-for-me') {
         if (autoSave) {
           // A download Keyward took over but cannot decrypt (a public key, a file for someone else): the user
@@ -119,7 +129,7 @@ export function mountDecryptPage(doc: Document): void {
         );
       }
     });
-    port.post({ kind: 'decrypt', file });
+    port.post({ kind: 'decrypt', file, ...(password === undefined ? {} : { password }) });
   }
 
   input.addEventListener('change', () => {
@@ -183,6 +193,11 @@ export function mountDecryptPage(doc: Document): void {
     advert = { kind: 'none' };
     dropFetched();
     decrypt(file);
+  });
+  passwordForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const password = (passwordForm.elements.namedItem('password') as HTMLInputElement).value;
+    if (current && password) decrypt(current, autoSaveCurrent, password);
   });
   // Read only once a file turned out to be locked, after this ran.
   const passphrase = mountUnlockForm(unlockForm, {
