@@ -13,7 +13,10 @@ import {
 } from './harness/accessibility';
 import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { keywardNoticeText } from './harness/keyward-notice';
+import { pickFiles } from './harness/pick-files';
 import { saveScreenshot } from './harness/screenshot';
+import { startStaticServer, type StaticServer } from './harness/static-server';
 
 // A new user's first minutes, through the UI only, from the install: Keyward opens its welcome, the user chooses the
 // keyserver (a wrong address first), then creates a key. Every state is screenshotted (test-output/screenshots,
@@ -25,12 +28,14 @@ let mail: Awaited<ReturnType<typeof startMailCatcher>>;
 let keyserver: Awaited<ReturnType<typeof startKeyserverProcess>>;
 let ext: LaunchedExtension;
 let welcome: Page;
+let site: StaticServer;
 let step = 0;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'keyward-e2e-first-run-'));
   mail = await startMailCatcher();
   keyserver = await startKeyserverProcess({ DATA_DIR: dataDir, SMTP_URL: mail.url, MAIL_ENCRYPT: 'never' });
+  site = await startStaticServer();
   ext = await launchExtension({ welcome: 'keep' });
   welcome = ext.welcomePage;
   await welcome.setViewportSize({ width: 1000, height: 900 });
@@ -38,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ext?.close();
+  await site?.close();
   await keyserver?.stop();
   await mail?.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -123,6 +129,48 @@ describe('the first minutes (Chromium)', () => {
     await checkState(welcome, 'key-created');
   });
 
+  it('opts a site in from the toolbar popup and uploads a file there: only ciphertext, and the notice passes axe-core', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(site.url('/upload/fetch-formdata.html'));
+    await page.bringToFront();
+    // The popup, as the toolbar button opens it for this tab (a background tab of the same window reads it).
+    const [popup] = await Promise.all([
+      ext.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html') }),
+      ext.serviceWorker.evaluate(async (url) => {
+        const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+        await chrome.tabs.create({ url, active: false, windowId: tab!.windowId });
+      }, ext.extensionUrl('popup.html')),
+    ]);
+    await popup.setViewportSize({ width: 360, height: 600 });
+    const toggle = popup.locator('#site-toggle');
+    await expect.poll(() => toggle.textContent()).toBe('Encrypt uploads on this site');
+    await checkState(popup, 'popup-site-off');
+    await toggle.click();
+    await expect.poll(() => toggle.textContent()).toBe('Stop encrypting uploads here');
+    await checkState(popup, 'popup-site-on');
+    await popup.close();
+
+    // Opting in reloaded the site's page; the user picks a file in it.
+    await page.waitForLoadState();
+    const plaintext = Buffer.from(`first upload ${'f'.repeat(400)}\n`);
+    await pickFiles(ext.context, page, () => page.click('#file'), {
+      name: 'first.txt',
+      mimeType: 'text/plain',
+      buffer: plaintext,
+    });
+    const [upload] = await site.waitForUploads(1, 20_000);
+    expect(upload!.body.includes(plaintext)).toBe(false);
+    expect(upload!.body.includes('first.txt.pgp')).toBe(true);
+    await expect
+      .poll(() => keywardNoticeText(ext.context, page))
+      .toContain('Encrypted first.txt.pgp for: you (New Comer');
+    const notice = page.frames().find((frame) => frame.url().includes('/notice.html#'))!;
+    const violations = await axeViolations(notice);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await saveScreenshot(page, `first-run-${String(++step).padStart(2, '0')}-uploaded`);
+    await page.close();
+  });
+
   it('a key made while the keyserver is down is ready, with a warning apart from the confirmation and no code asked for', async () => {
     await keyserver.stop();
     await welcome.getByRole('button', { name: 'Add a key…' }).click();
@@ -145,3 +193,10 @@ describe('the first minutes (Chromium)', () => {
     await checkState(welcome, 'key-created-keyserver-down');
   });
 });
+
+declare const chrome: {
+  tabs: {
+    query(filter: object): Promise<{ windowId: number }[]>;
+    create(properties: object): Promise<unknown>;
+  };
+};

@@ -5,6 +5,12 @@ import { decrypt, decryptKey, readMessage, readPrivateKey } from 'openpgp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
+import {
+  axeViolations,
+  describeViolations,
+  horizontalOverflow,
+  REFLOW_VIEWPORTS,
+} from './harness/accessibility';
 import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { fileParts } from './harness/multipart';
@@ -85,6 +91,12 @@ describe('strict mode (Chromium)', () => {
     expect(await picker.locator('#why').textContent()).toContain(new URL(site.origin).host);
     expect(await picker.locator('#security-phrase').textContent()).not.toBe('');
     await saveScreenshot(picker, 'strict-mode-picker');
+    const violations = await axeViolations(picker);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    for (const reflow of REFLOW_VIEWPORTS) {
+      await picker.setViewportSize({ width: reflow.width, height: reflow.height });
+      expect(await horizontalOverflow(picker), reflow.name).toBe(0);
+    }
     const plaintext = Buffer.from(`strict ${'s'.repeat(300)}`);
     await picker.setInputFiles('#files', { name: 'strict.txt', mimeType: 'text/plain', buffer: plaintext });
     await expectCiphertextUpload('strict.txt', plaintext);

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { askBackground } from './harness/ask-background';
-import { axeViolations, describeViolations } from './harness/accessibility';
+import {
+  axeViolations,
+  describeViolations,
+  horizontalOverflow,
+  REFLOW_VIEWPORTS,
+} from './harness/accessibility';
 import { keywardNoticeText } from './harness/keyward-notice';
 import { pickFiles } from './harness/pick-files';
 import { saveScreenshot } from './harness/screenshot';
@@ -364,6 +369,12 @@ describe('a locked vault (Chromium)', () => {
     await saveScreenshot(prompt, 'unlock-prompt');
     const violations = await axeViolations(prompt);
     expect(violations, describeViolations(violations)).toEqual([]);
+    const size = prompt.viewportSize()!;
+    for (const reflow of REFLOW_VIEWPORTS) {
+      await prompt.setViewportSize({ width: reflow.width, height: reflow.height });
+      expect(await horizontalOverflow(prompt), `unlock window at ${reflow.name}`).toBe(0);
+    }
+    await prompt.setViewportSize(size);
     // By keyboard only: a wrong passphrase first, which comes back selected for retyping.
     const field = prompt.getByLabel(/^Passphrase of/);
     await expect(field.evaluate((input) => input === document.activeElement)).resolves.toBe(true);

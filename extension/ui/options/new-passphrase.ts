@@ -37,6 +37,12 @@ export function mountNewPassphrase(fields: NewPassphraseFields): () => Promise<v
   };
   fields.repeat.addEventListener('input', showMatch);
   fields.passphrase.addEventListener('input', showMatch);
+  // Both fields shown as typed, on the user's choice (long passphrases are easier to get right when seen).
+  const show = el('input', { type: 'checkbox' });
+  show.addEventListener('change', () => {
+    for (const field of [fields.passphrase, fields.repeat]) field.type = show.checked ? 'text' : 'password';
+  });
+  hint.after(el('label', { class: 'check show-passphrase' }, show, el('span', {}, 'Show the passphrases')));
 
   return async () => {
     if (fields.passphrase.value !== fields.repeat.value) {

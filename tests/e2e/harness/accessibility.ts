@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 
 // Accessibility checks for the extension's pages, in the browser: axe-core's rules (WCAG 2.0-2.2 A and AA, and
 // axe's best practices), and reflow (WCAG 1.4.10): no horizontal scrolling at a 320 CSS px wide viewport, nor at 200%
@@ -19,7 +19,7 @@ export interface AxeViolation {
  * Every axe-core violation in the page as it is now (hidden parts are skipped by axe). Injected through the
  * DevTools protocol, so extension pages' content security policy does not stand in the way.
  */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page | Frame): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const axe = (
