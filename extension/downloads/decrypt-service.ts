@@ -1,7 +1,14 @@
 import type { Clock } from '../../shared/clock';
 import { safeFileName } from '../../shared/safe-file-name';
 import { hasReason, isKeywardError } from '../../shared/errors';
-import { addRecipients, decryptFile, inspectMessage, readPublicKeys } from '../../shared/openpgp';
+import {
+  addRecipients,
+  decryptFile,
+  inspectMessage,
+  readPublicKeys,
+  type MessageInfo,
+  type UnlockedKey,
+} from '../../shared/openpgp';
 import type { ContactsStore } from '../contacts/contacts-store';
 import type { SiteRecipientsResolver } from '../contacts/site-recipients';
 import type { AcceptorEnd } from '../messaging/channel';
@@ -50,7 +57,7 @@ export function createDecryptService({
     report: (r: DecryptReport) => void,
     password?: string,
   ): Promise<DecryptReport> {
-    let info: Awaited<ReturnType<typeof inspectMessage>>;
+    let info: MessageInfo;
     try {
       info = await inspectMessage(file.stream());
     } catch (error) {
@@ -79,24 +86,52 @@ export function createDecryptService({
       return { kind: 'locked', fingerprint: key.fingerprint, userId: key.userIds[0] ?? key.fingerprint };
     }
     const { key } = await vault.use(unlocked.fingerprint);
-    const all = await vault.list();
+    return decryptToFile(file, report, info, { keys: [key] }, unlocked.userIds[0] ?? unlocked.fingerprint);
+  }
+
+  /** A file someone encrypted with a password (for none of the user's keys), opened with that password. */
+  async function withPassword(
+    file: File,
+    password: string,
+    report: (r: DecryptReport) => void,
+    info: MessageInfo,
+  ): Promise<DecryptReport> {
+    try {
+      return await decryptToFile(file, report, info, { keys: [], password }, 'its password');
+    } catch (error) {
+      if (hasReason(error, 'wrong_passphrase')) return { kind: 'password', wrong: true };
+      throw error;
+    }
+  }
+
+  /**
+   * Decrypts `file` with `secret` (the user's unlocked key, or the file's password) into a spool file (memory flat in
+   * file size), handed over only if the stream closed cleanly, else deleted; with who it is for and who signed it.
+   */
+  async function decryptToFile(
+    file: File,
+    report: (r: DecryptReport) => void,
+    info: MessageInfo,
+    secret: { keys: UnlockedKey[]; password?: string },
+    decryptedWith: string,
+  ): Promise<DecryptReport> {
     const verificationKeys = [
-      ...(await Promise.all(all.map((k) => vault.publicKey(k.fingerprint)))),
+      ...(await Promise.all((await vault.list()).map((k) => vault.publicKey(k.fingerprint)))),
       ...(await contacts.publicKeys()),
     ];
     const names = await knownNames();
     const encryptedTo = [
+      ...(info.passwordProtected && secret.password !== undefined ? ['a password'] : []),
       ...new Set(info.recipients.map((r) => names.get(r.keyId) ?? `key ${r.keyId}`)),
       ...(info.hiddenRecipients > 0 ? [`${info.hiddenRecipients} hidden recipient(s)`] : []),
     ];
     await prepareStreamedHashes(); // checking a signature hashes the whole file
     const decrypted = await decryptFile({
       ciphertext: file.stream(),
-      keys: [key],
+      ...secret,
       date: clock.now(),
       verificationKeys,
     });
-    // Into a spool file (memory flat in file size); handed over only if the stream closed cleanly, else deleted.
     const spooled = await spoolStream(
       'download',
       decrypted.plaintext,
@@ -109,60 +144,12 @@ export function createDecryptService({
       decrypted.filename,
       safeFileName(file.name.replace(/\.(pgp|gpg|asc)$/i, '')).name,
     ).name;
-    const signatures = await decrypted.signatures;
-    return {
-      kind: 'done',
-      signature: describeSignatures(signatures, names),
-      encryptedTo,
-      file: await spooled.finish(name),
-      decryptedWith: unlocked.userIds[0] ?? unlocked.fingerprint,
-      encryption: decrypted.encryption ?? 'unknown',
-    };
-  }
-
-  /** A file someone encrypted with a password (for none of the user's keys), opened with that password. */
-  async function withPassword(
-    file: File,
-    password: string,
-    report: (r: DecryptReport) => void,
-    info: Awaited<ReturnType<typeof inspectMessage>>,
-  ): Promise<DecryptReport> {
-    const verificationKeys = [
-      ...(await Promise.all((await vault.list()).map((k) => vault.publicKey(k.fingerprint)))),
-      ...(await contacts.publicKeys()),
-    ];
-    await prepareStreamedHashes();
-    let decrypted: Awaited<ReturnType<typeof decryptFile>>;
-    try {
-      decrypted = await decryptFile({
-        ciphertext: file.stream(),
-        keys: [],
-        password,
-        date: clock.now(),
-        verificationKeys,
-      });
-    } catch (error) {
-      if (hasReason(error, 'wrong_passphrase')) return { kind: 'password', wrong: true };
-      throw error;
-    }
-    const spooled = await spoolStream(
-      'download',
-      decrypted.plaintext,
-      everyFewMegabytes((bytes) =>
-        report({ kind: 'progress', done: Math.min(bytes, file.size), total: file.size }),
-      ),
-    );
-    const name = safeFileName(
-      decrypted.filename,
-      safeFileName(file.name.replace(/\.(pgp|gpg|asc)$/i, '')).name,
-    ).name;
-    const names = await knownNames();
     return {
       kind: 'done',
       signature: describeSignatures(await decrypted.signatures, names),
-      encryptedTo: ['a password', ...info.recipients.map((r) => names.get(r.keyId) ?? `key ${r.keyId}`)],
+      encryptedTo,
       file: await spooled.finish(name),
-      decryptedWith: 'its password',
+      decryptedWith,
       encryption: decrypted.encryption ?? 'unknown',
     };
   }

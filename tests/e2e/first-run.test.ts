@@ -15,6 +15,7 @@ import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
 import { keywardNoticeText } from './harness/keyward-notice';
 import { pickFiles } from './harness/pick-files';
+import { popupFor } from './harness/popup';
 import { saveScreenshot } from './harness/screenshot';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
@@ -132,16 +133,7 @@ describe('the first minutes (Chromium)', () => {
   it('opts a site in from the toolbar popup and uploads a file there: only ciphertext, and the notice passes axe-core', async () => {
     const page = await ext.context.newPage();
     await page.goto(site.url('/upload/fetch-formdata.html'));
-    await page.bringToFront();
-    // The popup, as the toolbar button opens it for this tab (a background tab of the same window reads it).
-    const [popup] = await Promise.all([
-      ext.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html') }),
-      ext.serviceWorker.evaluate(async (url) => {
-        const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-        await chrome.tabs.create({ url, active: false, windowId: tab!.windowId });
-      }, ext.extensionUrl('popup.html')),
-    ]);
-    await popup.setViewportSize({ width: 360, height: 600 });
+    const popup = await popupFor(ext, page);
     const toggle = popup.locator('#site-toggle');
     await expect.poll(() => toggle.textContent()).toBe('Encrypt uploads on this site');
     await checkState(popup, 'popup-site-off');
@@ -193,10 +185,3 @@ describe('the first minutes (Chromium)', () => {
     await checkState(welcome, 'key-created-keyserver-down');
   });
 });
-
-declare const chrome: {
-  tabs: {
-    query(filter: object): Promise<{ windowId: number }[]>;
-    create(properties: object): Promise<unknown>;
-  };
-};

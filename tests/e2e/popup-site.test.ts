@@ -4,6 +4,7 @@ import { FIXTURE_PASSPHRASE, readFixture } from '../fixtures/test-keys';
 import { axeViolations, describeViolations } from './harness/accessibility';
 import { askBackground } from './harness/ask-background';
 import { launchExtension, type LaunchedExtension } from './harness/launch-extension';
+import { popupFor } from './harness/popup';
 import { saveScreenshot } from './harness/screenshot';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
@@ -22,25 +23,15 @@ afterAll(async () => {
 });
 
 /** The site's page in front, and the popup for it. */
-async function popupFor(path: string): Promise<{ page: Page; popup: Page }> {
+async function openSite(path: string): Promise<{ page: Page; popup: Page }> {
   const page = await ext.context.newPage();
   await page.goto(site.url(path));
-  await page.bringToFront();
-  const [popup] = await Promise.all([
-    ext.context.waitForEvent('page', { predicate: (p) => p.url().includes('/popup.html') }),
-    ext.serviceWorker.evaluate(async (url) => {
-      const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-      await chrome.tabs.create({ url, active: false, windowId: tab!.windowId });
-    }, ext.extensionUrl('popup.html')),
-  ]);
-  await popup.setViewportSize({ width: 360, height: 600 });
-  await popup.waitForLoadState();
-  return { page, popup };
+  return { page, popup: await popupFor(ext, page) };
 }
 
 describe('the popup for a site (Chromium)', () => {
   it('with no key yet, the switch leads to setting one up instead of opting the site in', async () => {
-    const { page, popup } = await popupFor('/plain-form.html');
+    const { page, popup } = await openSite('/plain-form.html');
     const toggle = popup.locator('#site-toggle');
     await expect.poll(() => toggle.textContent()).toBe('Set up your key to encrypt here…');
     const [options] = await Promise.all([
@@ -61,7 +52,7 @@ describe('the popup for a site (Chromium)', () => {
       data: readFixture('gnupg-ed25519.sec'),
       passphrase: FIXTURE_PASSPHRASE,
     });
-    const { page, popup } = await popupFor('/plain-form.html');
+    const { page, popup } = await openSite('/plain-form.html');
     const toggle = popup.locator('#site-toggle');
     await expect.poll(() => toggle.textContent()).toBe('Encrypt uploads on this site');
     await toggle.click();
@@ -102,10 +93,3 @@ describe('the popup for a site (Chromium)', () => {
     await popup.close();
   });
 });
-
-declare const chrome: {
-  tabs: {
-    query(filter: object): Promise<{ windowId: number }[]>;
-    create(properties: object): Promise<unknown>;
-  };
-};
