@@ -97,3 +97,18 @@ export function unlockBox(key: LegacyKeyRef, why: string, unlocked: () => Promis
     error,
   );
 }
+
+/**
+ * Runs slow steps (a keyserver round trip, a signature, sealing a key) with `line` saying what each is doing.
+ */
+export function progressLine(line: HTMLElement) {
+  return async function withProgress<T>(text: string, work: () => Promise<T>): Promise<T> {
+    line.textContent = text;
+    line.hidden = false;
+    try {
+      return await work();
+    } finally {
+      line.hidden = true;
+    }
+  };
+}

@@ -4,7 +4,8 @@ import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
 import { errorText } from '../error-text';
 import { groupFingerprint } from '../format';
-import { daysInput, fieldWithError, isLockedError, unlockBox } from './legacy-fields';
+import { daysInput, fieldWithError, isLockedError, progressLine, unlockBox } from './legacy-fields';
+import { liveSection } from './live-section';
 import { daysText, dateAndTime, ownerStateText, parseWaitingDays, stateLabel } from './legacy-text';
 
 const DEFAULT_DAYS = 14;
@@ -49,38 +50,15 @@ export function mountLegacyOwnerSection(section: HTMLElement, onChange: () => vo
     form.element,
   );
 
-  const say = (text: string) => {
-    notice.textContent = text;
-    notice.hidden = text === '';
-  };
-  /** A slow step (a keyserver round trip, a signature, sealing a key) says what it is doing. */
-  async function withProgress<T>(text: string, work: () => Promise<T>): Promise<T> {
-    progress.textContent = text;
-    progress.hidden = false;
-    try {
-      return await work();
-    } finally {
-      progress.hidden = true;
-    }
-  }
-
-  async function refresh(): Promise<void> {
-    try {
-      const view = await withProgress('Asking the keyserver about your grants…', () =>
-        sendMessage('legacy.ownerGrants', {}),
-      );
-      render(view);
-      sectionError.hidden = true;
-    } catch (error) {
-      sectionError.textContent = errorText(error);
-      sectionError.hidden = false;
-    }
-  }
-  const after = async (message: string) => {
-    say(message);
-    await refresh();
-    onChange();
-  };
+  const withProgress = progressLine(progress);
+  const { say, refresh, after } = liveSection({
+    notice,
+    error: sectionError,
+    load: () =>
+      withProgress('Asking the keyserver about your grants…', () => sendMessage('legacy.ownerGrants', {})),
+    render: (view) => render(view),
+    onChange,
+  });
 
   function render(view: OwnerGrantsView): void {
     unlocks.replaceChildren(

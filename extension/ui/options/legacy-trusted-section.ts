@@ -1,9 +1,9 @@
 import type { TrustedGrantItem, TrustedGrantsView } from '../../model';
 import { sendMessage } from '../../messaging/send-message';
 import { busy, el, errorBox } from '../dom';
-import { errorText } from '../error-text';
 import { groupFingerprint } from '../format';
-import { unlockBox } from './legacy-fields';
+import { progressLine, unlockBox } from './legacy-fields';
+import { liveSection } from './live-section';
 import { mountNewPassphrase } from './new-passphrase';
 import { daysText, stateLabel, trustedStateText } from './legacy-text';
 
@@ -35,37 +35,17 @@ export function mountLegacyTrustedSection(section: HTMLElement, onChange: () => 
     el('div', { class: 'row' }, checkAgain),
   );
 
-  const say = (text: string) => {
-    notice.textContent = text;
-    notice.hidden = text === '';
-  };
-  async function withProgress<T>(text: string, work: () => Promise<T>): Promise<T> {
-    progress.textContent = text;
-    progress.hidden = false;
-    try {
-      return await work();
-    } finally {
-      progress.hidden = true;
-    }
-  }
-
-  async function refresh(): Promise<void> {
-    try {
-      const view = await withProgress('Asking the keyserver for grants naming your keys…', () =>
+  const withProgress = progressLine(progress);
+  const { say, refresh, after } = liveSection({
+    notice,
+    error: sectionError,
+    load: () =>
+      withProgress('Asking the keyserver for grants naming your keys…', () =>
         sendMessage('legacy.trustedGrants', {}),
-      );
-      render(view);
-      sectionError.hidden = true;
-    } catch (error) {
-      sectionError.textContent = errorText(error);
-      sectionError.hidden = false;
-    }
-  }
-  const after = async (message: string) => {
-    say(message);
-    await refresh();
-    onChange();
-  };
+      ),
+    render: (view) => render(view),
+    onChange,
+  });
 
   function render(view: TrustedGrantsView): void {
     unlocks.replaceChildren(
